@@ -1,0 +1,88 @@
+/**
+ * The civil calendar of a French Département: every date a rule speaks of is a
+ * civil date in Europe/Paris; every instant is stored in UTC.
+ *
+ * Pure functions only: this module runs inside the workflow sandbox too. There,
+ * date-fns helpers lose a TZDate's zone (they rebuild plain Dates), so time zones
+ * go through TZDate's constructor and getters only, and civil-date arithmetic is
+ * done on UTC calendar fields, which have no zone at all.
+ */
+import { TZDate } from '@date-fns/tz';
+import { z } from './validation.js';
+
+export const PARIS = 'Europe/Paris';
+
+/** A civil date, `YYYY-MM-DD`, in Europe/Paris. */
+export type CivilDate = string;
+
+export const civilDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ')
+  .refine((s) => {
+    const [y, m, d] = parts(s);
+    return fromFields(y, m, d) === s;
+  }, 'date inexistante');
+
+/** An ISO-8601 instant with an explicit offset or Z (`2026-01-05T09:00:00+01:00`). */
+export const instantSchema = z.iso
+  .datetime({ offset: true, message: 'instant ISO-8601 attendu, avec fuseau (ex. 2026-01-05T09:00:00+01:00)' })
+  .transform((s) => new Date(s));
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+function parts(date: CivilDate): [number, number, number] {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) throw new RangeError(`date civile invalide : ${date}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/** Normalises overflowing fields (day 32, month 13…) through UTC, which has no DST. */
+function fromFields(year: number, month: number, day: number): CivilDate {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/** The civil date in Paris at which `instant` falls. */
+export function civilDateOf(instant: Date): CivilDate {
+  const t = new TZDate(instant.getTime(), PARIS);
+  return `${pad(t.getFullYear(), 4)}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+}
+
+/** The instant of a wall-clock time (`HH:mm`) on a civil date, in Paris (DST aware). */
+export function parisInstant(date: CivilDate, time = '00:00'): Date {
+  const [y, mo, d] = parts(date);
+  const [h, mi] = time.split(':').map(Number);
+  return new Date(new TZDate(y, mo - 1, d, h ?? 0, mi ?? 0, 0, 0, PARIS).getTime());
+}
+
+/** Last instant (23:59:59.999 Paris) of a civil date: a deadline "by that day" ends there. */
+export function endOfCivilDay(date: CivilDate): Date {
+  return new Date(parisInstant(addCalendarDays(date, 1)).getTime() - 1);
+}
+
+export function addCalendarDays(date: CivilDate, days: number): CivilDate {
+  const [y, m, d] = parts(date);
+  return fromFields(y, m, d + days);
+}
+
+/** Calendar months: 15 Jan + 1 = 15 Feb; 31 Jan + 1 = last day of Feb. */
+export function addCalendarMonths(date: CivilDate, months: number): CivilDate {
+  const [y, m, d] = parts(date);
+  const first = parts(fromFields(y, m + months, 1));
+  return fromFields(first[0], first[1], Math.min(d, daysInMonth(first[0], first[1])));
+}
+
+/** 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: CivilDate): number {
+  const [y, m, d] = parts(date);
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay() || 7;
+}
+
+/** `dd/MM/yyyy` or `dd/MM/yyyy à HH:mm`, as French people read them, in Paris time. */
+export function formatParis(instant: Date, withTime = false): string {
+  const t = new TZDate(instant.getTime(), PARIS);
+  const day = `${pad(t.getDate())}/${pad(t.getMonth() + 1)}/${pad(t.getFullYear(), 4)}`;
+  return withTime ? `${day} à ${pad(t.getHours())}:${pad(t.getMinutes())}` : day;
+}

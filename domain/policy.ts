@@ -1,0 +1,56 @@
+/**
+ * A Département's own policy, layered on the national rules: local targets
+ * tighter than the law, who is reminded when, business hours. One data file per
+ * Département in ./policies/, validated here; a new Département is a new file.
+ */
+import { z } from './validation.js';
+import { civilDateSchema } from './calendar.js';
+import { delaySchema } from './deadlines.js';
+import pasDeCalais from './policies/pas-de-calais.js';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'heure attendue au format HH:mm');
+
+/** Who a message is for; the directory (activities side) maps a role to addresses. */
+export const roleSchema = z.enum(['orientation-platform', 'referent', 'head-of-service', 'grants-team', 'france-travail']);
+export type Role = z.infer<typeof roleSchema>;
+
+const deadlineFollowUpSchema = z
+  .object({
+    /** Days before the deadline's civil day a reminder goes out (at opening time, on a business day). */
+    remindDaysBefore: z.array(z.number().int().positive()),
+    remind: roleSchema,
+    /** After a breach, at the next business opening. */
+    escalate: roleSchema,
+  })
+  .strict();
+export type DeadlineFollowUp = z.infer<typeof deadlineFollowUpSchema>;
+
+export const policySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    name: z.string(),
+    effectiveFrom: civilDateSchema,
+    source: z.string(),
+    businessHours: z.object({ opens: hhmm, closes: hhmm }).strict(),
+    orientation: z
+      .object({
+        /** Local target, tighter than the legal limit. */
+        target: delaySchema,
+        targetFollowUp: deadlineFollowUpSchema,
+        legalFollowUp: deadlineFollowUpSchema,
+      })
+      .strict(),
+  })
+  .strict()
+  .refine((p) => p.businessHours.opens < p.businessHours.closes, 'l’ouverture doit précéder la fermeture');
+export type Policy = z.infer<typeof policySchema>;
+
+const policies = new Map<string, Policy>([pasDeCalais].map((p) => [p.id, policySchema.parse(p)]));
+
+export const policyIds = (): string[] => [...policies.keys()];
+
+export function getPolicy(id: string): Policy {
+  const policy = policies.get(id);
+  if (!policy) throw new RangeError(`politique départementale inconnue : « ${id} » (connues : ${policyIds().join(', ')})`);
+  return policy;
+}

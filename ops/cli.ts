@@ -1,0 +1,77 @@
+/**
+ * `jalons` — the command line of operations and administration.
+ * Every read command takes --json; errors are French and exit non-zero.
+ */
+import { Command } from 'commander';
+import type { OrientationDecision, PathState } from '../domain/path.js';
+import { loadConfig } from '../workers/config.js';
+import { describePath } from './format.js';
+import { ActionRefused, orientPath, showPath, startPath } from './paths.js';
+import { runStack } from './stack.js';
+import { connectClient } from './temporal.js';
+
+const program = new Command('jalons').description('Jalons — échéances du parcours RSA et des subventions');
+
+function printPath(state: PathState, json: boolean): void {
+  console.log(json ? JSON.stringify(state, null, 2) : describePath(state));
+}
+
+program
+  .command('start')
+  .description('démarre la pile embarquée (Temporal, worker, boîte SMTP) et charge la démo')
+  .option('--empty', 'démarre sans la démo')
+  .action(async (opts: { empty?: boolean }) => runStack(loadConfig(), { demo: !opts.empty }));
+
+const path = program.command('path').description('parcours d’un allocataire');
+
+path
+  .command('start <beneficiaryId>')
+  .description('démarre le parcours (sans effet s’il existe déjà)')
+  .requiredOption('--opened <instant>', 'ouverture du droit, ISO-8601 avec fuseau')
+  .requiredOption('--territory <territoire>', 'territoire (ex. lens-lievin)')
+  .option('--policy <id>', 'politique départementale', 'pas-de-calais')
+  .option('--json', 'sortie JSON')
+  .action(async (id: string, o: { opened: string; territory: string; policy: string; json?: boolean }) => {
+    const config = loadConfig();
+    const client = await connectClient(config);
+    const r = await startPath(client, config.taskQueue, { beneficiaryId: id, rightsOpenedAt: o.opened, territory: o.territory, policy: o.policy });
+    console.log(o.json ? JSON.stringify(r) : r.created ? `Parcours ${r.workflowId} démarré.` : `Le parcours ${r.workflowId} existe déjà : rien n’a changé.`);
+  });
+
+path
+  .command('show <beneficiaryId>')
+  .description('affiche l’état du parcours')
+  .option('--json', 'sortie JSON')
+  .action(async (id: string, o: { json?: boolean }) => {
+    const client = await connectClient(loadConfig());
+    printPath(await showPath(client, id), Boolean(o.json));
+  });
+
+path
+  .command('orient <beneficiaryId>')
+  .description('enregistre la décision d’orientation')
+  .requiredOption('--track <parcours>', 'employment | socio-professional | social')
+  .requiredOption('--organisation <organisme>', 'organisme référent')
+  .requiredOption('--referent <id>', 'référent (identifiant pseudonyme)')
+  .option('--decided-at <instant>', 'date de la décision (par défaut : maintenant)')
+  .option('--by <agent>', 'agent qui enregistre la décision')
+  .option('--json', 'sortie JSON')
+  .action(async (id: string, o: { track: string; organisation: string; referent: string; decidedAt?: string; by?: string; json?: boolean }) => {
+    const client = await connectClient(loadConfig());
+    const state = await orientPath(client, id, {
+      track: o.track as OrientationDecision['track'],
+      organisation: o.organisation,
+      referent: o.referent,
+      ...(o.decidedAt ? { decidedAt: o.decidedAt } : {}),
+      ...(o.by ? { decidedBy: o.by } : {}),
+    });
+    printPath(state, Boolean(o.json));
+  });
+
+try {
+  await program.parseAsync();
+  if (program.args[0] !== 'start') process.exit(0);
+} catch (err) {
+  console.error(err instanceof ActionRefused ? `Refusé : ${err.message}` : `Erreur : ${(err as Error).message}`);
+  process.exit(err instanceof ActionRefused ? 3 : 1);
+}

@@ -1,0 +1,63 @@
+/**
+ * What people do to a beneficiary's path, shared by the CLI and the web app:
+ * start it (idempotent), read it, act on it through the workflow's Updates.
+ */
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { pathWorkflowId } from '../domain/ids.js';
+import { pathInputSchema, type OrientationDecision, type PathInput, type PathState } from '../domain/path.js';
+import { getPolicy } from '../domain/policy.js';
+import { frenchIssues } from '../domain/validation.js';
+import { beneficiaryPath, orientUpdate, stateQuery } from '../workflows/path.js';
+
+export class ActionRefused extends Error {}
+
+/** Starts the path unless it already runs: a re-import never makes a second workflow. */
+export async function startPath(
+  client: Client,
+  taskQueue: string,
+  input: PathInput,
+): Promise<{ workflowId: string; created: boolean }> {
+  const parsed = pathInputSchema.safeParse(input);
+  if (!parsed.success) throw new ActionRefused(`Données du parcours invalides : ${frenchIssues(parsed.error)}`);
+  getPolicy(parsed.data.policy);
+  const workflowId = pathWorkflowId(parsed.data.beneficiaryId);
+  try {
+    await client.workflow.start(beneficiaryPath, { args: [parsed.data], workflowId, taskQueue });
+    return { workflowId, created: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, created: false };
+    throw err;
+  }
+}
+
+/** Turns the server's "no such workflow" and "already completed" into French refusals. */
+async function onPath<T>(beneficiaryId: string, act: () => Promise<T>): Promise<T> {
+  try {
+    return await act();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new ActionRefused(err.cause?.message ?? err.message);
+    if (err instanceof WorkflowNotFoundError) {
+      throw new ActionRefused(
+        /already completed/i.test(err.message)
+          ? `Le parcours ${beneficiaryId} est terminé : aucune action n’est plus possible.`
+          : `Aucun parcours pour l’allocataire ${beneficiaryId}.`,
+      );
+    }
+    throw err;
+  }
+}
+
+export async function showPath(client: Client, beneficiaryId: string): Promise<PathState> {
+  return onPath(beneficiaryId, () => client.workflow.getHandle(pathWorkflowId(beneficiaryId)).query(stateQuery));
+}
+
+export async function orientPath(client: Client, beneficiaryId: string, decision: OrientationDecision): Promise<PathState> {
+  return onPath(beneficiaryId, () =>
+    client.workflow.getHandle(pathWorkflowId(beneficiaryId)).executeUpdate(orientUpdate, { args: [decision] }),
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * The embedded one-machine stack: Temporal dev server (SQLite file, Web UI),
+ * the SMTP sink and its page, the worker, and the demo. Ctrl-C stops it all;
+ * the next run finds its data again in the data folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../workers/config.js';
+import { createWorker } from '../workers/worker.js';
+import { loadDemo } from './demo.js';
+import { MailSink } from './mail-sink.js';
+import { connectClient } from './temporal.js';
+
+const log = (m: string) => console.error(`[jalons] ${m}`);
+
+function temporalCliPath(): string {
+  const out = execFileSync('bash', ['scripts/provision-temporal.sh', 'cli'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.trim().split('=')[1] ?? 'temporal';
+}
+
+function startTemporal(config: Config): ChildProcess {
+  const child = spawn(
+    temporalCliPath(),
+    [
+      'server', 'start-dev',
+      '--db-filename', join(config.dataDir, 'temporal.db'),
+      '--ip', '127.0.0.1',
+      '--port', String(config.ports.temporal),
+      '--ui-port', String(config.ports.temporalUi),
+      '--namespace', config.temporal.namespace,
+      '--log-level', 'warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`le serveur Temporal s’est arrêté (code ${code ?? signal}) : arrêt de la pile.`);
+      process.exit(1);
+    }
+  });
+  return child;
+}
+
+async function waitForTemporal(config: Config): Promise<Client> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const client = await connectClient(config);
+      await client.workflowService.getSystemInfo({});
+      return client;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+let stopping = false;
+
+export async function runStack(config: Config, options: { demo: boolean }): Promise<void> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const temporal = startTemporal(config);
+  const client = await waitForTemporal(config);
+  const sink = await MailSink.start({
+    smtpPort: config.smtp.port,
+    httpPort: config.ports.mailUi,
+    dir: join(config.dataDir, 'mail'),
+  });
+  const worker = await createWorker(config);
+  const running = worker.run();
+
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('arrêt en cours…');
+    worker.shutdown();
+    await running.catch(() => undefined);
+    await sink.close();
+    temporal.kill('SIGTERM');
+    await new Promise((r) => temporal.once('exit', r));
+    log('arrêté. Les données restent dans ' + config.dataDir);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  const before = sink.messages().length;
+  if (options.demo) {
+    const { created, existing } = await loadDemo(client, config.taskQueue);
+    log(`démo : ${created} parcours créés, ${existing} déjà présents.`);
+    if (created > 0) await sink.waitFor((m) => m.length > before, 30_000).catch(() => undefined);
+  }
+
+  console.log(
+    [
+      '',
+      'Jalons est démarré (pile embarquée).',
+      `  Interface Temporal     http://127.0.0.1:${config.ports.temporalUi}`,
+      `  Serveur Temporal       ${config.temporal.address} (espace « ${config.temporal.namespace} »)`,
+      `  Courriels envoyés      http://127.0.0.1:${config.ports.mailUi}  (SMTP sur le port ${config.smtp.port})`,
+      `  Données                ${config.dataDir}`,
+      `  Messages reçus         ${sink.messages().length} (dont ${sink.messages().length - before} depuis ce démarrage)`,
+      '',
+      'Dans un autre terminal : npm run jalons -- path show DEMO-002',
+      'Ctrl-C pour tout arrêter.',
+      '',
+    ].join('\n'),
+  );
+  await running;
+}

@@ -1,0 +1,43 @@
+/**
+ * Once per test run: provision the Temporal servers (cached outside the work
+ * tree) and bundle the workflow code once for every test file.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { workflowsPath } from '../../workers/worker.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalCliPath: string;
+    testServerPath: string;
+    workflowBundlePath: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const out = execFileSync('bash', ['scripts/provision-temporal.sh', 'all'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const paths = Object.fromEntries(out.trim().split('\n').map((l) => l.split('=') as [string, string]));
+  project.provide('temporalCliPath', paths.TEMPORAL_CLI_PATH ?? '');
+  project.provide('testServerPath', paths.TEMPORAL_TEST_SERVER_PATH ?? '');
+
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const file = join(mkdtempSync(join(tmpdir(), 'jalons-bundle-')), 'workflows.js');
+  writeFileSync(file, code);
+  project.provide('workflowBundlePath', file);
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};

@@ -1,0 +1,54 @@
+/** Temporal servers and workers for tests: the real servers, provisioned offline. */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createActivities, type Activities } from '../../activities/index.js';
+import { loadDirectory } from '../../activities/directory.js';
+import { smtpTransport } from '../../workers/worker.js';
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/** The time-skipping test server, its clock starting at `startAt` (real dates, DST, holidays). */
+export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  process.env.JALONS_TEST_SERVER_START = startAt ? startAt.toISOString() : '';
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+  });
+}
+
+/** The Temporal CLI dev server (visibility, Schedules, search attributes). */
+export async function devServerEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: inject('temporalCliPath') }, extraArgs },
+  });
+}
+
+/** Real activities wired to an SMTP server on `smtpPort` and the default directory. */
+export function realActivities(smtpPort: number): Activities {
+  return createActivities({
+    transport: smtpTransport({ host: '127.0.0.1', port: smtpPort, secure: false, auth: undefined }),
+    directory: loadDirectory('config/directory.json'),
+  });
+}
+
+let queueCounter = 0;
+export async function testWorker(
+  env: TestWorkflowEnvironment,
+  activities: object,
+  options: Partial<WorkerOptions> = {},
+): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: options.taskQueue ?? `test-${process.pid}-${++queueCounter}`,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities,
+    ...options,
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * Process configuration, from the environment (12-factor), validated with zod.
+ * The defaults are the embedded one-machine stack.
+ */
+import { resolve } from 'node:path';
+import { frenchIssues, z } from '../domain/validation.js';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  JALONS_TASK_QUEUE: z.string().default('jalons'),
+  JALONS_DATA_DIR: z.string().default('data'),
+  JALONS_DIRECTORY: z.string().default('config/directory.json'),
+  SMTP_HOST: z.string().default('127.0.0.1'),
+  SMTP_PORT: port.default(1025),
+  SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  JALONS_TEMPORAL_PORT: port.default(7233),
+  JALONS_TEMPORAL_UI_PORT: port.default(8233),
+  JALONS_MAIL_UI_PORT: port.default(8025),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Configuration invalide : ${frenchIssues(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
+    taskQueue: e.JALONS_TASK_QUEUE,
+    dataDir: resolve(e.JALONS_DATA_DIR),
+    directoryFile: resolve(e.JALONS_DIRECTORY),
+    smtp: {
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE === 'true',
+      auth: e.SMTP_USER ? { user: e.SMTP_USER, pass: e.SMTP_PASSWORD ?? '' } : undefined,
+    },
+    ports: { temporal: e.JALONS_TEMPORAL_PORT, temporalUi: e.JALONS_TEMPORAL_UI_PORT, mailUi: e.JALONS_MAIL_UI_PORT },
+  };
+}
