@@ -16,12 +16,19 @@ export default tseslint.config(
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'crypto', 'os'], message: 'Pas d’E/S ni d’API Node dans le code déterministe (workflows/, domain/).' },
-            { group: ['**/activities/**', '@temporalio/client', '@temporalio/worker', 'nodemailer'], message: 'Les effets de bord passent par des activités (proxyActivities).' },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'crypto', 'os'],
+              message: 'Pas d’E/S ni d’API Node dans le code déterministe (workflows/, domain/).',
+            },
+            {
+              group: ['**/activities/**', '@temporalio/client', '@temporalio/worker', 'nodemailer'],
+              allowTypeImports: true,
+              message: 'Les effets de bord passent par des activités (proxyActivities).',
+            },
           ],
         },
       ],

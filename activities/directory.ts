@@ -30,7 +30,10 @@ export function resolveRecipient(directory: Directory, to: Recipient): string[] 
   if ('referent' in to) return [directory.referentAddress.replace('{id}', to.referent)];
   const addresses = directory.roles[to.role];
   if (!addresses?.length) {
-    throw ApplicationFailure.nonRetryable(`Aucune adresse dans l’annuaire pour le rôle « ${to.role} ».`, 'UnknownRecipient');
+    throw ApplicationFailure.nonRetryable(
+      `Aucune adresse dans l’annuaire pour le rôle « ${to.role} ».`,
+      'UnknownRecipient',
+    );
   }
   return addresses;
 }

@@ -41,7 +41,10 @@ export function createNotificationActivities(deps: { transport: Transporter; dir
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         if (code !== undefined && code >= 500) {
-          throw ApplicationFailure.nonRetryable(`Refus définitif du serveur SMTP (${code}) : ${(err as Error).message}`, 'PermanentDeliveryFailure');
+          throw ApplicationFailure.nonRetryable(
+            `Refus définitif du serveur SMTP (${code}) : ${(err as Error).message}`,
+            'PermanentDeliveryFailure',
+          );
         }
         throw err;
       }

@@ -18,7 +18,10 @@ const deadlineLabels: Record<string, string> = {
 };
 
 const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 function page(subject: string, paragraphs: string[]): Rendered {
   const text = `${paragraphs.join('\n\n')}\n\n— Jalons, service insertion du Département\n`;
@@ -31,7 +34,8 @@ function page(subject: string, paragraphs: string[]): Rendered {
 
 function field(data: Data, key: string): string {
   const value = data[key];
-  if (value === undefined) throw ApplicationFailure.nonRetryable(`Donnée « ${key} » manquante pour le gabarit.`, 'UnknownTemplate');
+  if (value === undefined)
+    throw ApplicationFailure.nonRetryable(`Donnée « ${key} » manquante pour le gabarit.`, 'UnknownTemplate');
   return value;
 }
 
@@ -39,25 +43,31 @@ const templates: Record<string, (data: Data) => Rendered> = {
   'reminder.orientation': (d) => {
     const due = new Date(field(d, 'dueAt'));
     const label = deadlineLabels[field(d, 'deadline')] ?? field(d, 'deadline');
-    return page(`[Jalons] Rappel : orientation de ${field(d, 'beneficiaryId')} à décider avant le ${formatParis(due)}`, [
-      'Bonjour,',
-      `Le dossier ${field(d, 'beneficiaryId')} (territoire ${field(d, 'territory')}) attend une décision d’orientation.`,
-      `Échéance : ${label}, le ${formatParis(due)} (fin de journée, heure de Paris).`,
-      d.deadline === 'orientation.legal'
-        ? 'Passé ce délai, l’orientation revient à France Travail.'
-        : 'Merci d’inscrire ce dossier à la prochaine commission d’orientation.',
-    ]);
+    return page(
+      `[Jalons] Rappel : orientation de ${field(d, 'beneficiaryId')} à décider avant le ${formatParis(due)}`,
+      [
+        'Bonjour,',
+        `Le dossier ${field(d, 'beneficiaryId')} (territoire ${field(d, 'territory')}) attend une décision d’orientation.`,
+        `Échéance : ${label}, le ${formatParis(due)} (fin de journée, heure de Paris).`,
+        d.deadline === 'orientation.legal'
+          ? 'Passé ce délai, l’orientation revient à France Travail.'
+          : 'Merci d’inscrire ce dossier à la prochaine commission d’orientation.',
+      ],
+    );
   },
   'escalation.orientation': (d) => {
     const due = new Date(field(d, 'dueAt'));
     const label = deadlineLabels[field(d, 'deadline')] ?? field(d, 'deadline');
-    return page(`[Jalons] Retard : orientation de ${field(d, 'beneficiaryId')} non décidée au ${formatParis(due)}`, [
-      'Bonjour,',
-      `L’échéance « ${label} » du dossier ${field(d, 'beneficiaryId')} (territoire ${field(d, 'territory')}) est dépassée depuis le ${formatParis(due)}.`,
-      d.deadline === 'orientation.legal'
-        ? 'Le délai légal de 6 semaines est écoulé : France Travail est compétent pour orienter la personne.'
-        : 'Le délai légal de 6 semaines court toujours : une décision rapide reste possible.',
-    ]);
+    return page(
+      `[Jalons] Retard : orientation de ${field(d, 'beneficiaryId')} non décidée au ${formatParis(due)}`,
+      [
+        'Bonjour,',
+        `L’échéance « ${label} » du dossier ${field(d, 'beneficiaryId')} (territoire ${field(d, 'territory')}) est dépassée depuis le ${formatParis(due)}.`,
+        d.deadline === 'orientation.legal'
+          ? 'Le délai légal de 6 semaines est écoulé : France Travail est compétent pour orienter la personne.'
+          : 'Le délai légal de 6 semaines court toujours : une décision rapide reste possible.',
+      ],
+    );
   },
 };
 
@@ -65,6 +75,7 @@ export const templateIds = (): string[] => Object.keys(templates);
 
 export function render(template: string, data: Data): Rendered {
   const make = templates[template];
-  if (!make) throw ApplicationFailure.nonRetryable(`Gabarit de message inconnu : « ${template} ».`, 'UnknownTemplate');
+  if (!make)
+    throw ApplicationFailure.nonRetryable(`Gabarit de message inconnu : « ${template} ».`, 'UnknownTemplate');
   return make(data);
 }

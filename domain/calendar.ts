@@ -25,7 +25,10 @@ export const civilDateSchema = z
 
 /** An ISO-8601 instant with an explicit offset or Z (`2026-01-05T09:00:00+01:00`). */
 export const instantSchema = z.iso
-  .datetime({ offset: true, message: 'instant ISO-8601 attendu, avec fuseau (ex. 2026-01-05T09:00:00+01:00)' })
+  .datetime({
+    offset: true,
+    message: 'instant ISO-8601 attendu, avec fuseau (ex. 2026-01-05T09:00:00+01:00)',
+  })
   .transform((s) => new Date(s));
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

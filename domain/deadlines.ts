@@ -4,7 +4,14 @@
  * a délai: it expires at the end of its last day).
  */
 import { z } from './validation.js';
-import { addCalendarDays, addCalendarMonths, civilDateOf, endOfCivilDay, parisInstant, type CivilDate } from './calendar.js';
+import {
+  addCalendarDays,
+  addCalendarMonths,
+  civilDateOf,
+  endOfCivilDay,
+  parisInstant,
+  type CivilDate,
+} from './calendar.js';
 
 export const delaySchema = z.union([
   z.object({ days: z.number().int().nonnegative() }).strict(),

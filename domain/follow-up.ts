@@ -35,16 +35,14 @@ export function followUpActions(
   followUp: DeadlineFollowUp,
   hours: BusinessHours,
 ): FollowUpAction[] {
-  const reminders = followUp.remindDaysBefore.map(
-    (days): FollowUpAction => ({
-      id: `${deadline.kind}:reminder:J-${days}`,
-      at: reminderInstant(deadline.dueAt, days, hours),
-      kind: 'reminder',
-      deadline: deadline.kind,
-      template: `reminder.${subject}`,
-      to: followUp.remind,
-    }),
-  );
+  const reminders = followUp.remindDaysBefore.map((days): FollowUpAction => ({
+    id: `${deadline.kind}:reminder:J-${days}`,
+    at: reminderInstant(deadline.dueAt, days, hours),
+    kind: 'reminder',
+    deadline: deadline.kind,
+    template: `reminder.${subject}`,
+    to: followUp.remind,
+  }));
   const escalation: FollowUpAction = {
     id: `${deadline.kind}:escalation`,
     at: escalationInstant(deadline.dueAt, hours),

@@ -15,9 +15,15 @@ export const pathInputSchema = z
   .object({
     beneficiaryId: pseudonymousIdSchema,
     policy: z.string().default('pas-de-calais'),
-    rightsOpenedAt: z.iso.datetime({ offset: true, message: 'date d’ouverture du droit : instant ISO-8601 attendu' }),
+    rightsOpenedAt: z.iso.datetime({
+      offset: true,
+      message: 'date d’ouverture du droit : instant ISO-8601 attendu',
+    }),
     territory: z.string().min(1, 'territoire requis'),
-    household: z.object({ size: z.number().int().positive(), majore: z.boolean() }).strict().default({ size: 1, majore: false }),
+    household: z
+      .object({ size: z.number().int().positive(), majore: z.boolean() })
+      .strict()
+      .default({ size: 1, majore: false }),
   })
   .strict();
 export type PathInput = z.input<typeof pathInputSchema>;
@@ -59,7 +65,13 @@ export interface PathState {
   step: PathStep;
   status: 'active' | 'closed';
   rightsOpenedAt: string;
-  orientation: { track: Track; organisation: string; referent: string; decidedAt: string; decidedBy: string | null } | null;
+  orientation: {
+    track: Track;
+    organisation: string;
+    referent: string;
+    decidedAt: string;
+    decidedBy: string | null;
+  } | null;
   deadlines: DeadlineRecord[];
   notifications: NotificationRecord[];
   history: { at: string; step: PathStep }[];

@@ -11,7 +11,13 @@ import pasDeCalais from './policies/pas-de-calais.js';
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'heure attendue au format HH:mm');
 
 /** Who a message is for; the directory (activities side) maps a role to addresses. */
-export const roleSchema = z.enum(['orientation-platform', 'referent', 'head-of-service', 'grants-team', 'france-travail']);
+export const roleSchema = z.enum([
+  'orientation-platform',
+  'referent',
+  'head-of-service',
+  'grants-team',
+  'france-travail',
+]);
 export type Role = z.infer<typeof roleSchema>;
 
 const deadlineFollowUpSchema = z
@@ -51,6 +57,9 @@ export const policyIds = (): string[] => [...policies.keys()];
 
 export function getPolicy(id: string): Policy {
   const policy = policies.get(id);
-  if (!policy) throw new RangeError(`politique départementale inconnue : « ${id} » (connues : ${policyIds().join(', ')})`);
+  if (!policy)
+    throw new RangeError(
+      `politique départementale inconnue : « ${id} » (connues : ${policyIds().join(', ')})`,
+    );
   return policy;
 }

@@ -34,8 +34,19 @@ path
   .action(async (id: string, o: { opened: string; territory: string; policy: string; json?: boolean }) => {
     const config = loadConfig();
     const client = await connectClient(config);
-    const r = await startPath(client, config.taskQueue, { beneficiaryId: id, rightsOpenedAt: o.opened, territory: o.territory, policy: o.policy });
-    console.log(o.json ? JSON.stringify(r) : r.created ? `Parcours ${r.workflowId} démarré.` : `Le parcours ${r.workflowId} existe déjà : rien n’a changé.`);
+    const r = await startPath(client, config.taskQueue, {
+      beneficiaryId: id,
+      rightsOpenedAt: o.opened,
+      territory: o.territory,
+      policy: o.policy,
+    });
+    console.log(
+      o.json
+        ? JSON.stringify(r)
+        : r.created
+          ? `Parcours ${r.workflowId} démarré.`
+          : `Le parcours ${r.workflowId} existe déjà : rien n’a changé.`,
+    );
   });
 
 path
@@ -56,22 +67,36 @@ path
   .option('--decided-at <instant>', 'date de la décision (par défaut : maintenant)')
   .option('--by <agent>', 'agent qui enregistre la décision')
   .option('--json', 'sortie JSON')
-  .action(async (id: string, o: { track: string; organisation: string; referent: string; decidedAt?: string; by?: string; json?: boolean }) => {
-    const client = await connectClient(loadConfig());
-    const state = await orientPath(client, id, {
-      track: o.track as OrientationDecision['track'],
-      organisation: o.organisation,
-      referent: o.referent,
-      ...(o.decidedAt ? { decidedAt: o.decidedAt } : {}),
-      ...(o.by ? { decidedBy: o.by } : {}),
-    });
-    printPath(state, Boolean(o.json));
-  });
+  .action(
+    async (
+      id: string,
+      o: {
+        track: string;
+        organisation: string;
+        referent: string;
+        decidedAt?: string;
+        by?: string;
+        json?: boolean;
+      },
+    ) => {
+      const client = await connectClient(loadConfig());
+      const state = await orientPath(client, id, {
+        track: o.track as OrientationDecision['track'],
+        organisation: o.organisation,
+        referent: o.referent,
+        ...(o.decidedAt ? { decidedAt: o.decidedAt } : {}),
+        ...(o.by ? { decidedBy: o.by } : {}),
+      });
+      printPath(state, Boolean(o.json));
+    },
+  );
 
 try {
   await program.parseAsync();
   if (program.args[0] !== 'start') process.exit(0);
 } catch (err) {
-  console.error(err instanceof ActionRefused ? `Refusé : ${err.message}` : `Erreur : ${(err as Error).message}`);
+  console.error(
+    err instanceof ActionRefused ? `Refusé : ${err.message}` : `Erreur : ${(err as Error).message}`,
+  );
   process.exit(err instanceof ActionRefused ? 3 : 1);
 }

@@ -27,7 +27,11 @@ export function demoPaths(now: Date): PathInput[] {
   }));
 }
 
-export async function loadDemo(client: Client, taskQueue: string, now = new Date()): Promise<{ created: number; existing: number }> {
+export async function loadDemo(
+  client: Client,
+  taskQueue: string,
+  now = new Date(),
+): Promise<{ created: number; existing: number }> {
   let created = 0;
   for (const input of demoPaths(now)) if ((await startPath(client, taskQueue, input)).created) created++;
   return { created, existing: demoCases.length - created };

@@ -2,7 +2,11 @@
 import { formatParis } from '../domain/calendar.js';
 import type { PathState } from '../domain/path.js';
 
-const steps: Record<string, string> = { orientation: 'en attente d’orientation', oriented: 'orienté', closed: 'sorti' };
+const steps: Record<string, string> = {
+  orientation: 'en attente d’orientation',
+  oriented: 'orienté',
+  closed: 'sorti',
+};
 const deadlines: Record<string, string> = {
   'orientation.local': 'Orientation (objectif départemental)',
   'orientation.legal': 'Orientation (délai légal)',
@@ -14,14 +18,23 @@ export function describePath(s: PathState): string {
     `Ouverture du droit : ${formatParis(new Date(s.rightsOpenedAt), true)}`,
   ];
   if (s.orientation) {
-    lines.push(`Orientation : ${s.orientation.track}, ${s.orientation.organisation}, référent ${s.orientation.referent}, le ${formatParis(new Date(s.orientation.decidedAt))}`);
+    lines.push(
+      `Orientation : ${s.orientation.track}, ${s.orientation.organisation}, référent ${s.orientation.referent}, le ${formatParis(new Date(s.orientation.decidedAt))}`,
+    );
   }
   lines.push('Échéances :');
   for (const d of s.deadlines) {
-    const status = d.metAt ? `tenue le ${formatParis(new Date(d.metAt))}` : d.breached ? 'DÉPASSÉE' : 'en cours';
-    lines.push(`  - ${deadlines[d.kind] ?? d.kind} : ${formatParis(new Date(d.dueAt), true)} — ${status}${d.metAt && d.breached ? ' (en retard)' : ''}`);
+    const status = d.metAt
+      ? `tenue le ${formatParis(new Date(d.metAt))}`
+      : d.breached
+        ? 'DÉPASSÉE'
+        : 'en cours';
+    lines.push(
+      `  - ${deadlines[d.kind] ?? d.kind} : ${formatParis(new Date(d.dueAt), true)} — ${status}${d.metAt && d.breached ? ' (en retard)' : ''}`,
+    );
   }
   lines.push(`Messages envoyés : ${s.notifications.length}`);
-  for (const n of s.notifications) lines.push(`  - ${formatParis(new Date(n.at), true)} ${n.template} → ${n.to}`);
+  for (const n of s.notifications)
+    lines.push(`  - ${formatParis(new Date(n.at), true)} ${n.template} → ${n.to}`);
   return lines.join('\n');
 }

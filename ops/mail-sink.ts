@@ -36,7 +36,10 @@ const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value.map((v) => v.address ?? '')).filter(Boolean);
 
 const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 export class MailSink {
   private readonly mails: ReceivedMail[] = [];
@@ -86,7 +89,9 @@ export class MailSink {
   private load(): void {
     if (!this.options.dir) return;
     mkdirSync(this.options.dir, { recursive: true });
-    for (const f of readdirSync(this.options.dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const f of readdirSync(this.options.dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       this.mails.push(JSON.parse(readFileSync(join(this.options.dir, f), 'utf8')) as ReceivedMail);
     }
   }
@@ -103,7 +108,12 @@ export class MailSink {
       text: parsed.text ?? '',
       html: typeof parsed.html === 'string' ? parsed.html : null,
       messageId: parsed.messageId ?? null,
-      headers: Object.fromEntries([...parsed.headers].map(([k, v]) => [k, String(typeof v === 'object' && v && 'text' in v ? v.text : v)])),
+      headers: Object.fromEntries(
+        [...parsed.headers].map(([k, v]) => [
+          k,
+          String(typeof v === 'object' && v && 'text' in v ? v.text : v),
+        ]),
+      ),
     };
     if (this.options.dir) {
       writeFileSync(join(this.options.dir, `${mail.id}.eml`), raw);
@@ -156,26 +166,36 @@ export class MailSink {
             `<td>${escapeHtml(m.to.join(', '))}</td><td><a href="/messages/${encodeURIComponent(m.id)}">${escapeHtml(m.subject)}</a></td></tr>`,
         )
         .join('');
-      return reply.type('text/html; charset=utf-8').send(
-        layout(
-          'Courriels envoyés par Jalons',
-          `<p>${this.mails.length} message(s) reçu(s) par la boîte de développement.</p>` +
-            `<table><caption class="sr">Messages reçus, du plus récent au plus ancien</caption><thead><tr><th scope="col">Reçu le</th><th scope="col">Destinataires</th><th scope="col">Objet</th></tr></thead><tbody>${rows}</tbody></table>`,
-        ),
-      );
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(
+          layout(
+            'Courriels envoyés par Jalons',
+            `<p>${this.mails.length} message(s) reçu(s) par la boîte de développement.</p>` +
+              `<table><caption class="sr">Messages reçus, du plus récent au plus ancien</caption><thead><tr><th scope="col">Reçu le</th><th scope="col">Destinataires</th><th scope="col">Objet</th></tr></thead><tbody>${rows}</tbody></table>`,
+          ),
+        );
     });
     app.get<{ Params: { id: string } }>('/messages/:id', async (req, reply) => {
       const m = this.mails.find((x) => x.id === req.params.id);
-      if (!m) return reply.code(404).type('text/html; charset=utf-8').send(layout('Message introuvable', '<p><a href="/">Retour à la liste</a></p>'));
-      return reply.type('text/html; charset=utf-8').send(
-        layout(
-          m.subject,
-          `<p><a href="/">← Tous les messages</a></p><dl><dt>De</dt><dd>${escapeHtml(m.from)}</dd><dt>À</dt><dd>${escapeHtml(m.to.join(', '))}</dd>` +
-            `<dt>Reçu le</dt><dd>${escapeHtml(new Date(m.receivedAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }))}</dd></dl>` +
-            `<h2>Texte</h2><pre>${escapeHtml(m.text)}</pre>` +
-            (m.html ? `<h2>HTML</h2><iframe title="Version HTML du message" sandbox="" srcdoc="${escapeHtml(m.html)}"></iframe>` : ''),
-        ),
-      );
+      if (!m)
+        return reply
+          .code(404)
+          .type('text/html; charset=utf-8')
+          .send(layout('Message introuvable', '<p><a href="/">Retour à la liste</a></p>'));
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(
+          layout(
+            m.subject,
+            `<p><a href="/">← Tous les messages</a></p><dl><dt>De</dt><dd>${escapeHtml(m.from)}</dd><dt>À</dt><dd>${escapeHtml(m.to.join(', '))}</dd>` +
+              `<dt>Reçu le</dt><dd>${escapeHtml(new Date(m.receivedAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }))}</dd></dl>` +
+              `<h2>Texte</h2><pre>${escapeHtml(m.text)}</pre>` +
+              (m.html
+                ? `<h2>HTML</h2><iframe title="Version HTML du message" sandbox="" srcdoc="${escapeHtml(m.html)}"></iframe>`
+                : ''),
+          ),
+        );
     });
     await app.listen({ port, host: this.options.host ?? '127.0.0.1' });
     const addr = app.server.address();

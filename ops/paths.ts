@@ -23,7 +23,8 @@ export async function startPath(
   input: PathInput,
 ): Promise<{ workflowId: string; created: boolean }> {
   const parsed = pathInputSchema.safeParse(input);
-  if (!parsed.success) throw new ActionRefused(`Données du parcours invalides : ${frenchIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new ActionRefused(`Données du parcours invalides : ${frenchIssues(parsed.error)}`);
   getPolicy(parsed.data.policy);
   const workflowId = pathWorkflowId(parsed.data.beneficiaryId);
   try {
@@ -53,11 +54,19 @@ async function onPath<T>(beneficiaryId: string, act: () => Promise<T>): Promise<
 }
 
 export async function showPath(client: Client, beneficiaryId: string): Promise<PathState> {
-  return onPath(beneficiaryId, () => client.workflow.getHandle(pathWorkflowId(beneficiaryId)).query(stateQuery));
+  return onPath(beneficiaryId, () =>
+    client.workflow.getHandle(pathWorkflowId(beneficiaryId)).query(stateQuery),
+  );
 }
 
-export async function orientPath(client: Client, beneficiaryId: string, decision: OrientationDecision): Promise<PathState> {
+export async function orientPath(
+  client: Client,
+  beneficiaryId: string,
+  decision: OrientationDecision,
+): Promise<PathState> {
   return onPath(beneficiaryId, () =>
-    client.workflow.getHandle(pathWorkflowId(beneficiaryId)).executeUpdate(orientUpdate, { args: [decision] }),
+    client.workflow
+      .getHandle(pathWorkflowId(beneficiaryId))
+      .executeUpdate(orientUpdate, { args: [decision] }),
   );
 }

@@ -17,7 +17,10 @@ import { connectClient } from './temporal.js';
 const log = (m: string) => console.error(`[jalons] ${m}`);
 
 function temporalCliPath(): string {
-  const out = execFileSync('bash', ['scripts/provision-temporal.sh', 'cli'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', ['scripts/provision-temporal.sh', 'cli'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return out.trim().split('=')[1] ?? 'temporal';
 }
 
@@ -25,13 +28,20 @@ function startTemporal(config: Config): ChildProcess {
   const child = spawn(
     temporalCliPath(),
     [
-      'server', 'start-dev',
-      '--db-filename', join(config.dataDir, 'temporal.db'),
-      '--ip', '127.0.0.1',
-      '--port', String(config.ports.temporal),
-      '--ui-port', String(config.ports.temporalUi),
-      '--namespace', config.temporal.namespace,
-      '--log-level', 'warn',
+      'server',
+      'start-dev',
+      '--db-filename',
+      join(config.dataDir, 'temporal.db'),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(config.ports.temporal),
+      '--ui-port',
+      String(config.ports.temporalUi),
+      '--namespace',
+      config.temporal.namespace,
+      '--log-level',
+      'warn',
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
@@ -59,6 +69,15 @@ async function waitForTemporal(config: Config): Promise<Client> {
 }
 
 let stopping = false;
+
+/** Waits (30 s at most) for the first messages, then until none has come for 2 s. */
+async function settled(sink: MailSink, before: number): Promise<void> {
+  await sink.waitFor((m) => m.length > before, 30_000).catch(() => undefined);
+  for (let count = -1; count !== sink.messages().length; ) {
+    count = sink.messages().length;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
 
 export async function runStack(config: Config, options: { demo: boolean }): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
@@ -91,7 +110,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
   if (options.demo) {
     const { created, existing } = await loadDemo(client, config.taskQueue);
     log(`démo : ${created} parcours créés, ${existing} déjà présents.`);
-    if (created > 0) await sink.waitFor((m) => m.length > before, 30_000).catch(() => undefined);
+    if (created > 0) await settled(sink, before);
   }
 
   console.log(

@@ -8,7 +8,7 @@ import { frenchIssues, z } from '../domain/validation.js';
 const port = z.coerce.number().int().min(1).max(65535);
 
 const envSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   JALONS_TASK_QUEUE: z.string().default('jalons'),
   JALONS_DATA_DIR: z.string().default('data'),
@@ -30,7 +30,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (!parsed.success) throw new Error(`Configuration invalide : ${frenchIssues(parsed.error)}`);
   const e = parsed.data;
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE },
+    // The embedded stack's server listens on JALONS_TEMPORAL_PORT; elsewhere, name the address.
+    temporal: { address: e.TEMPORAL_ADDRESS || `127.0.0.1:${e.JALONS_TEMPORAL_PORT}`, namespace: e.TEMPORAL_NAMESPACE },
     taskQueue: e.JALONS_TASK_QUEUE,
     dataDir: resolve(e.JALONS_DATA_DIR),
     directoryFile: resolve(e.JALONS_DIRECTORY),
@@ -40,6 +41,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       secure: e.SMTP_SECURE === 'true',
       auth: e.SMTP_USER ? { user: e.SMTP_USER, pass: e.SMTP_PASSWORD ?? '' } : undefined,
     },
-    ports: { temporal: e.JALONS_TEMPORAL_PORT, temporalUi: e.JALONS_TEMPORAL_UI_PORT, mailUi: e.JALONS_MAIL_UI_PORT },
+    ports: {
+      temporal: e.JALONS_TEMPORAL_PORT,
+      temporalUi: e.JALONS_TEMPORAL_UI_PORT,
+      mailUi: e.JALONS_MAIL_UI_PORT,
+    },
   };
 }

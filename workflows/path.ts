@@ -12,7 +12,13 @@ import type { Activities } from '../activities/index.js';
 import { deadlineAfter } from '../domain/deadlines.js';
 import { followUpActions, type FollowUpAction } from '../domain/follow-up.js';
 import { nationalRulesAt } from '../domain/national-rules.js';
-import { orientationDecisionSchema, pathInputSchema, type OrientationDecision, type PathInput, type PathState } from '../domain/path.js';
+import {
+  orientationDecisionSchema,
+  pathInputSchema,
+  type OrientationDecision,
+  type PathInput,
+  type PathState,
+} from '../domain/path.js';
 import { getPolicy } from '../domain/policy.js';
 import { frenchIssues } from '../domain/validation.js';
 import { notificationRetry } from './retry.js';
@@ -47,7 +53,8 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
 
   const local = { kind: 'orientation.local', dueAt: deadlineAfter(openedAt, policy.orientation.target) };
   const legal = { kind: 'orientation.legal', dueAt: deadlineAfter(openedAt, rules.orientation.legalLimit) };
-  for (const d of [local, legal]) state.deadlines.push({ kind: d.kind, dueAt: d.dueAt.toISOString(), metAt: null, breached: false });
+  for (const d of [local, legal])
+    state.deadlines.push({ kind: d.kind, dueAt: d.dueAt.toISOString(), metAt: null, breached: false });
 
   wf.setHandler(
     orientUpdate,
@@ -84,18 +91,30 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
 
 function validateOrientation(state: PathState, openedAt: Date, raw: unknown): void {
   if (state.step !== 'orientation') {
-    throw ApplicationFailure.nonRetryable('Ce parcours est déjà orienté : utilisez une réorientation.', 'InvalidAction');
+    throw ApplicationFailure.nonRetryable(
+      'Ce parcours est déjà orienté : utilisez une réorientation.',
+      'InvalidAction',
+    );
   }
   const parsed = orientationDecisionSchema.safeParse(raw);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`Décision d’orientation invalide : ${frenchIssues(parsed.error)}`, 'InvalidInput');
+    throw ApplicationFailure.nonRetryable(
+      `Décision d’orientation invalide : ${frenchIssues(parsed.error)}`,
+      'InvalidInput',
+    );
   }
   const at = parsed.data.decidedAt;
   if (at && at < openedAt) {
-    throw ApplicationFailure.nonRetryable('La décision d’orientation ne peut précéder l’ouverture du droit.', 'InvalidInput');
+    throw ApplicationFailure.nonRetryable(
+      'La décision d’orientation ne peut précéder l’ouverture du droit.',
+      'InvalidInput',
+    );
   }
   if (at && at.getTime() > Date.now()) {
-    throw ApplicationFailure.nonRetryable('La décision d’orientation ne peut être datée dans le futur.', 'InvalidInput');
+    throw ApplicationFailure.nonRetryable(
+      'La décision d’orientation ne peut être datée dans le futur.',
+      'InvalidInput',
+    );
   }
 }
 
@@ -136,7 +155,12 @@ async function notify(state: PathState, action: FollowUpAction, dueAt: Date, fir
     key: `${workflowId}/${action.id}`,
     template: action.template,
     to: { role: action.to },
-    data: { beneficiaryId: state.beneficiaryId, territory: state.territory, deadline: action.deadline, dueAt: dueAt.toISOString() },
+    data: {
+      beneficiaryId: state.beneficiaryId,
+      territory: state.territory,
+      deadline: action.deadline,
+      dueAt: dueAt.toISOString(),
+    },
   });
   state.notifications.push({
     id: action.id,

@@ -49,7 +49,9 @@ describe('orientation deadlines (local target 15 days, legal limit 6 weeks)', ()
     expect(dueDate(new Date('2026-01-05T23:30:00Z'), { days: 15 })).toBe('2026-01-21');
   });
   it('across the spring DST change the deadline still ends at Paris midnight', () => {
-    expect(deadlineAfter(new Date('2026-03-20T09:00:00+01:00'), { days: 15 }).toISOString()).toBe('2026-04-04T21:59:59.999Z');
+    expect(deadlineAfter(new Date('2026-03-20T09:00:00+01:00'), { days: 15 }).toISOString()).toBe(
+      '2026-04-04T21:59:59.999Z',
+    );
   });
   it('one month after an orientation on 31 January is 28 February', () => {
     expect(dueDate(new Date('2026-01-31T10:00:00+01:00'), { months: 1 })).toBe('2026-02-28');
@@ -57,27 +59,44 @@ describe('orientation deadlines (local target 15 days, legal limit 6 weeks)', ()
 });
 
 describe('French public holidays and business days', () => {
-  it.each(['2026-01-01', '2026-04-06', '2026-05-01', '2026-05-08', '2026-05-14', '2026-05-25', '2026-07-14', '2026-08-15', '2026-11-01', '2026-11-11', '2026-12-25'])(
-    '%s is a public holiday',
-    (d) => expect(isPublicHoliday(d)).toBe(true),
+  it.each([
+    '2026-01-01',
+    '2026-04-06',
+    '2026-05-01',
+    '2026-05-08',
+    '2026-05-14',
+    '2026-05-25',
+    '2026-07-14',
+    '2026-08-15',
+    '2026-11-01',
+    '2026-11-11',
+    '2026-12-25',
+  ])('%s is a public holiday', (d) => expect(isPublicHoliday(d)).toBe(true));
+  it.each(['2026-04-07', '2026-12-24', '2026-12-26', '2026-06-02'])('%s is not a public holiday', (d) =>
+    expect(isPublicHoliday(d)).toBe(false),
   );
-  it.each(['2026-04-07', '2026-12-24', '2026-12-26', '2026-06-02'])('%s is not a public holiday', (d) => expect(isPublicHoliday(d)).toBe(false));
   it('weekends are not business days', () => {
     expect(isBusinessDay('2026-04-04')).toBe(false);
     expect(isBusinessDay('2026-04-07')).toBe(true);
   });
   it('a message due on a holiday evening waits for the next opening', () => {
     // Thursday 7 May 2026 20:00 → Friday 8 May is a holiday → Monday 11 May 09:00 Paris.
-    expect(nextBusinessOpening(new Date('2026-05-07T20:00:00+02:00'), hours).toISOString()).toBe('2026-05-11T07:00:00.000Z');
+    expect(nextBusinessOpening(new Date('2026-05-07T20:00:00+02:00'), hours).toISOString()).toBe(
+      '2026-05-11T07:00:00.000Z',
+    );
   });
 });
 
 describe('reminders before, escalations after', () => {
   it('a reminder falling on a Sunday moves to the Friday before', () => {
     // Deadline Wednesday 2026-01-14; J-3 = Sunday 11 → Friday 9 January 09:00 Paris.
-    expect(reminderInstant(endOfCivilDay('2026-01-14'), 3, hours).toISOString()).toBe('2026-01-09T08:00:00.000Z');
+    expect(reminderInstant(endOfCivilDay('2026-01-14'), 3, hours).toISOString()).toBe(
+      '2026-01-09T08:00:00.000Z',
+    );
   });
   it('an escalation after a Saturday deadline before Easter Monday comes on the Tuesday', () => {
-    expect(escalationInstant(endOfCivilDay('2026-04-04'), hours).toISOString()).toBe('2026-04-07T07:00:00.000Z');
+    expect(escalationInstant(endOfCivilDay('2026-04-04'), hours).toISOString()).toBe(
+      '2026-04-07T07:00:00.000Z',
+    );
   });
 });

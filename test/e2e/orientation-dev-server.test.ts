@@ -50,22 +50,39 @@ async function jalons(...args: string[]): Promise<{ stdout: string; stderr: stri
 describe('orientation slice on the dev server', () => {
   it('the CLI starts a path 20 days after the opening: the missed target is escalated by email at once', async () => {
     const opened = new Date(Date.now() - 20 * DAY).toISOString();
-    const started = await jalons('path', 'start', 'E2E-001', '--opened', opened, '--territory', 'audomarois', '--json');
+    const started = await jalons(
+      'path',
+      'start',
+      'E2E-001',
+      '--opened',
+      opened,
+      '--territory',
+      'audomarois',
+      '--json',
+    );
     expect(started.code).toBe(0);
     expect(JSON.parse(started.stdout)).toEqual({ workflowId: 'parcours-E2E-001', created: true });
 
     const again = await jalons('path', 'start', 'E2E-001', '--opened', opened, '--territory', 'audomarois');
     expect(again.stdout).toContain('existe déjà : rien n’a changé');
 
-    const [mail] = await sink.waitFor((m) => m.some((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local:escalation'));
-    const escalation = sink.messages().find((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local:escalation');
+    const [mail] = await sink.waitFor((m) =>
+      m.some((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local:escalation'),
+    );
+    const escalation = sink
+      .messages()
+      .find((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local:escalation');
     expect(mail).toBeDefined();
     expect(escalation?.to).toEqual(['chef-service-insertion@departement.example']);
-    expect(escalation?.subject).toMatch(/^\[Jalons\] Retard : orientation de E2E-001 non décidée au \d{2}\/\d{2}\/\d{4}$/);
+    expect(escalation?.subject).toMatch(
+      /^\[Jalons\] Retard : orientation de E2E-001 non décidée au \d{2}\/\d{2}\/\d{4}$/,
+    );
     expect(escalation?.text).toContain('Le délai légal de 6 semaines court toujours');
     expect(escalation?.html).toContain('<html lang="fr">');
     // The reminder before the target came too late to be useful: never sent.
-    expect(sink.messages().filter((x) => x.headers['x-jalons-key']?.startsWith('parcours-E2E-001/')).length).toBe(1);
+    expect(
+      sink.messages().filter((x) => x.headers['x-jalons-key']?.startsWith('parcours-E2E-001/')).length,
+    ).toBe(1);
 
     const shown = await jalons('path', 'show', 'E2E-001', '--json');
     const state = JSON.parse(shown.stdout) as PathState;
@@ -80,7 +97,11 @@ describe('orientation slice on the dev server', () => {
 
   it('refuses an invalid orientation with a French message and changes nothing, then accepts a valid one', async () => {
     const opened = new Date(Date.now() - 3 * DAY).toISOString();
-    await startPath(env.client, taskQueue, { beneficiaryId: 'E2E-002', rightsOpenedAt: opened, territory: 'lens-lievin' });
+    await startPath(env.client, taskQueue, {
+      beneficiaryId: 'E2E-002',
+      rightsOpenedAt: opened,
+      territory: 'lens-lievin',
+    });
     const before = await showPath(env.client, 'E2E-002');
     const refusal = (arg: unknown) =>
       orientPath(env.client, 'E2E-002', arg as never).then(
@@ -88,28 +109,69 @@ describe('orientation slice on the dev server', () => {
         (e: unknown) => (e instanceof ActionRefused ? e.message : `autre erreur : ${String(e)}`),
       );
 
-    expect(await refusal({ track: 'sport', organisation: 'cd62', referent: 'ref-1' })).toMatch(/^Décision d’orientation invalide : track : parcours attendu/);
-    expect(await refusal({ track: 'social', organisation: '', referent: 'ref-1' })).toContain('organisme référent requis');
-    expect(await refusal({ track: 'social', organisation: 'cd62', referent: 'Jean Dupont' })).toContain('identifiant pseudonyme attendu');
-    expect(await refusal({ track: 'social', organisation: 'cd62', referent: 'ref-1', nom: 'X' })).toContain('Clé non reconnue');
-    expect(await refusal({ track: 'social', organisation: 'cd62', referent: 'ref-1', decidedAt: '2099-01-01T10:00:00+01:00' })).toBe(
-      'La décision d’orientation ne peut être datée dans le futur.',
+    expect(await refusal({ track: 'sport', organisation: 'cd62', referent: 'ref-1' })).toMatch(
+      /^Décision d’orientation invalide : track : parcours attendu/,
     );
-    expect(await refusal({ track: 'social', organisation: 'cd62', referent: 'ref-1', decidedAt: '2020-01-01T10:00:00+01:00' })).toBe(
-      'La décision d’orientation ne peut précéder l’ouverture du droit.',
+    expect(await refusal({ track: 'social', organisation: '', referent: 'ref-1' })).toContain(
+      'organisme référent requis',
     );
+    expect(await refusal({ track: 'social', organisation: 'cd62', referent: 'Jean Dupont' })).toContain(
+      'identifiant pseudonyme attendu',
+    );
+    expect(await refusal({ track: 'social', organisation: 'cd62', referent: 'ref-1', nom: 'X' })).toContain(
+      'Clé non reconnue',
+    );
+    expect(
+      await refusal({
+        track: 'social',
+        organisation: 'cd62',
+        referent: 'ref-1',
+        decidedAt: '2099-01-01T10:00:00+01:00',
+      }),
+    ).toBe('La décision d’orientation ne peut être datée dans le futur.');
+    expect(
+      await refusal({
+        track: 'social',
+        organisation: 'cd62',
+        referent: 'ref-1',
+        decidedAt: '2020-01-01T10:00:00+01:00',
+      }),
+    ).toBe('La décision d’orientation ne peut précéder l’ouverture du droit.');
     expect(await showPath(env.client, 'E2E-002')).toEqual(before);
 
-    const cli = await jalons('path', 'orient', 'E2E-002', '--track', 'social', '--organisation', 'cd62', '--referent', 'ref-1', '--json');
+    const cli = await jalons(
+      'path',
+      'orient',
+      'E2E-002',
+      '--track',
+      'social',
+      '--organisation',
+      'cd62',
+      '--referent',
+      'ref-1',
+      '--json',
+    );
     expect(cli.code).toBe(0);
     const state = JSON.parse(cli.stdout) as PathState;
     expect(state.step).toBe('oriented');
     expect(state.deadlines.map((d) => d.breached)).toEqual([false, false]);
 
-    const twice = await jalons('path', 'orient', 'E2E-002', '--track', 'employment', '--organisation', 'cd62', '--referent', 'ref-2');
+    const twice = await jalons(
+      'path',
+      'orient',
+      'E2E-002',
+      '--track',
+      'employment',
+      '--organisation',
+      'cd62',
+      '--referent',
+      'ref-2',
+    );
     // The slice's path completes once oriented: a further action is refused in French.
     expect(twice.code).toBe(3);
-    expect(twice.stderr).toContain('Refusé : Le parcours E2E-002 est terminé : aucune action n’est plus possible.');
+    expect(twice.stderr).toContain(
+      'Refusé : Le parcours E2E-002 est terminé : aucune action n’est plus possible.',
+    );
 
     const unknown = await jalons('path', 'show', 'E2E-404');
     expect(unknown.code).toBe(3);

@@ -23,7 +23,12 @@ export default async function setup(project: TestProject): Promise<void> {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const paths = Object.fromEntries(out.trim().split('\n').map((l) => l.split('=') as [string, string]));
+  const paths = Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=') as [string, string]),
+  );
   project.provide('temporalCliPath', paths.TEMPORAL_CLI_PATH ?? '');
   project.provide('testServerPath', paths.TEMPORAL_TEST_SERVER_PATH ?? '');
 

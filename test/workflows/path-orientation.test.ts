@@ -25,7 +25,11 @@ afterAll(async () => {
   await sink?.close();
 });
 
-const input = (id: string): PathInput => ({ beneficiaryId: id, rightsOpenedAt: OPENED.toISOString(), territory: 'lens-lievin' });
+const input = (id: string): PathInput => ({
+  beneficiaryId: id,
+  rightsOpenedAt: OPENED.toISOString(),
+  territory: 'lens-lievin',
+});
 
 describe('orientation: local target 15 days, legal limit 6 weeks', () => {
   it('reminds before each deadline and escalates after, at the right Paris instants', async () => {
@@ -60,11 +64,15 @@ describe('orientation: local target 15 days, legal limit 6 weeks', () => {
 
     const mails = sink.messages().filter((m) => m.headers['x-jalons-key']?.startsWith('parcours-T-ORI-1/'));
     expect(mails).toHaveLength(5);
-    const reminder = mails.find((m) => m.headers['x-jalons-key'] === 'parcours-T-ORI-1/orientation.local:reminder:J-3');
+    const reminder = mails.find(
+      (m) => m.headers['x-jalons-key'] === 'parcours-T-ORI-1/orientation.local:reminder:J-3',
+    );
     expect(reminder?.to).toEqual(['plateforme-orientation@departement.example']);
     expect(reminder?.subject).toBe('[Jalons] Rappel : orientation de T-ORI-1 à décider avant le 04/04/2026');
     expect(reminder?.text).toContain('le 04/04/2026 (fin de journée, heure de Paris)');
-    const legalEscalation = mails.find((m) => m.headers['x-jalons-key'] === 'parcours-T-ORI-1/orientation.legal:escalation');
+    const legalEscalation = mails.find(
+      (m) => m.headers['x-jalons-key'] === 'parcours-T-ORI-1/orientation.legal:escalation',
+    );
     expect(legalEscalation?.to).toEqual(['chef-service-insertion@departement.example']);
     expect(legalEscalation?.text).toContain('France Travail est compétent pour orienter');
   });
