@@ -73,7 +73,7 @@ let stopping = false;
 /** Waits (30 s at most) for the first messages, then until none has come for 2 s. */
 async function settled(sink: MailSink, before: number): Promise<void> {
   await sink.waitFor((m) => m.length > before, 30_000).catch(() => undefined);
-  for (let count = -1; count !== sink.messages().length; ) {
+  for (let count = -1; count !== sink.messages().length;) {
     count = sink.messages().length;
     await new Promise((r) => setTimeout(r, 2_000));
   }

@@ -18,9 +18,15 @@ import { createActivities } from '../activities/index.js';
 import { loadDirectory } from '../activities/directory.js';
 import { smtpTransport, workflowsPath } from '../workers/worker.js';
 
-const serverPath = execFileSync('bash', ['scripts/provision-temporal.sh', 'test-server'], { encoding: 'utf8' }).trim().split('=')[1]!;
+const serverPath = execFileSync('bash', ['scripts/provision-temporal.sh', 'test-server'], {
+  encoding: 'utf8',
+})
+  .trim()
+  .split('=')[1]!;
 process.env.JALONS_TEST_SERVER_START = '2026-03-20T08:00:00Z';
-const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: serverPath } } });
+const env = await TestWorkflowEnvironment.createTimeSkipping({
+  server: { executable: { type: 'existing-path', path: serverPath } },
+});
 const sink = await MailSink.start({ smtpPort: 0 });
 const worker = await Worker.create({
   connection: env.nativeConnection,
@@ -41,18 +47,28 @@ const cases: Record<string, (id: string) => Promise<void>> = {
       taskQueue: 'record',
     });
     await env.sleep('50 days');
-    await h.executeUpdate(orientUpdate, { args: [{ track: 'employment', organisation: 'france-travail', referent: 'ref-1' }] });
+    await h.executeUpdate(orientUpdate, {
+      args: [{ track: 'employment', organisation: 'france-travail', referent: 'ref-1' }],
+    });
     await h.result();
   },
   // Oriented within the target, after one reminder.
   'orientation-on-time': async (id) => {
     const h = await env.client.workflow.start('beneficiaryPath', {
-      args: [{ beneficiaryId: id, rightsOpenedAt: new Date(await env.currentTimeMs()).toISOString(), territory: 'audomarois' }],
+      args: [
+        {
+          beneficiaryId: id,
+          rightsOpenedAt: new Date(await env.currentTimeMs()).toISOString(),
+          territory: 'audomarois',
+        },
+      ],
       workflowId: pathWorkflowId(id),
       taskQueue: 'record',
     });
     await env.sleep('13 days');
-    await h.executeUpdate(orientUpdate, { args: [{ track: 'social', organisation: 'cd62', referent: 'ref-2' }] });
+    await h.executeUpdate(orientUpdate, {
+      args: [{ track: 'social', organisation: 'cd62', referent: 'ref-2' }],
+    });
     await h.result();
   },
 };

@@ -31,7 +31,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parsed.data;
   return {
     // The embedded stack's server listens on JALONS_TEMPORAL_PORT; elsewhere, name the address.
-    temporal: { address: e.TEMPORAL_ADDRESS || `127.0.0.1:${e.JALONS_TEMPORAL_PORT}`, namespace: e.TEMPORAL_NAMESPACE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS || `127.0.0.1:${e.JALONS_TEMPORAL_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+    },
     taskQueue: e.JALONS_TASK_QUEUE,
     dataDir: resolve(e.JALONS_DATA_DIR),
     directoryFile: resolve(e.JALONS_DIRECTORY),

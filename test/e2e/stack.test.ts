@@ -4,7 +4,7 @@
  * page; Ctrl-C stops everything; a second run finds its data and sends nothing twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,12 @@ async function freePort(): Promise<number> {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'jalons-stack-'));
-const ports = { temporal: await freePort(), ui: await freePort(), smtp: await freePort(), mail: await freePort() };
+const ports = {
+  temporal: await freePort(),
+  ui: await freePort(),
+  smtp: await freePort(),
+  mail: await freePort(),
+};
 const children: ChildProcess[] = [];
 
 function startStack(): { child: ChildProcess; out: () => string; err: () => string; ready: Promise<void> } {
@@ -46,7 +51,9 @@ function startStack(): { child: ChildProcess; out: () => string; err: () => stri
       out += b.toString();
       if (out.includes('Ctrl-C pour tout arrêter')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`la pile s’est arrêtée (code ${code}) : ${err.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`la pile s’est arrêtée (code ${code}) : ${err.slice(-2000)}`)),
+    );
   });
   return { child, out: () => out, err: () => err, ready };
 }
@@ -62,35 +69,40 @@ const messages = async (): Promise<ReceivedMail[]> =>
 
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the one-command stack', () => {
-  it('comes up with the demo, shows the reminders, stops on Ctrl-C and finds its data again', { timeout: 240_000 }, async () => {
-    const first = startStack();
-    await first.ready;
-    expect(first.out()).toContain(`Interface Temporal     http://127.0.0.1:${ports.ui}`);
-    expect(first.out()).toContain(`Courriels envoyés      http://127.0.0.1:${ports.mail}`);
-    expect(first.err()).toContain('démo : 5 parcours créés, 0 déjà présents.');
+  it(
+    'comes up with the demo, shows the reminders, stops on Ctrl-C and finds its data again',
+    { timeout: 240_000 },
+    async () => {
+      const first = startStack();
+      await first.ready;
+      expect(first.out()).toContain(`Interface Temporal     http://127.0.0.1:${ports.ui}`);
+      expect(first.out()).toContain(`Courriels envoyés      http://127.0.0.1:${ports.mail}`);
+      expect(first.err()).toContain('démo : 5 parcours créés, 0 déjà présents.');
 
-    const page = await (await fetch(`http://127.0.0.1:${ports.mail}/`)).text();
-    expect(page).toContain('Rappel : orientation de DEMO-002 à décider avant le');
-    expect(page).toContain('Retard : orientation de DEMO-003 non décidée au');
-    const sent = await messages();
-    const keys = sent.map((m) => m.headers['x-jalons-key']);
-    expect(keys).toContain('parcours-DEMO-002/orientation.local:reminder:J-3');
-    expect(keys).toContain('parcours-DEMO-003/orientation.local:escalation');
-    expect(keys).toContain('parcours-DEMO-005/orientation.legal:escalation');
-    expect(keys.filter((k) => k?.startsWith('parcours-DEMO-001/'))).toEqual([]);
-    expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+      const page = await (await fetch(`http://127.0.0.1:${ports.mail}/`)).text();
+      expect(page).toContain('Rappel : orientation de DEMO-002 à décider avant le');
+      expect(page).toContain('Retard : orientation de DEMO-003 non décidée au');
+      const sent = await messages();
+      const keys = sent.map((m) => m.headers['x-jalons-key']);
+      expect(keys).toContain('parcours-DEMO-002/orientation.local:reminder:J-3');
+      expect(keys).toContain('parcours-DEMO-003/orientation.local:escalation');
+      expect(keys).toContain('parcours-DEMO-005/orientation.legal:escalation');
+      expect(keys.filter((k) => k?.startsWith('parcours-DEMO-001/'))).toEqual([]);
+      expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
 
-    expect(await stop(first.child)).toBe(0);
-    expect(first.err()).toContain('arrêté. Les données restent dans');
+      expect(await stop(first.child)).toBe(0);
+      expect(first.err()).toContain('arrêté. Les données restent dans');
 
-    const second = startStack();
-    await second.ready;
-    expect(second.err()).toContain('démo : 0 parcours créés, 5 déjà présents.');
-    await new Promise((r) => setTimeout(r, 3_000));
-    expect((await messages()).map((m) => m.headers['x-jalons-key']).sort()).toEqual([...keys].sort());
-    expect(await stop(second.child)).toBe(0);
-  });
+      const second = startStack();
+      await second.ready;
+      expect(second.err()).toContain('démo : 0 parcours créés, 5 déjà présents.');
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect((await messages()).map((m) => m.headers['x-jalons-key']).sort()).toEqual([...keys].sort());
+      expect(await stop(second.child)).toBe(0);
+    },
+  );
 });

@@ -3,7 +3,7 @@
  * tree) and bundle the workflow code once for every test file.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -18,7 +18,7 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
   const out = execFileSync('bash', ['scripts/provision-temporal.sh', 'all'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -33,9 +33,10 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide('testServerPath', paths.TEMPORAL_TEST_SERVER_PATH ?? '');
 
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-  const file = join(mkdtempSync(join(tmpdir(), 'jalons-bundle-')), 'workflows.js');
-  writeFileSync(file, code);
-  project.provide('workflowBundlePath', file);
+  const dir = mkdtempSync(join(tmpdir(), 'jalons-bundle-'));
+  writeFileSync(join(dir, 'workflows.js'), code);
+  project.provide('workflowBundlePath', join(dir, 'workflows.js'));
+  return () => rmSync(dir, { recursive: true, force: true });
 }
 
 const quietLogger = {
