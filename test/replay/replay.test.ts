@@ -7,7 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { quietRuntime } from '../support/temporal.js';
 
+quietRuntime();
 const dir = 'test/histories';
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 

@@ -7,7 +7,7 @@ import { loadDirectory } from '../../activities/directory.js';
 import { smtpTransport } from '../../workers/worker.js';
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('WARN') });
