@@ -71,8 +71,6 @@ const templates: Record<string, (data: Data) => Rendered> = {
   },
 };
 
-export const templateIds = (): string[] => Object.keys(templates);
-
 export function render(template: string, data: Data): Rendered {
   const make = templates[template];
   if (!make)

@@ -9,7 +9,6 @@ import {
   addCalendarMonths,
   civilDateOf,
   endOfCivilDay,
-  parisInstant,
   type CivilDate,
 } from './calendar.js';
 
@@ -31,20 +30,4 @@ export function dueDate(anchor: Date, delay: Delay): CivilDate {
 /** The instant a delay expires: end of its last civil day, Paris time. */
 export function deadlineAfter(anchor: Date, delay: Delay): Date {
   return endOfCivilDay(dueDate(anchor, delay));
-}
-
-/** A reminder `daysBefore` the deadline's civil day, at a Paris wall-clock time. */
-export function reminderBefore(deadline: Date, daysBefore: number, time: string): Date {
-  return parisInstant(addCalendarDays(civilDateOf(deadline), -daysBefore), time);
-}
-
-/** An escalation `daysAfter` the deadline's civil day, at a Paris wall-clock time. */
-export function escalationAfter(deadline: Date, daysAfter: number, time: string): Date {
-  return parisInstant(addCalendarDays(civilDateOf(deadline), daysAfter), time);
-}
-
-export function describeDelay(delay: Delay): string {
-  if ('days' in delay) return `${delay.days} jours`;
-  if ('weeks' in delay) return `${delay.weeks} semaines`;
-  return `${delay.months} mois`;
 }

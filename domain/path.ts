@@ -27,7 +27,6 @@ export const pathInputSchema = z
   })
   .strict();
 export type PathInput = z.input<typeof pathInputSchema>;
-export type PathStartInput = z.output<typeof pathInputSchema>;
 
 export const orientationDecisionSchema = z
   .object({
