@@ -3,11 +3,12 @@
  * civil date in Europe/Paris; every instant is stored in UTC.
  *
  * Pure functions only: this module runs inside the workflow sandbox too. There,
- * date-fns helpers lose a TZDate's zone (they rebuild plain Dates), so time zones
- * go through TZDate's constructor and getters only, and civil-date arithmetic is
- * done on UTC calendar fields, which have no zone at all.
+ * date-fns helpers and even TZDate's field getters fall back to UTC, so Paris
+ * fields are read by shifting the instant by `tzOffset` and reading UTC getters;
+ * only TZDate's constructor (wall time → instant) is used, which is correct there.
+ * Civil-date arithmetic is done on UTC calendar fields, which have no zone at all.
  */
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 import { z } from './validation.js';
 
 export const PARIS = 'Europe/Paris';
@@ -47,10 +48,15 @@ function fromFields(year: number, month: number, day: number): CivilDate {
 
 const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
+/** The Paris wall-clock fields of an instant, as the UTC fields of a shifted Date. */
+function parisFields(instant: Date): Date {
+  return new Date(instant.getTime() + tzOffset(PARIS, instant) * 60_000);
+}
+
 /** The civil date in Paris at which `instant` falls. */
 export function civilDateOf(instant: Date): CivilDate {
-  const t = new TZDate(instant.getTime(), PARIS);
-  return `${pad(t.getFullYear(), 4)}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+  const t = parisFields(instant);
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 
 /** The instant of a wall-clock time (`HH:mm`) on a civil date, in Paris (DST aware). */
@@ -85,7 +91,7 @@ export function isoWeekday(date: CivilDate): number {
 
 /** `dd/MM/yyyy` or `dd/MM/yyyy à HH:mm`, as French people read them, in Paris time. */
 export function formatParis(instant: Date, withTime = false): string {
-  const t = new TZDate(instant.getTime(), PARIS);
-  const day = `${pad(t.getDate())}/${pad(t.getMonth() + 1)}/${pad(t.getFullYear(), 4)}`;
-  return withTime ? `${day} à ${pad(t.getHours())}:${pad(t.getMinutes())}` : day;
+  const t = parisFields(instant);
+  const day = `${pad(t.getUTCDate())}/${pad(t.getUTCMonth() + 1)}/${pad(t.getUTCFullYear(), 4)}`;
+  return withTime ? `${day} à ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}` : day;
 }
