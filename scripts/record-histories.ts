@@ -14,9 +14,7 @@ import { Worker } from '@temporalio/worker';
 import { pathWorkflowId } from '../domain/ids.js';
 import { MailSink } from '../ops/mail-sink.js';
 import { orientUpdate } from '../workflows/path.js';
-import { createActivities } from '../activities/index.js';
-import { loadDirectory } from '../activities/directory.js';
-import { smtpTransport, workflowsPath } from '../workers/worker.js';
+import { activitiesFor, workflowsPath } from '../workers/worker.js';
 
 const serverPath = execFileSync('bash', ['scripts/provision-temporal.sh', 'test-server'], {
   encoding: 'utf8',
@@ -32,52 +30,53 @@ const worker = await Worker.create({
   connection: env.nativeConnection,
   taskQueue: 'record',
   workflowsPath,
-  activities: createActivities({
-    transport: smtpTransport({ host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined }),
-    directory: loadDirectory('config/directory.json'),
-  }),
+  activities: activitiesFor(
+    { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
+    'config/directory.json',
+  ),
 });
 
-const cases: Record<string, (id: string) => Promise<void>> = {
-  // Never oriented: every reminder and both escalations, then oriented late.
-  'orientation-late': async (id) => {
-    const h = await env.client.workflow.start('beneficiaryPath', {
-      args: [{ beneficiaryId: id, rightsOpenedAt: '2026-03-20T09:00:00+01:00', territory: 'lens-lievin' }],
-      workflowId: pathWorkflowId(id),
-      taskQueue: 'record',
-    });
-    await env.sleep('50 days');
-    await h.executeUpdate(orientUpdate, {
-      args: [{ track: 'employment', organisation: 'france-travail', referent: 'ref-1' }],
-    });
-    await h.result();
+/** A representative path: opened at `opened` (default: the server's now), oriented after `wait`. */
+interface Case {
+  opened?: string;
+  territory: string;
+  wait: string;
+  decision: { track: 'employment' | 'socio-professional' | 'social'; organisation: string; referent: string };
+}
+
+const cases: Record<string, Case> = {
+  // Never oriented in time: every reminder and both escalations, then oriented late.
+  'orientation-late': {
+    opened: '2026-03-20T09:00:00+01:00',
+    territory: 'lens-lievin',
+    wait: '50 days',
+    decision: { track: 'employment', organisation: 'france-travail', referent: 'ref-1' },
   },
   // Oriented within the target, after one reminder.
-  'orientation-on-time': async (id) => {
-    const h = await env.client.workflow.start('beneficiaryPath', {
-      args: [
-        {
-          beneficiaryId: id,
-          rightsOpenedAt: new Date(await env.currentTimeMs()).toISOString(),
-          territory: 'audomarois',
-        },
-      ],
-      workflowId: pathWorkflowId(id),
-      taskQueue: 'record',
-    });
-    await env.sleep('13 days');
-    await h.executeUpdate(orientUpdate, {
-      args: [{ track: 'social', organisation: 'cd62', referent: 'ref-2' }],
-    });
-    await h.result();
+  'orientation-on-time': {
+    territory: 'audomarois',
+    wait: '13 days',
+    decision: { track: 'social', organisation: 'cd62', referent: 'ref-2' },
   },
 };
 
+async function run(id: string, c: Case): Promise<void> {
+  const opened = c.opened ?? new Date(await env.currentTimeMs()).toISOString();
+  const h = await env.client.workflow.start('beneficiaryPath', {
+    args: [{ beneficiaryId: id, rightsOpenedAt: opened, territory: c.territory }],
+    workflowId: pathWorkflowId(id),
+    taskQueue: 'record',
+  });
+  await env.sleep(c.wait);
+  await h.executeUpdate(orientUpdate, { args: [c.decision] });
+  await h.result();
+}
+
 mkdirSync('test/histories', { recursive: true });
 await worker.runUntil(async () => {
-  for (const [name, run] of Object.entries(cases)) {
+  for (const [name, c] of Object.entries(cases)) {
     const id = `REC-${name}`;
-    await run(id);
+    await run(id, c);
     const history = await env.client.workflow.getHandle(pathWorkflowId(id)).fetchHistory();
     writeFileSync(`test/histories/path-${name}.json`, historyToJSON(history));
     console.log(`test/histories/path-${name}.json : ${history.events?.length} événements`);

@@ -15,16 +15,18 @@ export function smtpTransport(smtp: Config['smtp']) {
   return nodemailer.createTransport({ ...smtp, tls: { rejectUnauthorized: smtp.secure } });
 }
 
+/** The real activities, wired to an SMTP server and the Département's directory file. */
+export function activitiesFor(smtp: Config['smtp'], directoryFile: string) {
+  return createActivities({ transport: smtpTransport(smtp), directory: loadDirectory(directoryFile) });
+}
+
 export async function createWorker(
   config: Config,
   overrides: Partial<WorkerOptions> & { connection?: NativeConnection } = {},
 ): Promise<Worker> {
   const connection =
     overrides.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
-  const activities = createActivities({
-    transport: smtpTransport(config.smtp),
-    directory: loadDirectory(config.directoryFile),
-  });
+  const activities = activitiesFor(config.smtp, config.directoryFile);
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

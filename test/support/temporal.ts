@@ -2,9 +2,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities, type Activities } from '../../activities/index.js';
-import { loadDirectory } from '../../activities/directory.js';
-import { smtpTransport } from '../../workers/worker.js';
+import type { Activities } from '../../activities/index.js';
+import { activitiesFor } from '../../workers/worker.js';
 
 let runtimeInstalled = false;
 export function quietRuntime(): void {
@@ -32,10 +31,10 @@ export async function devServerEnv(extraArgs: string[] = []): Promise<TestWorkfl
 
 /** Real activities wired to an SMTP server on `smtpPort` and the default directory. */
 export function realActivities(smtpPort: number): Activities {
-  return createActivities({
-    transport: smtpTransport({ host: '127.0.0.1', port: smtpPort, secure: false, auth: undefined }),
-    directory: loadDirectory('config/directory.json'),
-  });
+  return activitiesFor(
+    { host: '127.0.0.1', port: smtpPort, secure: false, auth: undefined },
+    'config/directory.json',
+  );
 }
 
 let queueCounter = 0;
