@@ -15,7 +15,32 @@ type Data = Record<string, string>;
 const deadlineLabels: Record<string, string> = {
   'orientation.local': 'objectif départemental d’orientation',
   'orientation.legal': 'délai légal d’orientation (6 semaines, CASF D262-65-2)',
+  'first-appointment': 'premier rendez-vous avec le référent (objectif départemental)',
+  contract: 'signature du contrat d’engagement (1 mois après l’orientation, CT D5411-14-1)',
+  interviews: 'deux entretiens dans le mois (accompagnement intensif)',
+  'social-review': 'réexamen du parcours social (CASF L262-31)',
+  observations: 'délai de 10 jours pour présenter des observations (décret 2025-478)',
 };
+
+/** A reminder or an escalation about one deadline of a path, for the référent or a manager. */
+function pathDeadlineMessage(kind: 'reminder' | 'escalation', what: string, advice: string) {
+  return (d: Data): Rendered => {
+    const id = field(d, 'beneficiaryId');
+    const due = formatParis(new Date(field(d, 'dueAt')));
+    const label = deadlineLabels[field(d, 'deadline')] ?? field(d, 'deadline');
+    return kind === 'reminder'
+      ? page(`[Jalons] Rappel : ${what} de ${id} avant le ${due}`, [
+          'Bonjour,',
+          `Le dossier ${id} (territoire ${field(d, 'territory')}) a une échéance proche : ${label}, le ${due} (fin de journée, heure de Paris).`,
+          advice,
+        ])
+      : page(`[Jalons] Retard : ${what} de ${id} non fait au ${due}`, [
+          'Bonjour,',
+          `L’échéance « ${label} » du dossier ${id} (territoire ${field(d, 'territory')}) est dépassée depuis le ${due}.`,
+          advice,
+        ]);
+  };
+}
 
 const escapeHtml = (s: string): string =>
   s.replace(
@@ -70,6 +95,80 @@ const templates: Record<string, (data: Data) => Rendered> = {
     );
   },
 };
+
+Object.assign(templates, {
+  'reminder.first-appointment': pathDeadlineMessage(
+    'reminder',
+    'premier rendez-vous',
+    'Merci de convoquer la personne : le diagnostic global se fait à ce rendez-vous.',
+  ),
+  'escalation.first-appointment': pathDeadlineMessage(
+    'escalation',
+    'premier rendez-vous',
+    'Le contrat d’engagement doit être signé dans le mois qui suit l’orientation : une convocation rapide s’impose.',
+  ),
+  'reminder.contract': pathDeadlineMessage(
+    'reminder',
+    'contrat d’engagement',
+    'Le contrat fixe le plan d’action et au moins 15 heures d’activité par semaine (sauf réduction ou exemption motivée).',
+  ),
+  'escalation.contract': pathDeadlineMessage(
+    'escalation',
+    'contrat d’engagement',
+    'Le délai d’un mois après l’orientation est dépassé : examinez la situation avec le référent.',
+  ),
+  'warning.interviews': (d: Data) =>
+    page(`[Jalons] Entretiens : ${field(d, 'beneficiaryId')} n’a pas eu ses deux entretiens du mois`, [
+      'Bonjour,',
+      `En accompagnement intensif, le dossier ${field(d, 'beneficiaryId')} doit compter au moins deux entretiens en ${d.period ?? 'ce mois'} ; le mois se termine le ${formatParis(new Date(field(d, 'dueAt')))}.`,
+      'Merci de planifier le ou les entretiens manquants avant la fin du mois.',
+    ]),
+  'escalation.interviews': pathDeadlineMessage(
+    'escalation',
+    'entretiens mensuels',
+    'Le mois s’est terminé avec moins de deux entretiens : l’intensité de l’accompagnement n’est pas tenue.',
+  ),
+  'reminder.social-review': pathDeadlineMessage(
+    'reminder',
+    'réexamen du parcours social',
+    'Un diagnostic conjoint doit dire si une nouvelle orientation est possible.',
+  ),
+  'escalation.social-review': pathDeadlineMessage(
+    'escalation',
+    'réexamen du parcours social',
+    'Le réexamen prévu par la loi n’a pas été enregistré.',
+  ),
+  'transfer.orientation': (d: Data) =>
+    page(`[Jalons] Orientation par France Travail : ${field(d, 'beneficiaryId')}`, [
+      'Bonjour,',
+      `Le Département n’a pas orienté le dossier ${field(d, 'beneficiaryId')} dans le délai légal de 6 semaines, échu le ${formatParis(new Date(field(d, 'dueAt')))}.`,
+      'Conformément à l’article D262-65-2 du CASF, il revient à France Travail d’orienter la personne.',
+    ]),
+  'convocation.new': (d: Data) =>
+    page(`[Jalons] Rendez-vous manqué : nouvelle convocation pour ${field(d, 'beneficiaryId')}`, [
+      'Bonjour,',
+      `La personne du dossier ${field(d, 'beneficiaryId')} ne s’est pas présentée au premier rendez-vous.`,
+      'Merci de fixer une nouvelle convocation ; si l’absence n’est pas justifiée, un manquement peut être signalé.',
+    ]),
+  'notice.sanction': (d: Data) =>
+    page(`[Jalons] Procédure de sanction engagée : ${field(d, 'beneficiaryId')}`, [
+      'Bonjour,',
+      `Une procédure de suspension-remobilisation est engagée pour le dossier ${field(d, 'beneficiaryId')}.`,
+      `La personne peut présenter ses observations ou demander à être entendue jusqu’au ${formatParis(new Date(field(d, 'dueAt')))} inclus ; aucune décision avant cette date.`,
+    ]),
+  'decision.sanction': (d: Data) =>
+    page(`[Jalons] Décision de sanction possible : ${field(d, 'beneficiaryId')}`, [
+      'Bonjour,',
+      `Le délai d’observations du dossier ${field(d, 'beneficiaryId')} s’est clos le ${formatParis(new Date(field(d, 'dueAt')))}.`,
+      'La décision peut être prise : taux d’au moins 30 %, plafonné à 50 % pour un foyer de plus d’une personne ou un RSA majoré.',
+    ]),
+  'proposal.removal': (d: Data) =>
+    page(`[Jalons] Proposition de radiation : ${field(d, 'beneficiaryId')}`, [
+      'Bonjour,',
+      `L’allocation du dossier ${field(d, 'beneficiaryId')} a été supprimée en totalité pendant quatre mois sans reprise des engagements.`,
+      'Le président du conseil départemental propose la radiation de la liste des demandeurs d’emploi (CASF L262-37 III).',
+    ]),
+});
 
 export function render(template: string, data: Data): Rendered {
   const make = templates[template];

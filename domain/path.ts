@@ -1,15 +1,22 @@
 /**
- * The beneficiary path (parcours RSA): its inputs, the human decisions that
- * move it, and the state its workflow exposes. Shared by workflows, CLI, web app.
+ * The beneficiary path (parcours RSA): its inputs and the state its workflow
+ * exposes. Shared by workflows, CLI, simulation and web app. The events that move
+ * it are in ./path-events.ts, the transitions in ./path-machine.ts.
  */
 import { z } from './validation.js';
 import { instantSchema } from './calendar.js';
 import { pseudonymousIdSchema } from './ids.js';
+import { trackSchema, type Track } from './path-track.js';
 
-export const trackSchema = z.enum(['employment', 'socio-professional', 'social'], {
-  error: 'parcours attendu : employment (emploi), socio-professional (socio-professionnel) ou social',
-});
-export type Track = z.infer<typeof trackSchema>;
+export { trackSchema, type Track };
+
+export const householdSchema = z
+  .object({
+    size: z.number().int().positive('taille du foyer : entier positif attendu'),
+    majore: z.boolean(),
+  })
+  .strict();
+export type Household = z.infer<typeof householdSchema>;
 
 export const pathInputSchema = z
   .object({
@@ -20,14 +27,16 @@ export const pathInputSchema = z
       message: 'date d’ouverture du droit : instant ISO-8601 attendu',
     }),
     territory: z.string().min(1, 'territoire requis'),
-    household: z
-      .object({ size: z.number().int().positive(), majore: z.boolean() })
-      .strict()
-      .default({ size: 1, majore: false }),
+    household: householdSchema.default({ size: 1, majore: false }),
+    /** State carried over by continue-as-new (never set by a person). */
+    carried: z.custom<PathState>((v) => typeof v === 'object' && v !== null).optional(),
+    /** History length after which the workflow continues as new (tests lower it). */
+    historyLimit: z.number().int().positive().optional(),
   })
   .strict();
 export type PathInput = z.input<typeof pathInputSchema>;
 
+/** The v1 `orient` Update's argument (still accepted; same as an `orientation.decided` event). */
 export const orientationDecisionSchema = z
   .object({
     track: trackSchema,
@@ -40,38 +49,131 @@ export const orientationDecisionSchema = z
   .strict();
 export type OrientationDecision = z.input<typeof orientationDecisionSchema>;
 
-export type PathStep = 'orientation' | 'oriented' | 'closed';
+export const pathSteps = [
+  'orientation',
+  'first-appointment',
+  'diagnostic',
+  'contract',
+  'intensive-accompaniment',
+  'accompaniment',
+  'sanction-procedure',
+  'suspension',
+  'closed',
+] as const;
+export type PathStep = (typeof pathSteps)[number];
 
 export interface DeadlineRecord {
+  /** Unique in the path: `<kind>#<n>` (a kind recurs after a réorientation). */
+  id: string;
   kind: string;
   dueAt: string;
   metAt: string | null;
   breached: boolean;
+  /** Calendar month a monthly deadline covers (`YYYY-MM`). */
+  period?: string;
+  /** No longer awaited since then (réorientation, exit). */
+  cancelledAt?: string;
 }
 
 export interface NotificationRecord {
   id: string;
   at: string;
+  /** A role, or the référent's pseudonymous id. */
   to: string;
   template: string;
   deadline: string;
+  /** Set when the message could not be delivered (permanent refusal). */
+  failed?: string;
+}
+
+/** A message to send at a given instant, decided by an event rather than a deadline. */
+export interface QueuedMessage {
+  id: string;
+  at: string;
+  /** A role (`referent` = the path's référent). */
+  to: string;
+  template: string;
+  deadline: string;
+}
+
+export interface OrientationRecord {
+  track: Track;
+  organisation: string;
+  referent: string;
+  decidedAt: string;
+  decidedBy: string | null;
+  reason?: string;
+}
+
+export interface SanctionRecord {
+  breach: 'contract-refusal' | 'obligations';
+  decidedAt: string;
+  rate: number;
+  months: number;
+  suppression: boolean;
+  repetition: boolean;
+  endsAt: string;
+  endedAt: string | null;
+  endedBy: 'term' | 'remobilisation' | 'reorientation' | 'exit' | null;
+  /** Suspended allocation to pay back after a remobilisation (policy). */
+  repayment: { from: string; to: string } | null;
+}
+
+export interface SanctionProcedure {
+  breach: 'contract-refusal' | 'obligations';
+  reportedAt: string;
+  receivedAt: string;
+  observationsDue: string;
+  observationsReceivedAt: string | null;
+  repetition: boolean;
+  /** Where the path goes back to when the procedure or suspension ends. */
+  resumeStep: PathStep;
 }
 
 export interface PathState {
   beneficiaryId: string;
   policy: string;
   territory: string;
+  household: Household;
   step: PathStep;
   status: 'active' | 'closed';
   rightsOpenedAt: string;
-  orientation: {
-    track: Track;
-    organisation: string;
-    referent: string;
-    decidedAt: string;
-    decidedBy: string | null;
+  orientation: OrientationRecord | null;
+  reorientations: OrientationRecord[];
+  appointment: {
+    scheduledAt: string | null;
+    attendedAt: string | null;
+    missed: { at: string; excused: boolean }[];
+  };
+  diagnostic: { completedAt: string; barriers: string[] } | null;
+  contract: {
+    signedAt: string;
+    weeklyHours: number;
+    intensive: boolean;
+    reduction: string | null;
+    exemption: string | null;
   } | null;
+  accompaniment: {
+    intensity: 'intensive' | 'standard';
+    startedAt: string;
+    intensiveEndsAt: string | null;
+  } | null;
+  interviews: string[];
+  activity: { at: string; hours: number }[];
+  procedure: SanctionProcedure | null;
+  sanctions: SanctionRecord[];
   deadlines: DeadlineRecord[];
+  /** Deadlines that stopped mattering (réorientation, exit), kept for the audit. */
+  dropped: DeadlineRecord[];
   notifications: NotificationRecord[];
-  history: { at: string; step: PathStep }[];
+  /** Messages an event decided, sent at their instant by the workflow. */
+  outbox: QueuedMessage[];
+  /** Ids of timed actions already handled (sent, skipped or applied): never twice. */
+  handled: string[];
+  /** Partner events (Signals) the path refused, with the French reason. */
+  rejected: { at: string; event: string; error: string }[];
+  exit: { at: string; reason: string } | null;
+  history: { at: string; step: PathStep; event?: string }[];
+  /** Number of events applied; with the workflow id, an idempotency key. */
+  seq: number;
 }

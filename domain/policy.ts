@@ -6,6 +6,7 @@
 import { z } from './validation.js';
 import { civilDateSchema } from './calendar.js';
 import { delaySchema } from './deadlines.js';
+import { trackSchema } from './path-track.js';
 import pasDeCalais from './policies/pas-de-calais.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'heure attendue au format HH:mm');
@@ -44,6 +45,42 @@ export const policySchema = z
         target: delaySchema,
         targetFollowUp: deadlineFollowUpSchema,
         legalFollowUp: deadlineFollowUpSchema,
+      })
+      .strict(),
+    firstAppointment: z
+      .object({
+        /** Local target after the orientation; the diagnostic 360° is done there. */
+        target: delaySchema,
+        followUp: deadlineFollowUpSchema,
+      })
+      .strict(),
+    contract: z.object({ followUp: deadlineFollowUpSchema }).strict(),
+    intensive: z
+      .object({
+        duration: delaySchema,
+        interviewsPerMonth: z.number().int().positive(),
+        /** Minimum weekly hours in the contract of an intensive accompaniment, by track. */
+        minWeeklyHours: z.record(trackSchema, z.number().nonnegative()),
+        /** Warned when a calendar month is about to close short of interviews. */
+        interviewsFollowUp: deadlineFollowUpSchema,
+      })
+      .strict(),
+    socialReview: z.object({ followUp: deadlineFollowUpSchema }).strict(),
+    portfolio: z
+      .object({ intensiveTarget: z.number().int().positive(), intensiveMax: z.number().int().positive() })
+      .strict(),
+    sanctions: z
+      .object({
+        /** [U] A new failure within this window of the first decision is a repetition (R5412-3-4 twin). */
+        repetitionWindow: delaySchema,
+        /** [U] Receipt of the notice, when not recorded: sending date + this delay. */
+        receiptDelay: delaySchema,
+        /** [U] Remobilisation: suspended sums paid back, capped to the last months if the sanction is longer. */
+        remobilisation: z
+          .object({ repay: z.boolean(), capMonths: z.number().int().positive().nullable() })
+          .strict(),
+        /** Who is told that the observations period has closed and a decision may be taken. */
+        decide: roleSchema,
       })
       .strict(),
   })

@@ -3,12 +3,15 @@
  * Every read command takes --json; errors are French and exit non-zero.
  */
 import { Command } from 'commander';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { OrientationDecision, PathState } from '../domain/path.js';
 import { loadConfig } from '../workers/config.js';
 import { describePath } from './format.js';
-import { ActionRefused, orientPath, showPath, startPath } from './paths.js';
+import { pathEventTypes, type PathEventInput } from '../domain/path-events.js';
+import { ActionRefused, actOnPath, orientPath, showPath, startPath } from './paths.js';
+import { InvalidScenario, loadScenario, simulate } from './simulate.js';
 import { runStack } from './stack.js';
-import { connectClient } from './temporal.js';
+import { connectClient, provisionedPath } from './temporal.js';
 
 const program = new Command('jalons').description('Jalons — échéances du parcours RSA et des subventions');
 
@@ -90,6 +93,48 @@ path
       printPath(state, Boolean(o.json));
     },
   );
+
+path
+  .command('act <beneficiaryId> <type>')
+  .description(`enregistre un acte sur le parcours (${pathEventTypes.join(', ')})`)
+  .option('--data <json>', 'données de l’acte, en JSON (ex. \'{"excused":true}\')', '{}')
+  .option('--at <instant>', 'date de l’acte (par défaut : maintenant)')
+  .option('--by <agent>', 'agent qui enregistre l’acte')
+  .option('--json', 'sortie JSON')
+  .action(async (id: string, type: string, o: { data: string; at?: string; by?: string; json?: boolean }) => {
+    let data: unknown;
+    try {
+      data = JSON.parse(o.data);
+    } catch {
+      throw new ActionRefused('--data doit être un objet JSON valide.');
+    }
+    const client = await connectClient(loadConfig());
+    const event = { type, data, ...(o.at ? { at: o.at } : {}), ...(o.by ? { by: o.by } : {}) };
+    printPath(await actOnPath(client, id, event as PathEventInput), Boolean(o.json));
+  });
+
+program
+  .command('simulate <scenario>')
+  .description(
+    'rejoue un scénario (JSON) sur les vrais workflows, serveur de test à avance rapide ; rapport JSON',
+  )
+  .action(async (file: string) => {
+    let scenario;
+    try {
+      scenario = loadScenario(file);
+    } catch (err) {
+      if (!(err instanceof InvalidScenario)) throw err;
+      console.error(err.message);
+      process.exit(2);
+    }
+    // stdout carries the report alone: the SDK's own logs go to stderr.
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (e) => console.error(`[${e.level}] ${e.message}`)),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+    });
+    const report = await simulate(scenario, { testServerPath: provisionedPath('test-server') });
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  });
 
 try {
   await program.parseAsync();

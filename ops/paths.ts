@@ -12,7 +12,8 @@ import { pathWorkflowId } from '../domain/ids.js';
 import { pathInputSchema, type OrientationDecision, type PathInput, type PathState } from '../domain/path.js';
 import { getPolicy } from '../domain/policy.js';
 import { frenchIssues } from '../domain/validation.js';
-import { beneficiaryPath, orientUpdate, stateQuery } from '../workflows/path.js';
+import type { PathEventInput } from '../domain/path-events.js';
+import { beneficiaryPath, orientUpdate, pathEventUpdate, stateQuery } from '../workflows/path.js';
 
 export class ActionRefused extends Error {}
 
@@ -68,5 +69,18 @@ export async function orientPath(
     client.workflow
       .getHandle(pathWorkflowId(beneficiaryId))
       .executeUpdate(orientUpdate, { args: [decision] }),
+  );
+}
+
+/** Any act on the path (the same Update the web app sends); a refusal comes back in French. */
+export async function actOnPath(
+  client: Client,
+  beneficiaryId: string,
+  event: PathEventInput,
+): Promise<PathState> {
+  return onPath(beneficiaryId, () =>
+    client.workflow
+      .getHandle(pathWorkflowId(beneficiaryId))
+      .executeUpdate(pathEventUpdate, { args: [event] }),
   );
 }

@@ -4,7 +4,6 @@
  * the next run finds its data again in the data folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -12,24 +11,18 @@ import type { Config } from '../workers/config.js';
 import { createWorker } from '../workers/worker.js';
 import { loadDemo } from './demo.js';
 import { MailSink } from './mail-sink.js';
-import { connectClient } from './temporal.js';
+import { searchAttributeFlags } from '../workflows/search-attributes.js';
+import { connectClient, provisionedPath } from './temporal.js';
 
 const log = (m: string) => console.error(`[jalons] ${m}`);
 
-function temporalCliPath(): string {
-  const out = execFileSync('bash', ['scripts/provision-temporal.sh', 'cli'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return out.trim().split('=')[1] ?? 'temporal';
-}
-
 function startTemporal(config: Config): ChildProcess {
   const child = spawn(
-    temporalCliPath(),
+    provisionedPath('cli'),
     [
       'server',
       'start-dev',
+      ...searchAttributeFlags(),
       '--db-filename',
       join(config.dataDir, 'temporal.db'),
       '--ip',

@@ -1,172 +1,134 @@
 /**
- * The beneficiary path workflow: one per person, id `parcours-<pseudonymous id>`.
- * Each deadline is a durable timer raced against the event that meets it;
- * reminders go out before, an escalation after.
- *
- * This first slice knows the orientation step: the Département's local target
- * and the legal limit; it completes when a person records the orientation.
+ * The beneficiary path workflow: one per person, id `parcours-<pseudonymous id>`,
+ * from the opening of the right to the exit. The step machine and the deadlines
+ * are pure domain code (domain/path-machine.ts, domain/path-timers.ts); this
+ * workflow feeds it events (Updates from people, Signals from partners) and
+ * time (one durable timer for the earliest pending action), sends the messages
+ * it decides, keeps the search attributes current and continues as new before
+ * the history grows large.
  */
 import * as wf from '@temporalio/workflow';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import { deadlineAfter } from '../domain/deadlines.js';
-import { followUpActions, type FollowUpAction } from '../domain/follow-up.js';
-import { nationalRulesAt } from '../domain/national-rules.js';
-import {
-  orientationDecisionSchema,
-  pathInputSchema,
-  type OrientationDecision,
-  type PathInput,
-  type PathState,
-} from '../domain/path.js';
-import { getPolicy } from '../domain/policy.js';
-import { frenchIssues } from '../domain/validation.js';
+import type { OrientationDecision, PathInput, PathState } from '../domain/path.js';
+import { pathInputSchema } from '../domain/path.js';
+import type { PathEventInput } from '../domain/path-events.js';
+import { applyPathEvent, newPathState, PathRefusal, refusalOf } from '../domain/path-machine.js';
+import { fireTimedAction, timedActions, type OutgoingMessage } from '../domain/path-timers.js';
+import { orientationSliceV1 } from './path-v1.js';
 import { notificationRetry } from './retry.js';
+import { pathSearchValues } from './search-attributes.js';
+
+/** Paths started before this patch run the orientation-only slice (v1). */
+export const FULL_PATH_PATCH = 'full-path';
+/** Continue as new past this many history events (Temporal's limit is 51,200). */
+const DEFAULT_HISTORY_LIMIT = 8_000;
+/** Time spent sending the messages due at the same instant is not lateness. */
+const PROCESSING_TOLERANCE_MS = 60_000;
 
 const { sendNotification } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: notificationRetry,
 });
 
+/** A person's act: validated first, refused with a French message, nothing changed. */
+export const pathEventUpdate = wf.defineUpdate<PathState, [PathEventInput]>('event');
+/** The v1 orientation Update, still accepted (same as an `orientation.decided` event). */
 export const orientUpdate = wf.defineUpdate<PathState, [OrientationDecision]>('orient');
+/** A partner system's message; a refused one is kept in `rejected` with its reason. */
+export const partnerEventSignal = wf.defineSignal<[PathEventInput]>('partnerEvent');
 export const stateQuery = wf.defineQuery<PathState>('state');
 
 export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
+  if (!wf.patched(FULL_PATH_PATCH)) return (await orientationSliceV1(rawInput)) as unknown as PathState;
   const input = pathInputSchema.parse(rawInput);
-  const policy = getPolicy(input.policy);
-  const openedAt = new Date(input.rightsOpenedAt);
-  const rules = nationalRulesAt(openedAt);
+  const state = input.carried ?? newPathState(input);
+  let version = 0;
 
-  const state: PathState = {
-    beneficiaryId: input.beneficiaryId,
-    policy: policy.id,
-    territory: input.territory,
-    step: 'orientation',
-    status: 'active',
-    rightsOpenedAt: openedAt.toISOString(),
-    orientation: null,
-    deadlines: [],
-    notifications: [],
-    history: [{ at: openedAt.toISOString(), step: 'orientation' }],
+  const act = (raw: unknown): PathState => {
+    applyPathEvent(state, raw, new Date(Date.now()));
+    version++;
+    return state;
+  };
+  const validate = (raw: unknown): void => {
+    const refusal = refusalOf(state, raw, new Date(Date.now()));
+    if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
   };
   wf.setHandler(stateQuery, () => state);
+  wf.setHandler(pathEventUpdate, act, { validator: validate });
+  wf.setHandler(orientUpdate, (d) => act(fromDecision(d)), { validator: (d) => validate(fromDecision(d)) });
+  wf.setHandler(partnerEventSignal, (raw) => {
+    try {
+      act(raw);
+    } catch (err) {
+      if (!(err instanceof PathRefusal)) throw err;
+      const type = typeof raw === 'object' && raw && 'type' in raw ? String(raw.type) : 'inconnu';
+      state.rejected.push({ at: new Date(Date.now()).toISOString(), event: type, error: err.message });
+      version++;
+    }
+  });
 
-  const local = { kind: 'orientation.local', dueAt: deadlineAfter(openedAt, policy.orientation.target) };
-  const legal = { kind: 'orientation.legal', dueAt: deadlineAfter(openedAt, rules.orientation.legalLimit) };
-  for (const d of [local, legal])
-    state.deadlines.push({ kind: d.kind, dueAt: d.dueAt.toISOString(), metAt: null, breached: false });
-
-  wf.setHandler(
-    orientUpdate,
-    (raw) => {
-      const decision = orientationDecisionSchema.parse(raw);
-      const decidedAt = decision.decidedAt ?? new Date(Date.now());
-      state.orientation = {
-        track: decision.track,
-        organisation: decision.organisation,
-        referent: decision.referent,
-        decidedAt: decidedAt.toISOString(),
-        decidedBy: decision.decidedBy ?? null,
-      };
-      for (const d of state.deadlines) {
-        if (d.kind.startsWith('orientation.')) {
-          d.metAt = decidedAt.toISOString();
-          d.breached = decidedAt.getTime() > Date.parse(d.dueAt);
-        }
-      }
-      moveTo(state, 'oriented', decidedAt);
-      return state;
-    },
-    { validator: (raw) => validateOrientation(state, openedAt, raw) },
-  );
-
-  const actions = [
-    ...followUpActions(local, 'orientation', policy.orientation.targetFollowUp, policy.businessHours),
-    ...followUpActions(legal, 'orientation', policy.orientation.legalFollowUp, policy.businessHours),
-  ].sort((a, b) => a.at.getTime() - b.at.getTime());
-
-  await followDeadlines(state, actions, [local, legal], () => state.step !== 'orientation');
+  const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  let shown = '';
+  for (;;) {
+    shown = showInVisibility(state, shown);
+    if (state.status === 'closed') break;
+    const info = wf.workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > limit) {
+      await wf.condition(wf.allHandlersFinished);
+      await wf.continueAsNew<typeof beneficiaryPath>({ ...rawInput, carried: state, historyLimit: limit });
+    }
+    const seen = version;
+    const changed = () => version !== seen;
+    const [next] = timedActions(state);
+    if (!next) {
+      await wf.condition(changed);
+      continue;
+    }
+    const wait = next.at.getTime() - Date.now();
+    if (wait > 0 && (await wf.condition(changed, wait))) continue;
+    // An action is dated at its instant, unless it was already overdue (a backdated act): now.
+    const late = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS;
+    const message = fireTimedAction(state, next, late ? new Date(Date.now()) : next.at);
+    version++;
+    if (message) await send(state, message);
+  }
+  await wf.condition(wf.allHandlersFinished);
   return state;
 }
 
-function validateOrientation(state: PathState, openedAt: Date, raw: unknown): void {
-  if (state.step !== 'orientation') {
-    throw ApplicationFailure.nonRetryable(
-      'Ce parcours est déjà orienté : utilisez une réorientation.',
-      'InvalidAction',
-    );
-  }
-  const parsed = orientationDecisionSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Décision d’orientation invalide : ${frenchIssues(parsed.error)}`,
-      'InvalidInput',
-    );
-  }
-  const at = parsed.data.decidedAt;
-  if (at && at < openedAt) {
-    throw ApplicationFailure.nonRetryable(
-      'La décision d’orientation ne peut précéder l’ouverture du droit.',
-      'InvalidInput',
-    );
-  }
-  if (at && at.getTime() > Date.now()) {
-    throw ApplicationFailure.nonRetryable(
-      'La décision d’orientation ne peut être datée dans le futur.',
-      'InvalidInput',
-    );
+function fromDecision(d: OrientationDecision): PathEventInput {
+  const { decidedAt, decidedBy, ...data } = d;
+  return {
+    type: 'orientation.decided',
+    ...(decidedAt ? { at: decidedAt } : {}),
+    ...(decidedBy ? { by: decidedBy } : {}),
+    data,
+  };
+}
+
+/** Sends a message the path recorded; a permanent refusal is noted, never retried forever. */
+async function send(state: PathState, m: OutgoingMessage): Promise<void> {
+  try {
+    await sendNotification({
+      key: `${wf.workflowInfo().workflowId}/${m.key}`,
+      template: m.template,
+      to: m.recipient,
+      data: m.data,
+    });
+  } catch (err) {
+    const record = state.notifications.find((n) => n.id === m.key);
+    if (record)
+      record.failed =
+        err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+    wf.log.warn('notification non délivrée', { key: m.key, template: m.template });
   }
 }
 
-function moveTo(state: PathState, step: PathState['step'], at: Date): void {
-  state.step = step;
-  state.history.push({ at: at.toISOString(), step });
-}
-
-/**
- * Waits for `done()` while firing each follow-up at its instant. A reminder whose
- * deadline has already passed is pointless and skipped; an escalation is never skipped.
- */
-async function followDeadlines(
-  state: PathState,
-  actions: FollowUpAction[],
-  deadlines: { kind: string; dueAt: Date }[],
-  done: () => boolean,
-): Promise<void> {
-  for (const action of actions) {
-    const wait = action.at.getTime() - Date.now();
-    if (wait > 0 && (await wf.condition(done, wait))) return;
-    // On time, a follow-up is dated at its instant; one already due when the workflow got there, now.
-    const firedAt = wait > 0 ? action.at : new Date(Date.now());
-    if (done()) return;
-    const deadline = deadlines.find((d) => d.kind === action.deadline);
-    if (!deadline) continue;
-    const record = state.deadlines.find((d) => d.kind === action.deadline);
-    if (action.kind === 'reminder' && Date.now() > deadline.dueAt.getTime()) continue;
-    if (action.kind === 'escalation' && record) record.breached = true;
-    await notify(state, action, deadline.dueAt, firedAt);
-  }
-  await wf.condition(done);
-}
-
-async function notify(state: PathState, action: FollowUpAction, dueAt: Date, firedAt: Date): Promise<void> {
-  const { workflowId } = wf.workflowInfo();
-  await sendNotification({
-    key: `${workflowId}/${action.id}`,
-    template: action.template,
-    to: { role: action.to },
-    data: {
-      beneficiaryId: state.beneficiaryId,
-      territory: state.territory,
-      deadline: action.deadline,
-      dueAt: dueAt.toISOString(),
-    },
-  });
-  state.notifications.push({
-    id: action.id,
-    at: firedAt.toISOString(),
-    to: action.to,
-    template: action.template,
-    deadline: action.deadline,
-  });
+/** Upserts the search attributes when they changed; returns what is shown now. */
+function showInVisibility(state: PathState, shown: string): string {
+  const values: SearchAttributeUpdatePair[] = pathSearchValues(state);
+  const now = JSON.stringify(values.map((v) => [v.key.name, v.value]));
+  if (now !== shown) wf.upsertSearchAttributes(values);
+  return now;
 }

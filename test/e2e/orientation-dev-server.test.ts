@@ -67,11 +67,11 @@ describe('orientation slice on the dev server', () => {
     expect(again.stdout).toContain('existe déjà : rien n’a changé');
 
     const [mail] = await sink.waitFor((m) =>
-      m.some((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local:escalation'),
+      m.some((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local#1:escalation'),
     );
     const escalation = sink
       .messages()
-      .find((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local:escalation');
+      .find((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local#1:escalation');
     expect(mail).toBeDefined();
     expect(escalation?.to).toEqual(['chef-service-insertion@departement.example']);
     expect(escalation?.subject).toMatch(
@@ -110,7 +110,7 @@ describe('orientation slice on the dev server', () => {
       );
 
     expect(await refusal({ track: 'sport', organisation: 'cd62', referent: 'ref-1' })).toMatch(
-      /^Décision d’orientation invalide : track : parcours attendu/,
+      /^Événement invalide : data\.track : parcours attendu/,
     );
     expect(await refusal({ track: 'social', organisation: '', referent: 'ref-1' })).toContain(
       'organisme référent requis',
@@ -128,7 +128,7 @@ describe('orientation slice on the dev server', () => {
         referent: 'ref-1',
         decidedAt: '2099-01-01T10:00:00+01:00',
       }),
-    ).toBe('La décision d’orientation ne peut être datée dans le futur.');
+    ).toBe('Un acte ne peut être daté dans le futur.');
     expect(
       await refusal({
         track: 'social',
@@ -136,7 +136,7 @@ describe('orientation slice on the dev server', () => {
         referent: 'ref-1',
         decidedAt: '2020-01-01T10:00:00+01:00',
       }),
-    ).toBe('La décision d’orientation ne peut précéder l’ouverture du droit.');
+    ).toBe('Un acte ne peut précéder l’ouverture du droit.');
     expect(await showPath(env.client, 'E2E-002')).toEqual(before);
 
     const cli = await jalons(
@@ -153,8 +153,13 @@ describe('orientation slice on the dev server', () => {
     );
     expect(cli.code).toBe(0);
     const state = JSON.parse(cli.stdout) as PathState;
-    expect(state.step).toBe('oriented');
-    expect(state.deadlines.map((d) => d.breached)).toEqual([false, false]);
+    expect(state.step).toBe('first-appointment');
+    expect(state.deadlines.map((d) => [d.kind, d.breached])).toEqual([
+      ['orientation.local', false],
+      ['orientation.legal', false],
+      ['first-appointment', false],
+      ['contract', false],
+    ]);
 
     const twice = await jalons(
       'path',
@@ -167,11 +172,10 @@ describe('orientation slice on the dev server', () => {
       '--referent',
       'ref-2',
     );
-    // The slice's path completes once oriented: a further action is refused in French.
+    // Once oriented, a new orientation is a réorientation: refused in French, nothing changed.
     expect(twice.code).toBe(3);
-    expect(twice.stderr).toContain(
-      'Refusé : Le parcours E2E-002 est terminé : aucune action n’est plus possible.',
-    );
+    expect(twice.stderr).toContain('Refusé : Ce parcours est déjà orienté : utilisez une réorientation');
+    expect((await showPath(env.client, 'E2E-002')).orientation?.referent).toBe('ref-1');
 
     const unknown = await jalons('path', 'show', 'E2E-404');
     expect(unknown.code).toBe(3);

@@ -3,7 +3,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { Activities } from '../../activities/index.js';
+import { registerSearchAttributes } from '../../ops/temporal.js';
 import { activitiesFor } from '../../workers/worker.js';
+import { pathSearchAttributes } from '../../workflows/search-attributes.js';
 
 let runtimeInstalled = false;
 export function quietRuntime(): void {
@@ -16,16 +18,22 @@ export function quietRuntime(): void {
 export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   process.env.JALONS_TEST_SERVER_START = startAt ? startAt.toISOString() : '';
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
   });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 /** The Temporal CLI dev server (visibility, Schedules, search attributes). */
 export async function devServerEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: inject('temporalCliPath') }, extraArgs },
+    server: {
+      executable: { type: 'existing-path', path: inject('temporalCliPath') },
+      searchAttributes: Object.values(pathSearchAttributes),
+      extraArgs,
+    },
   });
 }
 

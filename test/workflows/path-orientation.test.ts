@@ -46,9 +46,21 @@ describe('orientation: local target 15 days, legal limit 6 weeks', () => {
 
     expect(state.deadlines).toEqual([
       // 20 March + 15 days = Saturday 4 April, end of day, summer time.
-      { kind: 'orientation.local', dueAt: '2026-04-04T21:59:59.999Z', metAt: null, breached: true },
+      {
+        id: 'orientation.local#1',
+        kind: 'orientation.local',
+        dueAt: '2026-04-04T21:59:59.999Z',
+        metAt: null,
+        breached: true,
+      },
       // 20 March + 6 weeks = Friday 1 May, end of day.
-      { kind: 'orientation.legal', dueAt: '2026-05-01T21:59:59.999Z', metAt: null, breached: true },
+      {
+        id: 'orientation.legal#2',
+        kind: 'orientation.legal',
+        dueAt: '2026-05-01T21:59:59.999Z',
+        metAt: null,
+        breached: true,
+      },
     ]);
     expect(state.notifications.map((n) => [n.at, n.template, n.to, n.deadline])).toEqual([
       // J-3 of 4 April = Wednesday 1 April, 09:00 Paris = 07:00 UTC (after the DST change).
@@ -58,26 +70,32 @@ describe('orientation: local target 15 days, legal limit 6 weeks', () => {
       // J-7 of 1 May = Friday 24 April; J-2 = Wednesday 29 April.
       ['2026-04-24T07:00:00.000Z', 'reminder.orientation', 'orientation-platform', 'orientation.legal'],
       ['2026-04-29T07:00:00.000Z', 'reminder.orientation', 'orientation-platform', 'orientation.legal'],
-      // Weekend 2–3 May: Monday 4 May 09:00.
+      // Weekend 2–3 May: Monday 4 May 09:00; France Travail now orients the person (D262-65-2).
       ['2026-05-04T07:00:00.000Z', 'escalation.orientation', 'head-of-service', 'orientation.legal'],
+      ['2026-05-04T07:00:00.000Z', 'transfer.orientation', 'france-travail', 'orientation.legal'],
     ]);
 
     const mails = sink.messages().filter((m) => m.headers['x-jalons-key']?.startsWith('parcours-T-ORI-1/'));
-    expect(mails).toHaveLength(5);
+    expect(mails).toHaveLength(6);
     const reminder = mails.find(
-      (m) => m.headers['x-jalons-key'] === 'parcours-T-ORI-1/orientation.local:reminder:J-3',
+      (m) => m.headers['x-jalons-key'] === 'parcours-T-ORI-1/orientation.local#1:reminder:J-3',
     );
     expect(reminder?.to).toEqual(['plateforme-orientation@departement.example']);
     expect(reminder?.subject).toBe('[Jalons] Rappel : orientation de T-ORI-1 à décider avant le 04/04/2026');
     expect(reminder?.text).toContain('le 04/04/2026 (fin de journée, heure de Paris)');
     const legalEscalation = mails.find(
-      (m) => m.headers['x-jalons-key'] === 'parcours-T-ORI-1/orientation.legal:escalation',
+      (m) => m.headers['x-jalons-key'] === 'parcours-T-ORI-1/orientation.legal#2:escalation',
     );
     expect(legalEscalation?.to).toEqual(['chef-service-insertion@departement.example']);
     expect(legalEscalation?.text).toContain('France Travail est compétent pour orienter');
+    const transfer = mails.find(
+      (m) => m.headers['x-jalons-key'] === 'parcours-T-ORI-1/orientation.legal#2:transfer',
+    );
+    expect(transfer?.to).toEqual(['partenariat-rsa@france-travail.example']);
+    expect(transfer?.text).toContain('il revient à France Travail d’orienter la personne');
   });
 
-  it('an orientation on the day of the target meets both deadlines and stops the reminders', async () => {
+  it('an orientation on the day of the target meets both deadlines, stops their reminders and opens the next step', async () => {
     const worker = await testWorker(env, realActivities(sink.smtpPort));
     await worker.runUntil(async () => {
       const now = await env.currentTimeMs();
@@ -94,12 +112,19 @@ describe('orientation: local target 15 days, legal limit 6 weeks', () => {
       const state = await handle.executeUpdate(orientUpdate, {
         args: [{ track: 'social', organisation: 'cd62', referent: 'ref-42', decidedBy: 'agent-7' }],
       });
-      expect(state.step).toBe('oriented');
-      expect(state.deadlines.map((d) => d.breached)).toEqual([false, false]);
-      expect(state.deadlines.every((d) => d.metAt !== null)).toBe(true);
-      const result = await handle.result();
-      expect(result.notifications.map((n) => n.template)).toEqual(['reminder.orientation']);
-      expect(result.history.map((h) => h.step)).toEqual(['orientation', 'oriented']);
+      expect(state.step).toBe('first-appointment');
+      const orientation = state.deadlines.filter((d) => d.kind.startsWith('orientation.'));
+      expect(orientation.map((d) => [d.breached, d.metAt !== null])).toEqual([
+        [false, true],
+        [false, true],
+      ]);
+      expect(state.orientation).toMatchObject({ track: 'social', referent: 'ref-42', decidedBy: 'agent-7' });
+      await env.sleep('45 days');
+      const later = await handle.query(stateQuery);
+      expect(
+        later.notifications.filter((n) => n.template.endsWith('.orientation')).map((n) => n.template),
+      ).toEqual(['reminder.orientation']);
+      expect(later.history.map((h) => h.step)).toEqual(['orientation', 'first-appointment']);
     });
   });
 
@@ -117,7 +142,7 @@ describe('orientation: local target 15 days, legal limit 6 weeks', () => {
       const state = await handle.executeUpdate(orientUpdate, {
         args: [{ track: 'employment', organisation: 'france-travail', referent: 'ref-9' }],
       });
-      expect(state.deadlines.map((d) => [d.kind, d.breached])).toEqual([
+      expect(state.deadlines.slice(0, 2).map((d) => [d.kind, d.breached])).toEqual([
         ['orientation.local', true],
         ['orientation.legal', false],
       ]);

@@ -1,0 +1,141 @@
+/**
+ * What happens to a beneficiary, as events: a person's act (sent as an Update)
+ * or a partner's message (sent as a Signal). The same schemas serve the workflow,
+ * the CLI, the web app and `jalons simulate` (DESIGN.md lists the types).
+ */
+import { z } from './validation.js';
+import { instantSchema } from './calendar.js';
+import { pseudonymousIdSchema } from './ids.js';
+import { exemptionReasonSchema } from './national-rules.js';
+import { trackSchema } from './path-track.js';
+
+/** Barriers (freins) recorded at the diagnostic, after the national orientation criteria. */
+export const barrierSchema = z.enum(
+  [
+    'health',
+    'disability',
+    'housing',
+    'family',
+    'mobility',
+    'childcare',
+    'caregiver',
+    'qualification',
+    'language',
+    'digital',
+    'finances',
+    'other',
+  ],
+  {
+    error:
+      'frein inconnu (health, disability, housing, family, mobility, childcare, caregiver, qualification, language, digital, finances, other)',
+  },
+);
+
+export const exitReasonSchema = z.enum(['end-of-rights', 'moved-out', 'job', 'death', 'other'], {
+  error: 'motif de sortie attendu : end-of-rights, moved-out, job, death ou other',
+});
+
+const orientationData = z
+  .object({
+    track: trackSchema,
+    organisation: z.string().min(1, 'organisme référent requis'),
+    referent: pseudonymousIdSchema,
+  })
+  .strict();
+
+const empty = z.object({}).strict().default({});
+const hours = z
+  .number()
+  .nonnegative('nombre d’heures positif attendu')
+  .max(80, 'au plus 80 heures par semaine');
+
+/** The data of each event type. */
+export const pathEventData = {
+  'orientation.decided': orientationData,
+  'reorientation.decided': orientationData.extend({
+    reason: z.string().min(1, 'motif de réorientation requis'),
+  }),
+  'appointment.scheduled': z.object({ at: instantSchema }).strict(),
+  'appointment.attended': empty,
+  'appointment.missed': z.object({ excused: z.boolean() }).strict(),
+  'diagnostic.completed': z.object({ barriers: z.array(barrierSchema) }).strict(),
+  'contract.signed': z
+    .object({
+      weeklyHours: hours,
+      intensive: z.boolean(),
+      /** Why fewer hours than the law's 15 (the person's situation). */
+      reduction: z.string().min(1).optional(),
+      /** Legal reason for a full exemption (0 h). */
+      exemption: exemptionReasonSchema.optional(),
+    })
+    .strict(),
+  'interview.held': empty,
+  'activity.declared': z.object({ hours }).strict(),
+  'breach.reported': z
+    .object({
+      kind: z.enum(['contract-refusal', 'obligations'], {
+        error: 'manquement attendu : contract-refusal (refus du contrat) ou obligations',
+      }),
+      /** Receipt of the notice by the person, when known (« date certaine »). */
+      receivedAt: instantSchema.optional(),
+    })
+    .strict(),
+  'observations.received': empty,
+  'sanction.decided': z
+    .object({
+      rate: z.number().gt(0, 'taux strictement positif attendu').max(1, 'taux au plus 1 (100 %)'),
+      months: z.number().int('nombre de mois entier attendu').positive('au moins 1 mois'),
+      suppression: z.boolean().default(false),
+      /** Avis of the équipe pluridisciplinaire, required for a suppression. */
+      epAvis: z.boolean().default(false),
+    })
+    .strict(),
+  'compliance.resumed': empty,
+  'review.completed': empty,
+  'rights.ended': z.object({ reason: exitReasonSchema }).strict(),
+} as const;
+
+export type PathEventType = keyof typeof pathEventData;
+export const pathEventTypes = Object.keys(pathEventData) as PathEventType[];
+
+/** Events a partner system sends (Signals); the others are a person's act (Updates). */
+export const partnerEventTypes: readonly PathEventType[] = [
+  'appointment.scheduled',
+  'appointment.attended',
+  'appointment.missed',
+  'activity.declared',
+  'rights.ended',
+];
+
+const envelope = <T extends PathEventType>(type: T) =>
+  z
+    .object({
+      type: z.literal(type),
+      /** Date of the act; defaults to now, never in the future. */
+      at: instantSchema.optional(),
+      /** Who acted (pseudonymous agent id), for the audit. */
+      by: z.string().min(1).optional(),
+      data: pathEventData[type],
+    })
+    .strict();
+
+export const pathEventSchema = z.discriminatedUnion(
+  'type',
+  pathEventTypes.map((t) => envelope(t)) as unknown as [
+    ReturnType<typeof envelope<PathEventType>>,
+    ...ReturnType<typeof envelope<PathEventType>>[],
+  ],
+  { error: `type d’événement inconnu (attendus : ${pathEventTypes.join(', ')})` },
+);
+
+type Parsed<T extends PathEventType> = {
+  type: T;
+  at?: Date;
+  by?: string;
+  data: z.output<(typeof pathEventData)[T]>;
+};
+export type PathEvent = { [T in PathEventType]: Parsed<T> }[PathEventType];
+/** As sent on the wire (instants as ISO strings). */
+export type PathEventInput = {
+  [T in PathEventType]: { type: T; at?: string; by?: string; data?: z.input<(typeof pathEventData)[T]> };
+}[PathEventType];

@@ -1,0 +1,290 @@
+/**
+ * `jalons simulate <scenario.json>`: replays a timeline on the real workflows and
+ * activities, on the time-skipping test server whose clock starts at the
+ * scenario's `start`; the SMTP server is a local sink. One JSON report on stdout
+ * (DESIGN.md, « Public contracts »); logs on stderr.
+ */
+import { readFileSync } from 'node:fs';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { z, frenchIssues } from '../domain/validation.js';
+import { pathWorkflowId, pseudonymousIdSchema } from '../domain/ids.js';
+import { householdSchema, type PathState } from '../domain/path.js';
+import {
+  partnerEventTypes,
+  pathEventData,
+  pathEventTypes,
+  type PathEventType,
+} from '../domain/path-events.js';
+import { refusalOf } from '../domain/path-machine.js';
+import { getPolicy } from '../domain/policy.js';
+import { activitiesFor, workflowsPath } from '../workers/worker.js';
+import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from '../workflows/path.js';
+import { MailSink } from './mail-sink.js';
+import { registerSearchAttributes } from './temporal.js';
+
+// TEMPORARY until ops/simulate-grants.ts lands (grant events).
+const grantEventTypes: readonly string[] = [];
+type GrantEventType = string;
+const grantEventSchemas: Record<string, z.ZodType> = {};
+type GrantReport = Record<string, unknown>;
+const startGrant = async (..._a: unknown[]): Promise<void> => {};
+const applyToGrant = async (..._a: unknown[]): Promise<string | null> => 'non pris en charge';
+const grantReport = async (..._a: unknown[]): Promise<GrantReport> => ({});
+
+const instant = z.iso
+  .datetime({
+    offset: true,
+    message: 'instant ISO-8601 attendu, avec fuseau (ex. 2026-01-05T09:00:00+01:00)',
+  })
+  .transform((s) => new Date(s));
+
+const eventSchema = z
+  .object({
+    at: instant,
+    target: z.string().min(1, 'cible requise (id d’un allocataire ou d’une subvention)'),
+    type: z.string(),
+    data: z.unknown().optional(),
+    by: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    name: z.string(),
+    policy: z.string().default('pas-de-calais'),
+    start: instant,
+    until: instant,
+    beneficiaries: z
+      .array(
+        z
+          .object({
+            id: pseudonymousIdSchema,
+            rightsOpenedAt: instant,
+            territory: z.string().min(1, 'territoire requis'),
+            household: householdSchema.default({ size: 1, majore: false }),
+          })
+          .strict(),
+      )
+      .default([]),
+    grants: z.array(z.object({ id: z.string().min(1), programme: z.string().min(1) }).strict()).default([]),
+    events: z.array(eventSchema).default([]),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.until <= s.start)
+      ctx.addIssue({ code: 'custom', path: ['until'], message: '« until » doit suivre « start »' });
+    try {
+      getPolicy(s.policy);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['policy'], message: (err as Error).message });
+    }
+    const beneficiaries = new Set(s.beneficiaries.map((b) => b.id));
+    const grants = new Set(s.grants.map((g) => g.id));
+    if (beneficiaries.size < s.beneficiaries.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['beneficiaries'],
+        message: 'identifiant d’allocataire en double',
+      });
+    s.events.forEach((e, i) => {
+      const issue = (message: string, path: (string | number)[] = []) =>
+        ctx.addIssue({ code: 'custom', path: ['events', i, ...path], message });
+      if (e.at < s.start || e.at > s.until) issue('événement hors de la période [start, until]', ['at']);
+      if (pathEventTypes.includes(e.type as PathEventType)) {
+        if (!beneficiaries.has(e.target)) return issue(`allocataire inconnu : « ${e.target} »`, ['target']);
+        const data = pathEventData[e.type as PathEventType].safeParse(e.data ?? {});
+        if (!data.success) issue(frenchIssues(data.error), ['data']);
+      } else if (grantEventTypes.includes(e.type as GrantEventType)) {
+        if (!grants.has(e.target)) return issue(`subvention inconnue : « ${e.target} »`, ['target']);
+        const data = grantEventSchemas[e.type as GrantEventType]?.safeParse(e.data ?? {});
+        if (data && !data.success) issue(frenchIssues(data.error), ['data']);
+      } else {
+        issue(`type d’événement inconnu : « ${e.type} »`, ['type']);
+      }
+    });
+  });
+export type Scenario = z.output<typeof scenarioSchema>;
+
+export class InvalidScenario extends Error {}
+
+export function loadScenario(file: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InvalidScenario(`Scénario illisible (${file}) : ${(err as Error).message}`);
+  }
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidScenario(`Scénario invalide : ${frenchIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export interface BeneficiaryReport {
+  id: string;
+  step: string;
+  status: 'active' | 'closed';
+  deadlines: { kind: string; dueAt: string; metAt: string | null; breached: boolean }[];
+  notifications: { at: string; to: string; template: string }[];
+  sanctions: {
+    decidedAt: string;
+    rate: number;
+    months: number;
+    endedAt: string | null;
+    endedBy: string | null;
+  }[];
+  rejected: { event: string; error: string }[];
+  history: { at: string; step: string }[];
+}
+export interface SimulationReport {
+  beneficiaries: BeneficiaryReport[];
+  grants: GrantReport[];
+}
+
+export interface SimulationOptions {
+  testServerPath: string;
+  /** A prebuilt workflow bundle (tests); else the workflows are bundled here. */
+  workflowBundlePath?: string;
+  log?: (message: string) => void;
+}
+
+type Step = { at: Date; run: () => Promise<void> };
+
+export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<SimulationReport> {
+  const log = options.log ?? ((m: string) => console.error(`[simulate] ${m}`));
+  const sink = await MailSink.start({ smtpPort: 0 });
+  process.env.JALONS_TEST_SERVER_START = scenario.start.toISOString();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: options.testServerPath } },
+  });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  const taskQueue = 'jalons-simulation';
+  const rejected = new Map<string, { event: string; error: string }[]>();
+  const refuse = (target: string, event: string, error: string) =>
+    rejected.set(target, [...(rejected.get(target) ?? []), { event, error }]);
+  try {
+    const workerOptions: WorkerOptions = {
+      connection: env.nativeConnection,
+      taskQueue,
+      activities: activitiesFor(
+        { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
+        'config/directory.json',
+      ),
+      ...(options.workflowBundlePath
+        ? { workflowBundle: { codePath: options.workflowBundlePath } }
+        : { workflowsPath }),
+    };
+    const worker = await Worker.create(workerOptions);
+    const client = env.client;
+    const steps: Step[] = [
+      ...scenario.beneficiaries.map((b) => ({
+        at: b.rightsOpenedAt > scenario.start ? b.rightsOpenedAt : scenario.start,
+        run: async () => {
+          await client.workflow.start(beneficiaryPath, {
+            taskQueue,
+            workflowId: pathWorkflowId(b.id),
+            args: [
+              {
+                beneficiaryId: b.id,
+                policy: scenario.policy,
+                rightsOpenedAt: b.rightsOpenedAt.toISOString(),
+                territory: b.territory,
+                household: b.household,
+              },
+            ],
+          });
+        },
+      })),
+      ...scenario.grants.map((g) => ({
+        at: scenario.start,
+        run: () => startGrant(client, taskQueue, g, scenario.start),
+      })),
+      ...scenario.events.map((e) => ({
+        at: e.at,
+        run: async () => {
+          const error = pathEventTypes.includes(e.type as PathEventType)
+            ? await applyToPath(client, e)
+            : await applyToGrant(client, e);
+          if (error) refuse(e.target, e.type, error);
+        },
+      })),
+    ];
+    // Stable: starts before events at the same instant, events in file order.
+    steps.sort((a, b) => a.at.getTime() - b.at.getTime());
+
+    return await worker.runUntil(async () => {
+      for (const step of steps) {
+        await advanceTo(env, step.at);
+        await step.run();
+      }
+      await advanceTo(env, scenario.until);
+      log(`${steps.length} étapes jouées jusqu’au ${scenario.until.toISOString()}`);
+      return report(client, scenario, rejected);
+    });
+  } finally {
+    await env.teardown();
+    await sink.close();
+  }
+}
+
+async function advanceTo(env: TestWorkflowEnvironment, at: Date): Promise<void> {
+  const now = await env.currentTimeMs();
+  if (at.getTime() > now) await env.sleep(at.getTime() - now);
+}
+
+async function applyToPath(client: Client, e: Scenario['events'][number]): Promise<string | null> {
+  const handle = client.workflow.getHandle(pathWorkflowId(e.target));
+  const state = await handle.query(stateQuery);
+  const event = { type: e.type, at: e.at.toISOString(), ...(e.by ? { by: e.by } : {}), data: e.data ?? {} };
+  // The test server drops an Update its validator refused (without its message): the same
+  // pure rules, run on the path's current state, give the French reason first.
+  const refusal = refusalOf(state, event, e.at);
+  if (refusal) return refusal;
+  if (partnerEventTypes.includes(e.type as PathEventType))
+    await handle.signal(partnerEventSignal, event as never);
+  else await handle.executeUpdate(pathEventUpdate, { args: [event as never] });
+  return null;
+}
+
+async function report(
+  client: Client,
+  scenario: Scenario,
+  rejected: Map<string, { event: string; error: string }[]>,
+): Promise<SimulationReport> {
+  const beneficiaries: BeneficiaryReport[] = [];
+  for (const b of scenario.beneficiaries) {
+    const state = await client.workflow.getHandle(pathWorkflowId(b.id)).query(stateQuery);
+    beneficiaries.push(beneficiaryReport(state, rejected.get(b.id) ?? []));
+  }
+  const grants: GrantReport[] = [];
+  for (const g of scenario.grants) grants.push(await grantReport(client, g.id));
+  return { beneficiaries, grants };
+}
+
+export function beneficiaryReport(
+  s: PathState,
+  refused: { event: string; error: string }[],
+): BeneficiaryReport {
+  return {
+    id: s.beneficiaryId,
+    step: s.step,
+    status: s.status,
+    deadlines: s.deadlines.map((d) => ({
+      kind: d.kind,
+      dueAt: d.dueAt,
+      metAt: d.metAt,
+      breached: d.breached,
+    })),
+    notifications: s.notifications.map((n) => ({ at: n.at, to: n.to, template: n.template })),
+    sanctions: s.sanctions.map((x) => ({
+      decidedAt: x.decidedAt,
+      rate: x.rate,
+      months: x.months,
+      endedAt: x.endedAt,
+      endedBy: x.endedBy,
+    })),
+    rejected: [...refused, ...s.rejected.map((r) => ({ event: r.event, error: r.error }))],
+    history: s.history.map((h) => ({ at: h.at, step: h.step })),
+  };
+}
