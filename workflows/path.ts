@@ -13,7 +13,7 @@ import type { Activities } from '../activities/index.js';
 import type { OrientationDecision, PathInput, PathState } from '../domain/path.js';
 import { pathInputSchema } from '../domain/path.js';
 import type { PathEventInput } from '../domain/path-events.js';
-import { applyPathEvent, newPathState, PathRefusal, refusalOf } from '../domain/path-machine.js';
+import { applyPathEvent, newPathState, refusalOf } from '../domain/path-machine.js';
 import { fireTimedAction, timedActions, type OutgoingMessage } from '../domain/path-timers.js';
 import { orientationSliceV1 } from './path-v1.js';
 import { notificationRetry } from './retry.js';
@@ -58,14 +58,11 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   wf.setHandler(pathEventUpdate, act, { validator: validate });
   wf.setHandler(orientUpdate, (d) => act(fromDecision(d)), { validator: (d) => validate(fromDecision(d)) });
   wf.setHandler(partnerEventSignal, (raw) => {
-    try {
-      act(raw);
-    } catch (err) {
-      if (!(err instanceof PathRefusal)) throw err;
-      const type = typeof raw === 'object' && raw && 'type' in raw ? String(raw.type) : 'inconnu';
-      state.rejected.push({ at: new Date(Date.now()).toISOString(), event: type, error: err.message });
-      version++;
-    }
+    const refusal = refusalOf(state, raw, new Date(Date.now()));
+    if (refusal === null) return void act(raw);
+    const type = typeof raw === 'object' && raw && 'type' in raw ? String(raw.type) : 'inconnu';
+    state.rejected.push({ at: new Date(Date.now()).toISOString(), event: type, error: refusal });
+    version++;
   });
 
   const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
