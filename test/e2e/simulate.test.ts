@@ -1,0 +1,212 @@
+/**
+ * `jalons simulate`, the public contract of DESIGN.md: a scenario in, one JSON
+ * report out, on the real workflows and activities (time-skipping server).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { z } from '../../domain/validation.js';
+import { loadScenario, simulate, type SimulationReport } from '../../ops/simulate.js';
+import { quietRuntime } from '../support/temporal.js';
+
+const run = promisify(execFile);
+const iso = z.iso.datetime();
+/** The report of DESIGN.md, field by field. */
+const reportSchema = z
+  .object({
+    beneficiaries: z.array(
+      z
+        .object({
+          id: z.string(),
+          step: z.string(),
+          status: z.enum(['active', 'closed']),
+          deadlines: z.array(
+            z.object({ kind: z.string(), dueAt: iso, metAt: iso.nullable(), breached: z.boolean() }).strict(),
+          ),
+          notifications: z.array(z.object({ at: iso, to: z.string(), template: z.string() }).strict()),
+          sanctions: z.array(
+            z
+              .object({
+                decidedAt: iso,
+                rate: z.number(),
+                months: z.number(),
+                endedAt: iso.nullable(),
+                endedBy: z.string().nullable(),
+              })
+              .strict(),
+          ),
+          rejected: z.array(z.object({ event: z.string(), error: z.string() }).strict()),
+          history: z.array(z.object({ at: iso, step: z.string() }).strict()),
+        })
+        .strict(),
+    ),
+    grants: z.array(z.unknown()),
+  })
+  .strict();
+
+let report: SimulationReport;
+const beneficiary = (id: string) => report.beneficiaries.find((b) => b.id === id)!;
+
+beforeAll(async () => {
+  quietRuntime();
+  const started = Date.now();
+  report = await simulate(loadScenario('examples/scenarios/dix-parcours-deux-ans.json'), {
+    testServerPath: inject('testServerPath'),
+    workflowBundlePath: inject('workflowBundlePath'),
+    log: () => undefined,
+  });
+  console.error(`[simulate] 10 allocataires sur 2 ans : ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}, 120_000);
+
+describe('jalons simulate: ten beneficiaries over two years', () => {
+  it('reports in the shape of the contract, one entry per beneficiary, in scenario order', () => {
+    expect(reportSchema.safeParse(report).error).toBeUndefined();
+    expect(report.beneficiaries.map((b) => b.id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `B-${String(i + 1).padStart(3, '0')}`),
+    );
+  });
+
+  it('a path kept on time sends nothing and ends with the exit', () => {
+    const b = beneficiary('B-001');
+    expect(b).toMatchObject({ status: 'closed', step: 'closed', notifications: [] });
+    expect(b.deadlines.every((d) => d.metAt !== null && !d.breached)).toBe(true);
+  });
+
+  it('past the legal 6 weeks, France Travail is told to orient (opened 12 January → 23 February)', () => {
+    const b = beneficiary('B-003');
+    expect(b.deadlines.find((d) => d.kind === 'orientation.legal')).toMatchObject({
+      dueAt: '2026-02-23T22:59:59.999Z',
+      breached: true,
+    });
+    // Tuesday 24 February, 09:00 Paris.
+    expect(b.notifications).toContainEqual({
+      at: '2026-02-24T08:00:00.000Z',
+      to: 'france-travail',
+      template: 'transfer.orientation',
+    });
+  });
+
+  it('refuses a sanction above the 50 % cap for a household of three, then applies one within it', () => {
+    const b = beneficiary('B-005');
+    expect(b.rejected).toEqual([
+      {
+        event: 'sanction.decided',
+        error:
+          'Le taux est plafonné à 50 % pour un foyer de plus d’une personne ou un RSA majoré (CASF R262-68-6).',
+      },
+    ]);
+    expect(b.sanctions).toEqual([
+      {
+        decidedAt: '2026-05-11T08:05:00.000Z',
+        rate: 0.5,
+        months: 2,
+        endedAt: '2026-06-01T08:00:00.000Z',
+        endedBy: 'remobilisation',
+      },
+    ]);
+  });
+
+  it('a réorientation restarts the contract month (6 February → 6 March)', () => {
+    const contracts = beneficiary('B-006').deadlines.filter((d) => d.kind === 'contract');
+    expect(contracts).toEqual([
+      {
+        kind: 'contract',
+        dueAt: '2026-03-06T22:59:59.999Z',
+        metAt: '2026-03-05T09:00:00.000Z',
+        breached: false,
+      },
+    ]);
+  });
+
+  it('on repetition, a suppression needs the EP’s avis; four months of it propose removal', () => {
+    const b = beneficiary('B-008');
+    expect(b.rejected.map((r) => r.error)).toEqual([
+      'Une suppression exige l’avis de l’équipe pluridisciplinaire (CASF L262-37 III).',
+    ]);
+    // 12 June + 4 months = 12 October, 00:00 Paris.
+    expect(b.sanctions[1]).toMatchObject({
+      rate: 1,
+      months: 4,
+      endedAt: '2026-10-11T22:00:00.000Z',
+      endedBy: 'term',
+    });
+    expect(b.notifications).toContainEqual({
+      at: '2026-10-11T22:00:00.000Z',
+      to: 'france-travail',
+      template: 'proposal.removal',
+    });
+  });
+
+  it('after death nothing more is accepted; a zero-hour contract needs a legal exemption', () => {
+    expect(beneficiary('B-009')).toMatchObject({ status: 'closed', rejected: [{ event: 'interview.held' }] });
+    expect(beneficiary('B-010').rejected.map((r) => r.event)).toEqual(['contract.signed']);
+    expect(beneficiary('B-010').step).toBe('accompaniment');
+  });
+});
+
+describe('jalons simulate on the command line', () => {
+  const jalons = (...args: string[]) =>
+    run('npx', ['tsx', 'ops/cli.ts', ...args], { encoding: 'utf8' }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  const file = (content: unknown) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'jalons-scenario-')), 'scenario.json');
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  };
+  const base = {
+    name: 'x',
+    start: '2026-01-05T09:00:00+01:00',
+    until: '2026-02-01T00:00:00+01:00',
+    beneficiaries: [{ id: 'B-1', rightsOpenedAt: '2026-01-05T09:00:00+01:00', territory: 'lens-lievin' }],
+  };
+
+  it.each([
+    ['not JSON', '{', /Scénario illisible/],
+    ['an unknown field', { ...base, extra: 1 }, /Scénario invalide : Clé non reconnue : "extra"/],
+    [
+      'an unknown event type',
+      { ...base, events: [{ at: '2026-01-06T10:00:00+01:00', target: 'B-1', type: 'x.y' }] },
+      /type d’événement inconnu : « x\.y »/,
+    ],
+    [
+      'an event for nobody',
+      { ...base, events: [{ at: '2026-01-06T10:00:00+01:00', target: 'B-9', type: 'appointment.attended' }] },
+      /allocataire inconnu : « B-9 »/,
+    ],
+    [
+      'bad event data',
+      {
+        ...base,
+        events: [
+          {
+            at: '2026-01-06T10:00:00+01:00',
+            target: 'B-1',
+            type: 'orientation.decided',
+            data: { track: 'x' },
+          },
+        ],
+      },
+      /events\.0\.data/,
+    ],
+  ])('exits 2 with a French message on %s', async (_what, content, message) => {
+    const r = await jalons('simulate', file(content));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('prints the report alone on stdout and exits 0', async () => {
+    const r = await jalons('simulate', 'examples/scenarios/parcours.json');
+    expect(r.code).toBe(0);
+    const printed = reportSchema.parse(JSON.parse(r.stdout));
+    expect(printed.beneficiaries.map((b) => [b.id, b.status])).toEqual([
+      ['B-001', 'active'],
+      ['B-002', 'closed'],
+    ]);
+  }, 120_000);
+});
