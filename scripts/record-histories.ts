@@ -13,7 +13,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { pathWorkflowId } from '../domain/ids.js';
 import { MailSink } from '../ops/mail-sink.js';
-import { orientUpdate } from '../workflows/path.js';
+import type { PathInput } from '../domain/path.js';
+import type { PathEventInput } from '../domain/path-events.js';
+import { registerSearchAttributes } from '../ops/temporal.js';
+import { partnerEventSignal, pathEventUpdate } from '../workflows/path.js';
 import { activitiesFor, workflowsPath } from '../workers/worker.js';
 
 const serverPath = execFileSync('bash', ['scripts/provision-temporal.sh', 'test-server'], {
@@ -21,10 +24,11 @@ const serverPath = execFileSync('bash', ['scripts/provision-temporal.sh', 'test-
 })
   .trim()
   .split('=')[1]!;
-process.env.JALONS_TEST_SERVER_START = '2026-03-20T08:00:00Z';
+process.env.JALONS_TEST_SERVER_START = '2026-03-20T08:00:00Z'; // 09:00 Paris
 const env = await TestWorkflowEnvironment.createTimeSkipping({
   server: { executable: { type: 'existing-path', path: serverPath } },
 });
+await registerSearchAttributes(env.connection, env.namespace ?? 'default');
 const sink = await MailSink.start({ smtpPort: 0 });
 const worker = await Worker.create({
   connection: env.nativeConnection,
@@ -36,48 +40,74 @@ const worker = await Worker.create({
   ),
 });
 
-/** A representative path: opened at `opened` (default: the server's now), oriented after `wait`. */
+type Step = { wait: string } | { event: PathEventInput; signal?: boolean };
+/** A representative path: its input and what happens to it, step by step. */
 interface Case {
-  opened?: string;
-  territory: string;
-  wait: string;
-  decision: { track: 'employment' | 'socio-professional' | 'social'; organisation: string; referent: string };
+  input: Omit<PathInput, 'beneficiaryId'>;
+  steps: Step[];
 }
 
+const orientation = { track: 'socio-professional', organisation: 'cd62', referent: 'ref-42' } as const;
+// The v1 histories (path-orientation-*.json) were recorded by the orientation-only slice:
+// they stay as they are and replay through patched('full-path'); only v2 cases are recorded now.
 const cases: Record<string, Case> = {
-  // Never oriented in time: every reminder and both escalations, then oriented late.
-  'orientation-late': {
-    opened: '2026-03-20T09:00:00+01:00',
-    territory: 'lens-lievin',
-    wait: '50 days',
-    decision: { track: 'employment', organisation: 'france-travail', referent: 'ref-1' },
+  // Every step, a partner's refused message, a sanction ended by remobilisation, the exit.
+  'v2-full': {
+    input: {
+      rightsOpenedAt: '2026-03-20T09:00:00+01:00',
+      territory: 'audomarois',
+      household: { size: 2, majore: false },
+    },
+    steps: [
+      { wait: '4 days' },
+      { event: { type: 'orientation.decided', data: orientation } },
+      { event: { type: 'appointment.scheduled', data: { at: '2026-04-07T10:00:00+02:00' } }, signal: true },
+      { event: { type: 'activity.declared', data: { hours: 3 } }, signal: true },
+      { wait: '15 days' },
+      { event: { type: 'appointment.attended', data: {} }, signal: true },
+      { event: { type: 'diagnostic.completed', data: { barriers: ['mobility'] } } },
+      { wait: '5 days' },
+      { event: { type: 'contract.signed', data: { weeklyHours: 15, intensive: true } } },
+      { wait: '40 days' },
+      { event: { type: 'breach.reported', data: { kind: 'obligations' } } },
+      { wait: '12 days' },
+      { event: { type: 'sanction.decided', data: { rate: 0.5, months: 2 } } },
+      { wait: '20 days' },
+      { event: { type: 'compliance.resumed', data: {} } },
+      { event: { type: 'interview.held', data: {} } },
+      { wait: '30 days' },
+      { event: { type: 'rights.ended', data: { reason: 'job' } }, signal: true },
+    ],
   },
-  // Oriented within the target, after one reminder.
-  'orientation-on-time': {
-    territory: 'audomarois',
-    wait: '13 days',
-    decision: { track: 'social', organisation: 'cd62', referent: 'ref-2' },
+  // A low history limit: the first run ends by continuing as new.
+  'v2-continued': {
+    input: { rightsOpenedAt: '2026-03-20T09:00:00+01:00', territory: 'lens-lievin', historyLimit: 40 },
+    steps: [{ event: { type: 'orientation.decided', data: orientation } }, { wait: '120 days' }],
   },
 };
 
-async function run(id: string, c: Case): Promise<void> {
-  const opened = c.opened ?? new Date(await env.currentTimeMs()).toISOString();
+/** Runs a case; returns the id of its first run. */
+async function run(id: string, c: Case): Promise<string> {
   const h = await env.client.workflow.start('beneficiaryPath', {
-    args: [{ beneficiaryId: id, rightsOpenedAt: opened, territory: c.territory }],
+    args: [{ beneficiaryId: id, ...c.input }],
     workflowId: pathWorkflowId(id),
     taskQueue: 'record',
   });
-  await env.sleep(c.wait);
-  await h.executeUpdate(orientUpdate, { args: [c.decision] });
-  await h.result();
+  for (const step of c.steps) {
+    if ('wait' in step) await env.sleep(step.wait);
+    else if (step.signal) await h.signal(partnerEventSignal, step.event);
+    else await h.executeUpdate(pathEventUpdate, { args: [step.event] });
+  }
+  return h.firstExecutionRunId;
 }
 
 mkdirSync('test/histories', { recursive: true });
 await worker.runUntil(async () => {
   for (const [name, c] of Object.entries(cases)) {
     const id = `REC-${name}`;
-    await run(id, c);
-    const history = await env.client.workflow.getHandle(pathWorkflowId(id)).fetchHistory();
+    // The first run: for the continued case, the one that ended by continuing as new.
+    const first = await run(id, c);
+    const history = await env.client.workflow.getHandle(pathWorkflowId(id), first).fetchHistory();
     writeFileSync(`test/histories/path-${name}.json`, historyToJSON(history));
     console.log(`test/histories/path-${name}.json : ${history.events?.length} événements`);
   }
