@@ -182,3 +182,70 @@ describe('orientation slice on the dev server', () => {
     expect(unknown.stderr).toContain('Refusé : Aucun parcours pour l’allocataire E2E-404.');
   });
 });
+
+describe('acting on a path and finding it, on the dev server', () => {
+  /** Visibility is eventually consistent: asks again until the answer comes. */
+  async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+    for (let i = 0; ; i++) {
+      const value = await read();
+      if (ok(value) || i === 50) return value;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const ids = async (query: string) => {
+    const found: string[] = [];
+    for await (const w of env.client.workflow.list({ query })) found.push(w.workflowId);
+    return found.sort();
+  };
+
+  it('records acts through `jalons path act`, refuses what the rules forbid, and shows the path in visibility', async () => {
+    await startPath(env.client, taskQueue, {
+      beneficiaryId: 'E2E-003',
+      rightsOpenedAt: new Date(Date.now() - 3 * DAY).toISOString(),
+      territory: 'montreuillois',
+    });
+    const data = JSON.stringify({ track: 'social', organisation: 'ccas-berck', referent: 'ref-5' });
+    const oriented = await jalons('path', 'act', 'E2E-003', 'orientation.decided', '--data', data, '--json');
+    expect(oriented.code).toBe(0);
+    expect((JSON.parse(oriented.stdout) as PathState).step).toBe('first-appointment');
+
+    const before = await showPath(env.client, 'E2E-003');
+    const refused = await jalons(
+      'path',
+      'act',
+      'E2E-003',
+      'sanction.decided',
+      '--data',
+      '{"rate":0.3,"months":1}',
+    );
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('Refusé : Aucune procédure de sanction n’attend cette étape.');
+    const badData = await jalons(
+      'path',
+      'act',
+      'E2E-003',
+      'appointment.missed',
+      '--data',
+      '{"excused":"oui"}',
+    );
+    expect(badData.code).toBe(3);
+    expect(badData.stderr).toContain('Refusé : Événement invalide : data.excused');
+    expect(await showPath(env.client, 'E2E-003')).toEqual(before);
+
+    const query =
+      'JalonsStep = "first-appointment" AND JalonsReferent = "ref-5" AND JalonsTerritory = "montreuillois"';
+    expect(
+      await eventually(
+        () => ids(query),
+        (v) => v.length === 1,
+      ),
+    ).toEqual(['parcours-E2E-003']);
+    // E2E-001 missed its local target and is not oriented: it is late; E2E-003 is not.
+    const late = await eventually(
+      () => ids('JalonsLate = true'),
+      (v) => v.includes('parcours-E2E-001'),
+    );
+    expect(late).toContain('parcours-E2E-001');
+    expect(late).not.toContain('parcours-E2E-003');
+  });
+});
