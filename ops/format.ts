@@ -4,12 +4,23 @@ import type { PathState } from '../domain/path.js';
 
 const steps: Record<string, string> = {
   orientation: 'en attente d’orientation',
-  oriented: 'orienté',
+  'first-appointment': 'en attente du premier rendez-vous',
+  diagnostic: 'en attente du diagnostic',
+  contract: 'en attente du contrat d’engagement',
+  'intensive-accompaniment': 'accompagnement intensif',
+  accompaniment: 'accompagnement',
+  'sanction-procedure': 'procédure de sanction en cours',
+  suspension: 'allocation suspendue',
   closed: 'sorti',
 };
 const deadlines: Record<string, string> = {
   'orientation.local': 'Orientation (objectif départemental)',
   'orientation.legal': 'Orientation (délai légal)',
+  'first-appointment': 'Premier rendez-vous',
+  contract: 'Contrat d’engagement',
+  interviews: 'Deux entretiens dans le mois',
+  'social-review': 'Réexamen du parcours social',
+  observations: 'Observations (10 jours)',
 };
 
 export function describePath(s: PathState): string {
@@ -30,9 +41,14 @@ export function describePath(s: PathState): string {
         ? 'DÉPASSÉE'
         : 'en cours';
     lines.push(
-      `  - ${deadlines[d.kind] ?? d.kind} : ${formatParis(new Date(d.dueAt), true)} — ${status}${d.metAt && d.breached ? ' (en retard)' : ''}`,
+      `  - ${deadlines[d.kind] ?? d.kind}${d.period ? ` ${d.period}` : ''} : ${formatParis(new Date(d.dueAt), true)} — ${status}${d.metAt && d.breached ? ' (en retard)' : ''}`,
     );
   }
+  for (const x of s.sanctions)
+    lines.push(
+      `Sanction : ${Math.round(x.rate * 100)} % pendant ${x.months} mois, décidée le ${formatParis(new Date(x.decidedAt))}` +
+        (x.endedAt ? `, levée le ${formatParis(new Date(x.endedAt))} (${x.endedBy})` : ', en cours'),
+    );
   lines.push(`Messages envoyés : ${s.notifications.length}`);
   for (const n of s.notifications)
     lines.push(`  - ${formatParis(new Date(n.at), true)} ${n.template} → ${n.to}`);
