@@ -1,7 +1,19 @@
 // Worker process entry point (production: one container per replica).
+import { Connection } from '@temporalio/client';
+import { registerSearchAttributes } from '../ops/temporal.js';
 import { loadConfig } from './config.js';
 import { createWorker } from './worker.js';
 
-const worker = await createWorker(loadConfig());
+const config = loadConfig();
+// The path's search attributes must exist before a path upserts them. Idempotent; on a
+// cluster where the worker may not declare them (Temporal Cloud), an operator declares them once.
+try {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  await registerSearchAttributes(connection, config.temporal.namespace);
+  await connection.close();
+} catch (err) {
+  console.error('[worker] attributs de recherche non déclarés :', (err as Error).message);
+}
+const worker = await createWorker(config);
 console.error('[worker] démarré, file de tâches :', worker.options.taskQueue);
 await worker.run();
