@@ -20,6 +20,8 @@ const deadlineLabels: Record<string, string> = {
   interviews: 'deux entretiens dans le mois (accompagnement intensif)',
   'social-review': 'réexamen du parcours social (CASF L262-31)',
   observations: 'délai de 10 jours pour présenter des observations (décret 2025-478)',
+  'contract.stock': 'contrat d’engagement des personnes déjà accompagnées (avant le 01/01/2027)',
+  'france-travail-proposal': 'réponse à une proposition de sanction de France Travail',
 };
 
 /** A reminder or an escalation about one deadline of a path, for the référent or a manager. */
@@ -161,6 +163,12 @@ Object.assign(templates, {
       'Bonjour,',
       `Le délai d’observations du dossier ${field(d, 'beneficiaryId')} s’est clos le ${formatParis(new Date(field(d, 'dueAt')))}.`,
       'La décision peut être prise : taux d’au moins 30 %, plafonné à 50 % pour un foyer de plus d’une personne ou un RSA majoré.',
+    ]),
+  'proposal.sanction': (d: Data) =>
+    page(`[Jalons] Proposition de sanction de France Travail : ${field(d, 'beneficiaryId')}`, [
+      'Bonjour,',
+      `France Travail propose une sanction pour le dossier ${field(d, 'beneficiaryId')}.`,
+      `Le président du conseil départemental peut décider lui-même jusqu’au ${formatParis(new Date(field(d, 'dueAt')))} inclus ; sans réponse, France Travail prononce la suspension proposée (CASF L262-37 IV).`,
     ]),
   'proposal.removal': (d: Data) =>
     page(`[Jalons] Proposition de radiation : ${field(d, 'beneficiaryId')}`, [

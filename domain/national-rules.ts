@@ -65,6 +65,14 @@ export const nationalRulesSchema = z
         difficulties: z.array(z.string()),
       })
       .strict(),
+    stock: z
+      .object({
+        /** Décret 2024-1244: people already accompanied on this date… */
+        accompaniedOn: civilDateSchema,
+        /** …must have a contrat d'engagement before this date. */
+        contractBefore: civilDateSchema,
+      })
+      .strict(),
     /** Null before the suspension-remobilisation regime: no scale is modelled for the older regime. */
     sanctions: sanctionsSchema.nullable(),
   })
@@ -74,6 +82,7 @@ export type NationalRules = z.infer<typeof nationalRulesSchema>;
 const common = {
   orientation: { legalLimit: { weeks: 6 }, defaultOrganisationAfterLimit: 'france-travail' },
   contract: { within: { months: 1 }, minWeeklyHours: 15 },
+  stock: { accompaniedOn: '2025-01-01', contractBefore: '2027-01-01' },
   socialReview: {
     after: { months: 6 },
     afterWithDifficulties: { months: 12 },

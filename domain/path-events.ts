@@ -80,6 +80,16 @@ export const pathEventData = {
       receivedAt: instantSchema.optional(),
     })
     .strict(),
+  /** France Travail proposes a sanction for a person it follows (L262-37 IV). */
+  'sanction.proposed': z
+    .object({
+      kind: z.enum(['contract-refusal', 'obligations'], {
+        error: 'manquement attendu : contract-refusal (refus du contrat) ou obligations',
+      }),
+      rate: z.number().gt(0, 'taux strictement positif attendu').max(1, 'taux au plus 1 (100 %)'),
+      months: z.number().int('nombre de mois entier attendu').positive('au moins 1 mois'),
+    })
+    .strict(),
   'observations.received': empty,
   'sanction.decided': z
     .object({
@@ -104,6 +114,7 @@ export const partnerEventTypes: readonly PathEventType[] = [
   'appointment.attended',
   'appointment.missed',
   'activity.declared',
+  'sanction.proposed',
   'rights.ended',
 ];
 

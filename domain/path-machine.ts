@@ -74,6 +74,8 @@ export function newPathState(raw: PathInput): PathState {
   };
   openDeadline(state, 'orientation.local', deadlineAfter(openedAt, policy.orientation.target));
   openDeadline(state, 'orientation.legal', deadlineAfter(openedAt, rules.orientation.legalLimit));
+  if (input.accompaniedSince && input.accompaniedSince <= rules.stock.accompaniedOn)
+    openDeadline(state, 'contract.stock', endOfCivilDay(addCalendarDays(rules.stock.contractBefore, -1)));
   return state;
 }
 
@@ -218,7 +220,8 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
       reduction: e.data.reduction ?? null,
       exemption: e.data.exemption ?? null,
     };
-    for (const d of openDeadlines(s).filter((d) => d.kind === 'contract')) meet(d, at);
+    for (const d of openDeadlines(s).filter((d) => d.kind === 'contract' || d.kind === 'contract.stock'))
+      meet(d, at);
     if (track === 'social') {
       dropOpen(s, at, ['social-review']);
       const hard = (s.diagnostic?.barriers ?? []).some((b) => rules.socialReview.difficulties.includes(b));
@@ -251,17 +254,7 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
       return refuse(
         'Aucun barème de sanction n’est modélisé à cette date : le régime de suspension-remobilisation s’applique depuis le 01/06/2025.',
       );
-    if (s.step === 'sanction-procedure' || s.step === 'suspension')
-      refuse('Une procédure de sanction est déjà en cours pour ce parcours.');
-    if (e.data.kind === 'contract-refusal') {
-      requireStep(
-        s,
-        ['first-appointment', 'diagnostic', 'contract'],
-        'Un refus de contrat ne peut être constaté que tant que le contrat n’est pas signé.',
-      );
-    } else if (!s.contract) {
-      refuse('Un manquement aux obligations du contrat suppose un contrat d’engagement signé.');
-    }
+    checkBreach(s, e.data.kind);
     const receivedAt = noticeReceipt(at, e.data.receivedAt, policy);
     if (receivedAt < at) refuse('La réception de la notification ne peut précéder son envoi.');
     const due = observationsDue(receivedAt, scales);
@@ -286,8 +279,46 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     moveTo(s, 'sanction-procedure', at, e.type);
   },
 
+  'sanction.proposed': (s, e, at, policy) => {
+    const scales = nationalRulesAt(at).sanctions;
+    if (!scales) return refuse('Aucun barème de sanction n’est modélisé à cette date.');
+    checkBreach(s, e.data.kind);
+    const lastOrientation = new Date(s.orientation?.decidedAt ?? s.rightsOpenedAt);
+    const repetition = isRepetition(at, s.sanctions, lastOrientation, policy);
+    const invalid = sanctionRefusal(
+      { rate: e.data.rate, months: e.data.months, suppression: false, epAvis: false },
+      { scales, household: s.household, repetition },
+    );
+    if (invalid) refuse(`Proposition de France Travail irrecevable : ${invalid}`);
+    const responseDue = deadlineAfter(at, policy.sanctions.franceTravailProposalDelay);
+    s.procedure = {
+      breach: e.data.kind,
+      proposal: { rate: e.data.rate, months: e.data.months, responseDue: responseDue.toISOString() },
+      reportedAt: at.toISOString(),
+      receivedAt: at.toISOString(),
+      // France Travail ran the observations step itself.
+      observationsDue: at.toISOString(),
+      observationsReceivedAt: null,
+      repetition,
+      resumeStep: s.step,
+    };
+    const window = openDeadline(s, 'france-travail-proposal', responseDue);
+    queueMessage(s, {
+      id: `${window.id}:notice`,
+      at: nextOpening(at, policy),
+      to: policy.sanctions.decide,
+      template: 'proposal.sanction',
+      deadline: window.id,
+    });
+    moveTo(s, 'sanction-procedure', at, e.type);
+  },
+
   'observations.received': (s, _e, at) => {
     const procedure = requireProcedure(s, 'sanction-procedure');
+    if (procedure.proposal)
+      refuse(
+        'France Travail a conduit la procédure contradictoire de sa proposition : pas d’observations ici.',
+      );
     if (procedure.observationsReceivedAt) refuse('Les observations ont déjà été reçues.');
     if (at > new Date(procedure.observationsDue))
       refuse(
@@ -301,7 +332,12 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     const procedure = requireProcedure(s, 'sanction-procedure');
     const scales = nationalRulesAt(at).sanctions;
     if (!scales) return refuse('Aucun barème de sanction n’est en vigueur à cette date.');
-    if (!procedure.observationsReceivedAt && at <= new Date(procedure.observationsDue))
+    const proposal = procedure.proposal;
+    if (proposal && (e.data.rate > proposal.rate || e.data.months > proposal.months))
+      refuse(
+        'Une sanction plus sévère que la proposition de France Travail suppose la procédure d’observations : signalez le manquement (breach.reported).',
+      );
+    if (!proposal && !procedure.observationsReceivedAt && at <= new Date(procedure.observationsDue))
       refuse(
         `La personne a jusqu’au ${formatParis(new Date(procedure.observationsDue))} pour présenter ses observations : aucune décision avant (décret 2025-478).`,
       );
@@ -311,8 +347,10 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
       repetition: procedure.repetition,
     });
     if (refusal) refuse(refusal);
+    for (const d of openDeadlines(s).filter((d) => d.kind === 'france-travail-proposal')) meet(d, at);
     s.sanctions.push({
       breach: procedure.breach,
+      decidedBy: 'departement',
       decidedAt: at.toISOString(),
       rate: e.data.rate,
       months: e.data.months,
@@ -332,6 +370,7 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
       ['sanction-procedure', 'suspension'],
       'Aucune procédure de sanction ni suspension en cours.',
     );
+    for (const d of openDeadlines(s).filter((d) => d.kind === 'france-travail-proposal')) meet(d, at);
     const running = currentSanction(s);
     if (s.step === 'suspension' && running) {
       running.endedAt = at.toISOString();
@@ -435,12 +474,31 @@ function lastDayOf(month: string): string {
   return addCalendarDays(next, -1);
 }
 
-/** Deadlines still awaited (the observations window only while its procedure runs). */
+/** Windows of a sanction procedure: awaited only while it runs. */
+const procedureWindows = ['observations', 'france-travail-proposal'];
+
+/** Deadlines still awaited. */
 export function openDeadlines(s: PathState): DeadlineRecord[] {
   return s.deadlines.filter(
     (d) =>
-      d.metAt === null && !d.cancelledAt && (d.kind !== 'observations' || s.step === 'sanction-procedure'),
+      d.metAt === null &&
+      !d.cancelledAt &&
+      (!procedureWindows.includes(d.kind) || s.step === 'sanction-procedure'),
   );
+}
+
+/** Whether a failure of this kind may start a procedure now. */
+function checkBreach(s: PathState, kind: 'contract-refusal' | 'obligations'): void {
+  if (s.step === 'sanction-procedure' || s.step === 'suspension')
+    refuse('Une procédure de sanction est déjà en cours pour ce parcours.');
+  if (kind === 'contract-refusal')
+    requireStep(
+      s,
+      ['first-appointment', 'diagnostic', 'contract'],
+      'Un refus de contrat ne peut être constaté que tant que le contrat n’est pas signé.',
+    );
+  else if (!s.contract)
+    refuse('Un manquement aux obligations du contrat suppose un contrat d’engagement signé.');
 }
 
 function currentDeadline(s: PathState, kind: string): DeadlineRecord | undefined {

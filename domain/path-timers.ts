@@ -9,13 +9,15 @@ import { followUpActions } from './follow-up.js';
 import type { DeadlineRecord, PathState } from './path.js';
 import { currentSanction, endProcedure, openDeadlines } from './path-machine.js';
 import { nationalRulesAt } from './national-rules.js';
+import { suspensionEnd } from './sanctions.js';
 import { getPolicy, type DeadlineFollowUp, type Policy, type Role } from './policy.js';
 
 export type TimedAction =
   | { id: string; at: Date; kind: 'message'; to: string; template: string; deadline: string; ifOpen: boolean }
   | { id: string; at: Date; kind: 'breach'; deadline: string }
   | { id: string; at: Date; kind: 'intensive-end' }
-  | { id: string; at: Date; kind: 'suspension-end' };
+  | { id: string; at: Date; kind: 'suspension-end' }
+  | { id: string; at: Date; kind: 'proposal-lapse'; deadline: string };
 
 /** A message the workflow must send, already recorded in the state. */
 export interface OutgoingMessage {
@@ -49,6 +51,7 @@ function followUpRule(kind: string, policy: Policy): FollowUpRule | null {
     case 'first-appointment':
       return of(policy.firstAppointment.followUp, 'first-appointment');
     case 'contract':
+    case 'contract.stock':
       return of(policy.contract.followUp, 'contract');
     case 'interviews':
       return of(policy.intensive.interviewsFollowUp, 'interviews', 'warning.interviews');
@@ -75,6 +78,10 @@ function deadlineActions(d: DeadlineRecord, policy: Policy): TimedAction[] {
         ifOpen: true,
       },
     ];
+  }
+  if (d.kind === 'france-travail-proposal') {
+    // Unanswered, France Travail pronounces the suspension it proposed (L262-37 IV).
+    return [{ id: `${d.id}:lapse`, at: justAfter, kind: 'proposal-lapse', deadline: d.id }];
   }
   const rule = followUpRule(d.kind, policy);
   if (!rule) return [];
@@ -153,6 +160,8 @@ export function fireTimedAction(s: PathState, action: TimedAction, firedAt: Date
       return endIntensive(s, action.at);
     case 'suspension-end':
       return endSuspension(s, action.at, firedAt);
+    case 'proposal-lapse':
+      return franceTravailPronounces(s, action.at);
     case 'message':
       return message(s, action, firedAt);
   }
@@ -193,6 +202,31 @@ function message(
       ...(referent ? { referent } : {}),
     },
   };
+}
+
+function franceTravailPronounces(s: PathState, at: Date): null {
+  const procedure = s.procedure;
+  if (s.step !== 'sanction-procedure' || !procedure?.proposal) return null;
+  s.sanctions.push({
+    breach: procedure.breach,
+    decidedBy: 'france-travail',
+    decidedAt: at.toISOString(),
+    rate: procedure.proposal.rate,
+    months: procedure.proposal.months,
+    suppression: false,
+    repetition: procedure.repetition,
+    endsAt: suspensionEnd(at, procedure.proposal.months).toISOString(),
+    endedAt: null,
+    endedBy: null,
+    repayment: null,
+  });
+  s.step = 'suspension';
+  s.history.push({
+    at: at.toISOString(),
+    step: 'suspension',
+    event: 'sanction.pronounced-by-france-travail',
+  });
+  return null;
 }
 
 function endIntensive(s: PathState, at: Date): null {

@@ -4,7 +4,7 @@
  * it are in ./path-events.ts, the transitions in ./path-machine.ts.
  */
 import { z } from './validation.js';
-import { instantSchema } from './calendar.js';
+import { civilDateSchema, instantSchema } from './calendar.js';
 import { pseudonymousIdSchema } from './ids.js';
 import { trackSchema, type Track } from './path-track.js';
 
@@ -28,6 +28,8 @@ export const pathInputSchema = z
     }),
     territory: z.string().min(1, 'territoire requis'),
     household: householdSchema.default({ size: 1, majore: false }),
+    /** Start of an accompaniment that predates Jalons (the « stock » of décret 2024-1244). */
+    accompaniedSince: civilDateSchema.optional(),
     /** State carried over by continue-as-new (never set by a person). */
     carried: z.custom<PathState>((v) => typeof v === 'object' && v !== null).optional(),
     /** History length after which the workflow continues as new (tests lower it). */
@@ -107,6 +109,8 @@ export interface OrientationRecord {
 
 export interface SanctionRecord {
   breach: 'contract-refusal' | 'obligations';
+  /** Who pronounced it: the PCD, or France Travail on its own proposal left unanswered. */
+  decidedBy?: 'departement' | 'france-travail';
   decidedAt: string;
   rate: number;
   months: number;
@@ -121,6 +125,8 @@ export interface SanctionRecord {
 
 export interface SanctionProcedure {
   breach: 'contract-refusal' | 'obligations';
+  /** A France Travail proposal (L262-37 IV): the PCD may decide himself before `responseDue`. */
+  proposal?: { rate: number; months: number; responseDue: string } | null;
   reportedAt: string;
   receivedAt: string;
   observationsDue: string;

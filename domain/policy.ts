@@ -7,7 +7,7 @@ import { z } from './validation.js';
 import { civilDateSchema } from './calendar.js';
 import { delaySchema } from './deadlines.js';
 import { trackSchema } from './path-track.js';
-import pasDeCalais from './policies/pas-de-calais.js';
+import { policyDefinitions } from './policies/index.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'heure attendue au format HH:mm');
 
@@ -79,6 +79,8 @@ export const policySchema = z
         remobilisation: z
           .object({ repay: z.boolean(), capMonths: z.number().int().positive().nullable() })
           .strict(),
+        /** [U] L262-37 IV: days the PCD has to say he decides himself on a France Travail proposal. */
+        franceTravailProposalDelay: delaySchema,
         /** Who is told that the observations period has closed and a decision may be taken. */
         decide: roleSchema,
       })
@@ -88,7 +90,9 @@ export const policySchema = z
   .refine((p) => p.businessHours.opens < p.businessHours.closes, 'l’ouverture doit précéder la fermeture');
 export type Policy = z.infer<typeof policySchema>;
 
-const policies = new Map<string, Policy>([pasDeCalais].map((p) => [p.id, policySchema.parse(p)]));
+const policies = new Map<string, Policy>(
+  policyDefinitions.map((raw) => policySchema.parse(raw)).map((p) => [p.id, p]),
+);
 
 export const policyIds = (): string[] => [...policies.keys()];
 

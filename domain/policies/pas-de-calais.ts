@@ -33,6 +33,7 @@ export default {
   sanctions: {
     repetitionWindow: { months: 24 },
     receiptDelay: { days: 0 },
+    franceTravailProposalDelay: { days: 15 },
     remobilisation: { repay: true, capMonths: 3 },
     decide: 'head-of-service',
   },

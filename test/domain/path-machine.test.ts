@@ -554,3 +554,112 @@ describe('reminders go to the right person (Pas-de-Calais policy)', () => {
     );
   });
 });
+
+describe('people already accompanied on 1 January 2025 (décret 2024-1244)', () => {
+  const stock = (accompaniedSince: string) =>
+    newPathState({
+      beneficiaryId: 'T-STOCK',
+      rightsOpenedAt: '2026-01-05T09:00:00+01:00',
+      territory: 'lens-lievin',
+      accompaniedSince,
+    });
+  it.each([
+    ['2024-06-01', true],
+    ['2025-01-01', true],
+    ['2025-01-02', false],
+  ])('accompanied since %s: contract due before 1 January 2027 = %s', (since, due) => {
+    const d = deadline(stock(since), 'contract.stock');
+    if (due) expect(d?.dueAt).toBe('2026-12-31T22:59:59.999Z');
+    else expect(d).toBeUndefined();
+  });
+  it('the contract meets it', () => {
+    const s = act(stock('2024-06-01'), 'orientation.decided', '2026-01-12T10:00:00+01:00', orientation);
+    act(s, 'contract.signed', '2026-02-02T10:00:00+01:00', { weeklyHours: 15, intensive: false });
+    expect(deadline(s, 'contract.stock')).toMatchObject({
+      metAt: '2026-02-02T09:00:00.000Z',
+      breached: false,
+    });
+  });
+});
+
+describe('a sanction proposed by France Travail (CASF L262-37 IV; delay [U]: 15 days in the policy)', () => {
+  const proposed = (data: Data = {}) =>
+    act(underContract(), 'sanction.proposed', '2026-03-02T10:00:00+01:00', {
+      kind: 'obligations',
+      rate: 0.3,
+      months: 2,
+      ...data,
+    });
+
+  it('gives the Département 15 days to decide itself: 2 March → 17 March, end of day', () => {
+    const s = proposed();
+    expect(s.step).toBe('sanction-procedure');
+    expect(deadline(s, 'france-travail-proposal')?.dueAt).toBe('2026-03-17T22:59:59.999Z');
+    expect(s.outbox.at(-1)).toMatchObject({ to: 'head-of-service', template: 'proposal.sanction' });
+  });
+
+  it('unanswered, France Travail pronounces the suspension it proposed', () => {
+    const s = proposed();
+    const lapse = timedActions(s).find((a) => a.kind === 'proposal-lapse')!;
+    expect(lapse.at.toISOString()).toBe('2026-03-17T23:00:00.000Z');
+    fireTimedAction(s, lapse, lapse.at);
+    expect(s.step).toBe('suspension');
+    expect(s.sanctions).toEqual([
+      expect.objectContaining({
+        decidedBy: 'france-travail',
+        rate: 0.3,
+        months: 2,
+        endsAt: '2026-05-17T22:00:00.000Z',
+      }),
+    ]);
+  });
+
+  it('the Département may decide itself, no harsher than proposed without its own observations step', () => {
+    const s = proposed();
+    expect(refusal(s, 'sanction.decided', '2026-03-05T10:00:00+01:00', { rate: 0.4, months: 2 })).toContain(
+      'plus sévère que la proposition',
+    );
+    act(s, 'sanction.decided', '2026-03-05T10:00:00+01:00', { rate: 0.3, months: 1 });
+    expect(s.sanctions[0]).toMatchObject({ decidedBy: 'departement', months: 1 });
+    expect(deadline(s, 'france-travail-proposal')?.metAt).toBe('2026-03-05T09:00:00.000Z');
+    expect(timedActions(s).some((a) => a.kind === 'proposal-lapse')).toBe(false);
+  });
+
+  it('a proposal outside the scales is refused', () => {
+    expect(
+      refusal(
+        underContract({ household: { size: 2, majore: false } }),
+        'sanction.proposed',
+        '2026-03-02T10:00:00+01:00',
+        {
+          kind: 'obligations',
+          rate: 0.6,
+          months: 1,
+        },
+      ),
+    ).toBe(
+      'Proposition de France Travail irrecevable : Le taux est plafonné à 50 % pour un foyer de plus d’une personne ou un RSA majoré (CASF R262-68-6).',
+    );
+  });
+});
+
+describe('a second Département’s policy is a data file', () => {
+  it('the national baseline policy has the legal limit as its only orientation target and other follow-ups', () => {
+    const s = newPathState({
+      beneficiaryId: 'T-SOCLE',
+      rightsOpenedAt: '2026-01-05T09:00:00+01:00',
+      territory: 'ailleurs',
+      policy: 'socle-national',
+    });
+    expect(deadline(s, 'orientation.local')?.dueAt).toBe(deadline(s, 'orientation.legal')?.dueAt);
+    act(s, 'orientation.decided', '2026-01-12T10:00:00+01:00', orientation);
+    // First appointment within the contract month: 12 February, like the contract.
+    expect(deadline(s, 'first-appointment')?.dueAt).toBe('2026-02-12T22:59:59.999Z');
+    act(s, 'appointment.attended', '2026-01-20T10:00:00+01:00');
+    act(s, 'diagnostic.completed', '2026-01-20T11:00:00+01:00', { barriers: [] });
+    act(s, 'contract.signed', '2026-02-02T10:00:00+01:00', { weeklyHours: 15, intensive: false });
+    act(s, 'breach.reported', '2026-03-02T10:00:00+01:00', { kind: 'obligations' });
+    // Receipt = sending day + 2 days (4 March), + 10 days = 14 March.
+    expect(deadline(s, 'observations')?.dueAt).toBe('2026-03-14T22:59:59.999Z');
+  });
+});
