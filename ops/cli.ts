@@ -8,6 +8,8 @@ import type { OrientationDecision, PathState } from '../domain/path.js';
 import { loadConfig } from '../workers/config.js';
 import { describePath } from './format.js';
 import { pathEventTypes, type PathEventInput } from '../domain/path-events.js';
+import { suggestTrack } from '../domain/orientation-criteria.js';
+import { frenchIssues, z } from '../domain/validation.js';
 import { ActionRefused, actOnPath, orientPath, showPath, startPath } from './paths.js';
 import { InvalidScenario, loadScenario, simulate } from './simulate.js';
 import { runStack } from './stack.js';
@@ -112,6 +114,41 @@ path
     const event = { type, data, ...(o.at ? { at: o.at } : {}), ...(o.by ? { by: o.by } : {}) };
     printPath(await actOnPath(client, id, event as PathEventInput), Boolean(o.json));
   });
+
+path
+  .command('suggest')
+  .description('suggère un parcours selon les critères nationaux d’orientation (une personne décide)')
+  .requiredOption('--horizon <h>', 'emploi envisageable : now | within-2-years | beyond')
+  .option('--qualified', 'la personne a une qualification')
+  .option('--projects', 'la personne se projette dans un emploi')
+  .option('--difficulties <liste>', 'health,housing,mobility,childcare,caregiver', '')
+  .option('--json', 'sortie JSON')
+  .action(
+    (o: {
+      horizon: string;
+      qualified?: boolean;
+      projects?: boolean;
+      difficulties: string;
+      json?: boolean;
+    }) => {
+      let suggestion;
+      try {
+        suggestion = suggestTrack({
+          employmentHorizon: o.horizon as 'now',
+          qualified: Boolean(o.qualified),
+          projectsIntoJob: Boolean(o.projects),
+          difficulties: o.difficulties.split(',').filter(Boolean) as ['health'],
+        });
+      } catch (err) {
+        throw new ActionRefused(err instanceof z.ZodError ? frenchIssues(err) : (err as Error).message);
+      }
+      console.log(
+        o.json
+          ? JSON.stringify(suggestion)
+          : `Parcours suggéré : ${suggestion.track} (${suggestion.reasons.join(' ; ')}). La décision revient à une personne.`,
+      );
+    },
+  );
 
 program
   .command('simulate <scenario>')
