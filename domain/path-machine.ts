@@ -4,7 +4,7 @@
  * changing nothing. Pure and deterministic: the workflow runs it in its handlers
  * and validators, `jalons simulate` and the CLI use it to explain a refusal.
  */
-import { addCalendarDays, civilDateOf, endOfCivilDay, formatParis, parisInstant } from './calendar.js';
+import { addCalendarDays, civilDateOf, endOfCivilDay, formatParis } from './calendar.js';
 import { deadlineAfter } from './deadlines.js';
 import { nextBusinessOpening } from './holidays.js';
 import { frenchIssues } from './validation.js';
@@ -328,7 +328,7 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     for (const d of openDeadlines(s).filter((d) => d.kind === 'observations')) meet(d, at);
   },
 
-  'sanction.decided': (s, e, at, policy) => {
+  'sanction.decided': (s, e, at) => {
     const procedure = requireProcedure(s, 'sanction-procedure');
     const scales = nationalRulesAt(at).sanctions;
     if (!scales) return refuse('Aucun barème de sanction n’est en vigueur à cette date.');
