@@ -2,14 +2,18 @@
 import type { Transporter } from 'nodemailer';
 import type { Directory } from './directory.js';
 import { createNotificationActivities } from './notifications.js';
+import { createReadModelActivities } from './read-model/activities.js';
+import type { ReadModelDb } from './read-model/db.js';
 
 export interface ActivityDeps {
   transport: Transporter;
   directory: Directory;
+  /** Opened on first use. */
+  readModel: () => Promise<ReadModelDb>;
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createNotificationActivities(deps) };
+  return { ...createNotificationActivities(deps), ...createReadModelActivities(deps.readModel) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

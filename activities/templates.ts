@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { formatParis } from '../domain/calendar.js';
+import { escapeHtml } from '../ops/html.js';
 
 export interface Rendered {
   subject: string;
@@ -43,12 +44,6 @@ function pathDeadlineMessage(kind: 'reminder' | 'escalation', what: string, advi
         ]);
   };
 }
-
-const escapeHtml = (s: string): string =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 function page(subject: string, paragraphs: string[]): Rendered {
   const text = `${paragraphs.join('\n\n')}\n\n— Jalons, service insertion du Département\n`;

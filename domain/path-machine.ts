@@ -70,6 +70,7 @@ export function newPathState(raw: PathInput): PathState {
     rejected: [],
     exit: null,
     history: [{ at: openedAt.toISOString(), step: 'orientation', event: 'rights.opened' }],
+    journal: [],
     seq: 0,
   };
   openDeadline(state, 'orientation.local', deadlineAfter(openedAt, policy.orientation.target));
@@ -106,6 +107,13 @@ export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathS
   const handler = transitions[event.type] as (s: PathState, e: PathEvent, at: Date, p: Policy) => void;
   handler(state, event, at, policy);
   state.seq += 1;
+  state.journal.push({
+    seq: state.seq,
+    at: at.toISOString(),
+    event: event.type,
+    by: event.by ?? null,
+    step: state.step,
+  });
   return state;
 }
 
@@ -220,8 +228,9 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
       reduction: e.data.reduction ?? null,
       exemption: e.data.exemption ?? null,
     };
-    for (const d of openDeadlines(s).filter((d) => d.kind === 'contract' || d.kind === 'contract.stock'))
-      meet(d, at);
+    // Signing the contract with the référent is also the first meeting, if none was recorded.
+    const met = ['contract', 'contract.stock', 'first-appointment'];
+    for (const d of openDeadlines(s).filter((d) => met.includes(d.kind))) meet(d, at);
     if (track === 'social') {
       dropOpen(s, at, ['social-review']);
       const hard = (s.diagnostic?.barriers ?? []).some((b) => rules.socialReview.difficulties.includes(b));

@@ -180,6 +180,8 @@ export interface PathState {
   rejected: { at: string; event: string; error: string }[];
   exit: { at: string; reason: string } | null;
   history: { at: string; step: PathStep; event?: string }[];
+  /** Every event applied, with who recorded it: the audit trail. */
+  journal: { seq: number; at: string; event: string; by: string | null; step: PathStep }[];
   /** Number of events applied; with the workflow id, an idempotency key. */
   seq: number;
 }

@@ -2,7 +2,7 @@
 import { formatParis } from '../domain/calendar.js';
 import type { PathState } from '../domain/path.js';
 
-const steps: Record<string, string> = {
+export const stepLabels: Record<string, string> = {
   orientation: 'en attente d’orientation',
   'first-appointment': 'en attente du premier rendez-vous',
   diagnostic: 'en attente du diagnostic',
@@ -13,7 +13,7 @@ const steps: Record<string, string> = {
   suspension: 'allocation suspendue',
   closed: 'sorti',
 };
-const deadlines: Record<string, string> = {
+export const deadlineLabels: Record<string, string> = {
   'orientation.local': 'Orientation (objectif départemental)',
   'orientation.legal': 'Orientation (délai légal)',
   'first-appointment': 'Premier rendez-vous',
@@ -25,7 +25,7 @@ const deadlines: Record<string, string> = {
 
 export function describePath(s: PathState): string {
   const lines = [
-    `Parcours ${s.beneficiaryId} — ${steps[s.step] ?? s.step} (territoire ${s.territory}, politique ${s.policy})`,
+    `Parcours ${s.beneficiaryId} — ${stepLabels[s.step] ?? s.step} (territoire ${s.territory}, politique ${s.policy})`,
     `Ouverture du droit : ${formatParis(new Date(s.rightsOpenedAt), true)}`,
   ];
   if (s.orientation) {
@@ -41,7 +41,7 @@ export function describePath(s: PathState): string {
         ? 'DÉPASSÉE'
         : 'en cours';
     lines.push(
-      `  - ${deadlines[d.kind] ?? d.kind}${d.period ? ` ${d.period}` : ''} : ${formatParis(new Date(d.dueAt), true)} — ${status}${d.metAt && d.breached ? ' (en retard)' : ''}`,
+      `  - ${deadlineLabels[d.kind] ?? d.kind}${d.period ? ` ${d.period}` : ''} : ${formatParis(new Date(d.dueAt), true)} — ${status}${d.metAt && d.breached ? ' (en retard)' : ''}`,
     );
   }
   for (const x of s.sanctions)

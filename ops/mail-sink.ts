@@ -3,6 +3,7 @@
  * every message it receives on disk and shows them on a web page, in French.
  * Production uses the Département's SMTP relay instead.
  */
+import { escapeHtml } from './html.js';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -34,12 +35,6 @@ export interface MailSinkOptions {
 
 const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value.map((v) => v.address ?? '')).filter(Boolean);
-
-const escapeHtml = (s: string): string =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 export class MailSink {
   private readonly mails: ReceivedMail[] = [];

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../workers/config.js';
 import { createWorker } from '../workers/worker.js';
+import { openReadModel } from '../activities/read-model/db.js';
+import { startWebApp } from './web/server.js';
 import { loadDemo } from './demo.js';
 import { MailSink } from './mail-sink.js';
 import { searchAttributeFlags } from '../workflows/search-attributes.js';
@@ -81,8 +83,11 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     httpPort: config.ports.mailUi,
     dir: join(config.dataDir, 'mail'),
   });
-  const worker = await createWorker(config);
+  // One process holds the embedded read model: the worker writes it, the web app reads it.
+  const readModel = await openReadModel(config.readModelUrl);
+  const worker = await createWorker(config, { readModel });
   const running = worker.run();
+  const web = await startWebApp({ client, db: readModel, port: config.ports.web });
 
   const stop = async () => {
     if (stopping) return;
@@ -90,6 +95,8 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     log('arrêt en cours…');
     worker.shutdown();
     await running.catch(() => undefined);
+    await web.app.close();
+    await readModel.close();
     await sink.close();
     temporal.kill('SIGTERM');
     await new Promise((r) => temporal.once('exit', r));
@@ -110,6 +117,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     [
       '',
       'Jalons est démarré (pile embarquée).',
+      `  Exploitation (web)     http://127.0.0.1:${web.port}`,
       `  Interface Temporal     http://127.0.0.1:${config.ports.temporalUi}`,
       `  Serveur Temporal       ${config.temporal.address} (espace « ${config.temporal.namespace} »)`,
       `  Courriels envoyés      http://127.0.0.1:${config.ports.mailUi}  (SMTP sur le port ${config.smtp.port})`,

@@ -21,6 +21,9 @@ const envSchema = z.object({
   JALONS_TEMPORAL_PORT: port.default(7233),
   JALONS_TEMPORAL_UI_PORT: port.default(8233),
   JALONS_MAIL_UI_PORT: port.default(8025),
+  JALONS_WEB_PORT: port.default(8080),
+  /** `postgres://…` in production; default: the embedded database in the data folder. */
+  JALONS_READMODEL_URL: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -38,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     taskQueue: e.JALONS_TASK_QUEUE,
     dataDir: resolve(e.JALONS_DATA_DIR),
     directoryFile: resolve(e.JALONS_DIRECTORY),
+    readModelUrl: e.JALONS_READMODEL_URL || resolve(e.JALONS_DATA_DIR, 'readmodel'),
     smtp: {
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,
@@ -48,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       temporal: e.JALONS_TEMPORAL_PORT,
       temporalUi: e.JALONS_TEMPORAL_UI_PORT,
       mailUi: e.JALONS_MAIL_UI_PORT,
+      web: e.JALONS_WEB_PORT,
     },
   };
 }

@@ -7,6 +7,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import nodemailer from 'nodemailer';
 import { createActivities } from '../activities/index.js';
 import { loadDirectory } from '../activities/directory.js';
+import { openReadModel, type ReadModelDb } from '../activities/read-model/db.js';
 import type { Config } from './config.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -15,24 +16,39 @@ export function smtpTransport(smtp: Config['smtp']) {
   return nodemailer.createTransport({ ...smtp, tls: { rejectUnauthorized: smtp.secure } });
 }
 
-/** The real activities, wired to an SMTP server and the Département's directory file. */
-export function activitiesFor(smtp: Config['smtp'], directoryFile: string) {
-  return createActivities({ transport: smtpTransport(smtp), directory: loadDirectory(directoryFile) });
+/**
+ * The real activities, wired to an SMTP server, the Département's directory file
+ * and the read model (`memory:` = an embedded database living with the process).
+ */
+export function activitiesFor(
+  smtp: Config['smtp'],
+  directoryFile: string,
+  readModel: string | ReadModelDb = 'memory:',
+) {
+  let opened: Promise<ReadModelDb> | undefined;
+  const db = () =>
+    (opened ??= typeof readModel === 'string' ? openReadModel(readModel) : Promise.resolve(readModel));
+  return createActivities({
+    transport: smtpTransport(smtp),
+    directory: loadDirectory(directoryFile),
+    readModel: db,
+  });
 }
 
 export async function createWorker(
   config: Config,
-  overrides: Partial<WorkerOptions> & { connection?: NativeConnection } = {},
+  overrides: Partial<WorkerOptions> & { connection?: NativeConnection; readModel?: ReadModelDb } = {},
 ): Promise<Worker> {
+  const { readModel, ...options } = overrides;
   const connection =
-    overrides.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
-  const activities = activitiesFor(config.smtp, config.directoryFile);
+    options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+  const activities = activitiesFor(config.smtp, config.directoryFile, readModel ?? config.readModelUrl);
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     activities,
-    ...(overrides.workflowBundle ? {} : { workflowsPath }),
-    ...overrides,
+    ...(options.workflowBundle ? {} : { workflowsPath }),
+    ...options,
   });
 }

@@ -30,6 +30,13 @@ const { sendNotification } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: notificationRetry,
 });
+const { recordPath } = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // The database may be down for a while: retried with backoff, never dropped.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+/** Paths started before this patch did not write to the read model. */
+export const READ_MODEL_PATCH = 'read-model';
 
 /** A person's act: validated first, refused with a French message, nothing changed. */
 export const pathEventUpdate = wf.defineUpdate<PathState, [PathEventInput]>('event');
@@ -67,8 +74,14 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
 
   const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   let shown = '';
+  let recorded = -1;
   for (;;) {
     shown = showInVisibility(state, shown);
+    const revision = state.seq + state.handled.length + state.rejected.length;
+    if (revision !== recorded && wf.patched(READ_MODEL_PATCH)) {
+      await recordPath({ workflowId: wf.workflowInfo().workflowId, revision, state });
+      recorded = revision;
+    }
     if (state.status === 'closed') break;
     const info = wf.workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > limit) {

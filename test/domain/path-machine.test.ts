@@ -130,6 +130,17 @@ describe('contrat d’engagement within 1 month of the orientation (CT D5411-14-
     expect(deadline(oriented(), 'contract')?.dueAt).toBe('2026-02-12T22:59:59.999Z');
   });
 
+  it('signing the contract is also the first meeting, if none was recorded', () => {
+    const s = act(oriented(), 'contract.signed', '2026-01-30T10:00:00+01:00', {
+      weeklyHours: 15,
+      intensive: false,
+    });
+    expect(deadline(s, 'first-appointment')).toMatchObject({
+      metAt: '2026-01-30T09:00:00.000Z',
+      breached: true,
+    });
+  });
+
   it('31 January + 1 month = 28 February (month end)', () => {
     const s = act(
       path('2026-01-20T09:00:00+01:00'),

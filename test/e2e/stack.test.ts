@@ -26,6 +26,7 @@ const ports = {
   ui: await freePort(),
   smtp: await freePort(),
   mail: await freePort(),
+  web: await freePort(),
 };
 const children: ChildProcess[] = [];
 
@@ -38,6 +39,7 @@ function startStack(): { child: ChildProcess; out: () => string; err: () => stri
       JALONS_TEMPORAL_UI_PORT: String(ports.ui),
       SMTP_PORT: String(ports.smtp),
       JALONS_MAIL_UI_PORT: String(ports.mail),
+      JALONS_WEB_PORT: String(ports.web),
       TEMPORAL_ADDRESS: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,11 +90,20 @@ describe('the one-command stack', () => {
       expect(page).toContain('Retard : orientation de DEMO-003 non décidée au');
       const sent = await messages();
       const keys = sent.map((m) => m.headers['x-jalons-key']);
-      expect(keys).toContain('parcours-DEMO-002/orientation.local:reminder:J-3');
-      expect(keys).toContain('parcours-DEMO-003/orientation.local:escalation');
-      expect(keys).toContain('parcours-DEMO-005/orientation.legal:escalation');
+      expect(keys).toContain('parcours-DEMO-002/orientation.local#1:reminder:J-3');
+      expect(keys).toContain('parcours-DEMO-003/orientation.local#1:escalation');
+      expect(keys).toContain('parcours-DEMO-005/orientation.legal#2:escalation');
       expect(keys.filter((k) => k?.startsWith('parcours-DEMO-001/'))).toEqual([]);
       expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+      expect(first.out()).toContain(`Exploitation (web)     http://127.0.0.1:${ports.web}`);
+      const dashboard = async () => (await fetch(`http://127.0.0.1:${ports.web}/`)).text();
+      // The read model caught up with the demo: DEMO-005 (opened 50 days ago) is late.
+      let late = '';
+      for (let i = 0; i < 30 && !late.includes('/parcours/DEMO-005'); i++) {
+        late = await dashboard();
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(late).toContain('<a href="/parcours/DEMO-005">DEMO-005</a>');
 
       expect(await stop(first.child)).toBe(0);
       expect(first.err()).toContain('arrêté. Les données restent dans');
@@ -102,6 +113,8 @@ describe('the one-command stack', () => {
       expect(second.err()).toContain('démo : 0 parcours créés, 5 déjà présents.');
       await new Promise((r) => setTimeout(r, 3_000));
       expect((await messages()).map((m) => m.headers['x-jalons-key']).sort()).toEqual([...keys].sort());
+      // The embedded read model kept its data across the restart.
+      expect(await dashboard()).toContain('<a href="/parcours/DEMO-005">DEMO-005</a>');
       expect(await stop(second.child)).toBe(0);
     },
   );

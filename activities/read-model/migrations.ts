@@ -1,0 +1,101 @@
+/**
+ * The read model's schema, as numbered migrations applied once each, in order,
+ * under an advisory lock (several workers may start together).
+ */
+import type { ReadModelDb } from './db.js';
+
+const migrations: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'parcours, échéances, messages, sanctions, journal',
+    sql: `
+      create table paths (
+        workflow_id text primary key,
+        beneficiary_id text not null,
+        revision integer not null,
+        policy text not null,
+        territory text not null,
+        step text not null,
+        status text not null,
+        track text,
+        organisation text,
+        referent text,
+        rights_opened_at timestamptz not null,
+        oriented_at timestamptz,
+        contract_signed_at timestamptz,
+        weekly_hours numeric,
+        intensive boolean not null default false,
+        reorientations integer not null default 0,
+        interviews integer not null default 0,
+        next_due_at timestamptz,
+        late boolean not null default false,
+        state jsonb not null,
+        updated_at timestamptz not null default now()
+      );
+      create index paths_territory on paths (territory, step);
+      create index paths_referent on paths (referent) where status = 'active';
+      create index paths_opened on paths (rights_opened_at);
+
+      create table deadlines (
+        workflow_id text not null references paths on delete cascade,
+        deadline_id text not null,
+        kind text not null,
+        due_at timestamptz not null,
+        met_at timestamptz,
+        breached boolean not null,
+        cancelled_at timestamptz,
+        primary key (workflow_id, deadline_id)
+      );
+      create index deadlines_open on deadlines (due_at) where met_at is null and cancelled_at is null;
+
+      create table notifications (
+        workflow_id text not null references paths on delete cascade,
+        notification_id text not null,
+        sent_at timestamptz not null,
+        recipient text not null,
+        template text not null,
+        failed text,
+        primary key (workflow_id, notification_id)
+      );
+
+      create table sanctions (
+        workflow_id text not null references paths on delete cascade,
+        decided_at timestamptz not null,
+        rate numeric not null,
+        months integer not null,
+        decided_by text,
+        ended_at timestamptz,
+        ended_by text,
+        primary key (workflow_id, decided_at)
+      );
+
+      -- Who did what, when, on which case: one row per event the path applied.
+      create table journal (
+        workflow_id text not null references paths on delete cascade,
+        seq integer not null,
+        at timestamptz not null,
+        event text not null,
+        actor text,
+        step text not null,
+        primary key (workflow_id, seq)
+      );
+    `,
+  },
+];
+
+export async function migrate(db: ReadModelDb): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock(7240512)');
+    await tx.query(
+      'create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())',
+    );
+    const done = new Set(
+      (await tx.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version),
+    );
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      for (const statement of m.sql.split(/;\s*$/m).filter((s) => s.trim())) await tx.query(statement);
+      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
+    }
+  });
+}

@@ -1,0 +1,163 @@
+/**
+ * What operations staff read: late items, what is due this week, référents'
+ * workloads, the indicators of RULES.md §4. Plain SQL on the read model.
+ */
+import type { Queryable } from './db.js';
+
+export interface ItemFilter {
+  territory?: string;
+  organisation?: string;
+  referent?: string;
+  step?: string;
+}
+
+export interface DeadlineItem {
+  workflow_id: string;
+  beneficiary_id: string;
+  territory: string;
+  organisation: string | null;
+  referent: string | null;
+  step: string;
+  kind: string;
+  due_at: Date;
+}
+
+function where(filter: ItemFilter, params: unknown[]): string {
+  const clauses: string[] = [];
+  for (const [column, value] of Object.entries(filter)) {
+    if (!value || !['territory', 'organisation', 'referent', 'step'].includes(column)) continue;
+    params.push(value);
+    clauses.push(`p.${column} = $${params.length}`);
+  }
+  return clauses.map((c) => ` and ${c}`).join('');
+}
+
+const itemColumns = `p.workflow_id, p.beneficiary_id, p.territory, p.organisation, p.referent, p.step, d.kind, d.due_at`;
+
+/** Deadlines passed and not met, oldest first. */
+export async function lateItems(
+  db: Queryable,
+  filter: ItemFilter = {},
+  limit = 200,
+): Promise<DeadlineItem[]> {
+  const params: unknown[] = [];
+  const sql = `select ${itemColumns} from deadlines d join paths p using (workflow_id)
+    where d.met_at is null and d.cancelled_at is null and d.breached and p.status = 'active'${where(filter, params)}
+    order by d.due_at, p.beneficiary_id, d.kind limit ${Number(limit)}`;
+  return db.query<DeadlineItem>(sql, params);
+}
+
+/** Deadlines falling between `now` and `now + days`, soonest first. */
+export async function dueSoon(
+  db: Queryable,
+  now: Date,
+  days = 7,
+  filter: ItemFilter = {},
+  limit = 200,
+): Promise<DeadlineItem[]> {
+  const params: unknown[] = [now.toISOString(), new Date(now.getTime() + days * 86_400_000).toISOString()];
+  const sql = `select ${itemColumns} from deadlines d join paths p using (workflow_id)
+    where d.met_at is null and d.cancelled_at is null and not d.breached and p.status = 'active'
+      and d.due_at >= $1 and d.due_at < $2 and d.kind not in ('observations', 'france-travail-proposal')${where(filter, params)}
+    order by d.due_at limit ${Number(limit)}`;
+  return db.query<DeadlineItem>(sql, params);
+}
+
+/** Values present, for the filters' choices. */
+export async function filterChoices(db: Queryable): Promise<Record<keyof ItemFilter, string[]>> {
+  const distinct = async (column: string) =>
+    (
+      await db.query<{ v: string }>(
+        `select distinct ${column} as v from paths where ${column} is not null order by 1`,
+      )
+    ).map((r) => r.v);
+  return {
+    territory: await distinct('territory'),
+    organisation: await distinct('organisation'),
+    referent: await distinct('referent'),
+    step: await distinct('step'),
+  };
+}
+
+export interface Workload {
+  referent: string;
+  intensive: number;
+  total: number;
+}
+
+/** Open paths per référent; the intensive ones count against the portfolio cap. */
+export async function workloads(db: Queryable): Promise<Workload[]> {
+  return db.query<Workload>(
+    `select referent, count(*) filter (where intensive)::int as intensive, count(*)::int as total
+     from paths where status = 'active' and referent is not null group by referent order by intensive desc, referent`,
+  );
+}
+
+export interface IndicatorRow {
+  month: string;
+  territory: string;
+  opened: number;
+  oriented: number;
+  days_to_orientation: number | null;
+  oriented_within_15_days: number | null;
+  oriented_within_6_weeks: number | null;
+  contracts: number;
+  days_to_contract: number | null;
+  contract_within_month: number | null;
+  reorientations: number;
+  sanctions: number;
+  sanctions_ended_by_remobilisation: number;
+  intensive: number;
+  average_weekly_hours: number | null;
+}
+
+/** Days between two instants counted in Paris civil days, as délais are. */
+const civilDays = (to: string, from = 'p.rights_opened_at') =>
+  `((${to} at time zone 'Europe/Paris')::date - (${from} at time zone 'Europe/Paris')::date)`;
+
+/**
+ * The indicators of RULES.md §4, per month of opening of the right (Paris) and
+ * territory. Shares are fractions of the paths concerned (null when none).
+ */
+export async function indicators(db: Queryable): Promise<IndicatorRow[]> {
+  return db.query<IndicatorRow>(`
+    with d as (
+      select workflow_id,
+        bool_or(kind = 'orientation.local' and met_at is not null and not breached) as local_ok,
+        bool_or(kind = 'orientation.legal' and met_at is not null and not breached) as legal_ok,
+        bool_or(kind = 'contract' and met_at is not null and not breached) as contract_ok
+      from deadlines group by workflow_id
+    ), s as (
+      select workflow_id, count(*)::int as n, count(*) filter (where ended_by = 'remobilisation')::int as remobilised
+      from sanctions group by workflow_id
+    )
+    select to_char(p.rights_opened_at at time zone 'Europe/Paris', 'YYYY-MM') as month, p.territory,
+      count(*)::int as opened,
+      count(p.oriented_at)::int as oriented,
+      round(avg(${civilDays('p.oriented_at')})::numeric, 1)::float as days_to_orientation,
+      round((count(*) filter (where d.local_ok))::numeric / nullif(count(p.oriented_at), 0), 3)::float as oriented_within_15_days,
+      round((count(*) filter (where d.legal_ok))::numeric / nullif(count(p.oriented_at), 0), 3)::float as oriented_within_6_weeks,
+      count(p.contract_signed_at)::int as contracts,
+      round(avg(${civilDays('p.contract_signed_at')})::numeric, 1)::float as days_to_contract,
+      round((count(*) filter (where d.contract_ok))::numeric / nullif(count(p.contract_signed_at), 0), 3)::float as contract_within_month,
+      coalesce(sum(p.reorientations), 0)::int as reorientations,
+      coalesce(sum(s.n), 0)::int as sanctions,
+      coalesce(sum(s.remobilised), 0)::int as sanctions_ended_by_remobilisation,
+      (count(*) filter (where p.intensive and p.status = 'active'))::int as intensive,
+      round(avg(p.weekly_hours)::numeric, 1)::float as average_weekly_hours
+    from paths p left join d using (workflow_id) left join s using (workflow_id)
+    group by 1, 2 order by 1, 2`);
+}
+
+/** Days between opening and orientation, in the buckets a person reads at a glance. */
+export async function orientationDelays(db: Queryable): Promise<{ bucket: string; count: number }[]> {
+  return db.query(`
+    select bucket, count(*)::int as count from (
+      select case
+        when ${civilDays('oriented_at', 'rights_opened_at')} <= 7 then '0–7 j'
+        when ${civilDays('oriented_at', 'rights_opened_at')} <= 15 then '8–15 j'
+        when ${civilDays('oriented_at', 'rights_opened_at')} <= 42 then '16–42 j'
+        else 'plus de 42 j' end as bucket
+      from paths where oriented_at is not null) x
+    group by bucket order by min(case bucket when '0–7 j' then 1 when '8–15 j' then 2 when '16–42 j' then 3 else 4 end)`);
+}

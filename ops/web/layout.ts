@@ -1,0 +1,61 @@
+/** The operations web app's page frame: French, accessible (skip link, labels, contrast, focus). */
+import { html, raw, type Raw } from '../html.js';
+
+const css = `
+  :root { color-scheme: light; --ink:#161616; --muted:#3a3a3a; --accent:#000091; --late:#b60000; --ok:#18753c; }
+  * { box-sizing: border-box; }
+  body { font-family: system-ui, sans-serif; color: var(--ink); margin: 0; line-height: 1.5; }
+  a { color: var(--accent); } a:focus, button:focus, select:focus, input:focus, textarea:focus { outline: 3px solid #0a76f6; outline-offset: 2px; }
+  .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
+  header { background: var(--accent); color: #fff; padding: .75rem 1.5rem; display: flex; gap: 2rem; align-items: center; flex-wrap: wrap; }
+  header a { color: #fff; } header nav a { margin-right: 1.25rem; } header nav a[aria-current=page] { font-weight: bold; text-decoration: underline; }
+  main { padding: 1rem 1.5rem 3rem; max-width: 80rem; }
+  table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; } caption { text-align: left; font-weight: bold; padding: .5rem 0; }
+  th, td { border-bottom: 1px solid #ccc; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+  th { background: #f2f2f9; }
+  .late { color: var(--late); font-weight: bold; } .ok { color: var(--ok); }
+  form.filters { display: flex; gap: 1rem; flex-wrap: wrap; align-items: end; margin-bottom: 1rem; }
+  label { display: block; font-weight: 600; } select, input, textarea, button { font: inherit; padding: .3rem .4rem; }
+  button { background: var(--accent); color: #fff; border: 0; padding: .45rem 1rem; cursor: pointer; }
+  .alert { border-left: 6px solid var(--late); background: #fff0f0; padding: .75rem 1rem; margin: 1rem 0; }
+  .notice { border-left: 6px solid var(--ok); background: #eefaf1; padding: .75rem 1rem; margin: 1rem 0; }
+  fieldset { border: 1px solid #ccc; margin: 1rem 0; padding: 1rem; } .field { margin-bottom: .75rem; }
+  .hint { color: var(--muted); font-size: .9rem; }
+  meter { width: 12rem; }
+`;
+
+const sections = [
+  ['/', 'Retards et échéances'],
+  ['/referents', 'Portefeuilles des référents'],
+  ['/indicateurs', 'Indicateurs'],
+] as const;
+
+export function page(title: string, current: string, body: Raw): string {
+  return html`<!doctype html>
+    <html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} — Jalons</title>
+        <style>
+          ${raw(css)}
+        </style>
+      </head>
+      <body>
+        <a class="skip" href="#contenu">Aller au contenu</a>
+        <header>
+          <strong>Jalons</strong>
+          <nav aria-label="Sections">
+            ${sections.map(
+              ([href, label]) =>
+                html`<a href="${href}" ${raw(href === current ? ' aria-current="page"' : '')}>${label}</a>`,
+            )}
+          </nav>
+        </header>
+        <main id="contenu">
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </body>
+    </html>`.value;
+}

@@ -1,0 +1,496 @@
+/**
+ * The operations web app: what is late and due this week, one beneficiary's
+ * timeline and the acts a person may record there (the same validated Updates
+ * as the CLI), référents' portfolios, indicators (CSV export, a chart).
+ * Lists read the read model; a path's page reads the workflow itself.
+ */
+import formbody from '@fastify/formbody';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ReadModelDb } from '../../activities/read-model/db.js';
+import {
+  dueSoon,
+  filterChoices,
+  indicators,
+  lateItems,
+  orientationDelays,
+  workloads,
+  type DeadlineItem,
+  type ItemFilter,
+} from '../../activities/read-model/queries.js';
+import { formatParis } from '../../domain/calendar.js';
+import { pathEventTypes, type PathEventInput } from '../../domain/path-events.js';
+import type { PathState } from '../../domain/path.js';
+import { getPolicy } from '../../domain/policy.js';
+import { deadlineLabels, stepLabels } from '../format.js';
+import { html, raw, type Raw } from '../html.js';
+import { ActionRefused, actOnPath, showPath } from '../paths.js';
+import { page } from './layout.js';
+
+export interface WebAppOptions {
+  client: Client;
+  db: ReadModelDb;
+  port: number;
+  host?: string;
+  /** The clock of "due this week" (tests). */
+  now?: () => Date;
+}
+
+const eventLabels: Record<string, string> = {
+  'orientation.decided': 'Décision d’orientation',
+  'reorientation.decided': 'Réorientation',
+  'appointment.scheduled': 'Rendez-vous fixé',
+  'appointment.attended': 'Présence au premier rendez-vous',
+  'appointment.missed': 'Absence au premier rendez-vous',
+  'diagnostic.completed': 'Diagnostic réalisé',
+  'contract.signed': 'Contrat d’engagement signé',
+  'interview.held': 'Entretien de suivi',
+  'activity.declared': 'Heures d’activité déclarées',
+  'breach.reported': 'Manquement constaté',
+  'sanction.proposed': 'Proposition de sanction (France Travail)',
+  'observations.received': 'Observations reçues',
+  'sanction.decided': 'Décision de sanction',
+  'compliance.resumed': 'Reprise des engagements (remobilisation)',
+  'review.completed': 'Réexamen du parcours social',
+  'rights.ended': 'Sortie (fin de droit)',
+};
+const trackLabels = { employment: 'Emploi', 'socio-professional': 'Socio-professionnel', social: 'Social' };
+
+const parisTime = (d: Date | string) => formatParis(new Date(d), true);
+const filterKeys = ['territory', 'organisation', 'referent', 'step'] as const;
+const filterLabels = {
+  territory: 'Territoire',
+  organisation: 'Organisme',
+  referent: 'Référent',
+  step: 'Étape',
+};
+
+function itemsTable(caption: string, items: DeadlineItem[], late: boolean): Raw {
+  if (items.length === 0) return html`<p><strong>${caption}</strong> : aucun.</p>`;
+  return html`<table>
+    <caption>
+      ${caption} (${items.length})
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Dossier</th>
+        <th scope="col">Échéance</th>
+        <th scope="col">${late ? 'Dépassée depuis le' : 'Pour le'}</th>
+        <th scope="col">Étape</th>
+        <th scope="col">Territoire</th>
+        <th scope="col">Organisme</th>
+        <th scope="col">Référent</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${items.map(
+        (i) => html`<tr><td><a href="/parcours/${i.beneficiary_id}">${i.beneficiary_id}</a></td>
+<td>${deadlineLabels[i.kind] ?? i.kind}</td><td${raw(late ? ' class="late"' : '')}>${parisTime(i.due_at)}</td>
+<td>${stepLabels[i.step] ?? i.step}</td><td>${i.territory}</td><td>${i.organisation ?? '—'}</td><td>${i.referent ?? '—'}</td></tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+async function dashboard(db: ReadModelDb, filter: ItemFilter, now: Date): Promise<string> {
+  const choices = await filterChoices(db);
+  const select = (key: (typeof filterKeys)[number]) =>
+    html`<div>
+      <label for="f-${key}">${filterLabels[key]}</label
+      ><select id="f-${key}" name="${key}">
+        <option value="">Tous</option>
+        ${choices[key].map(
+          (v) =>
+            html`<option value="${v}" ${raw(filter[key] === v ? ' selected' : '')}>
+              ${key === 'step' ? (stepLabels[v] ?? v) : v}
+            </option>`,
+        )}
+      </select>
+    </div>`;
+  const body = html`<form class="filters" method="get" action="/" aria-label="Filtrer">
+      ${filterKeys.map(select)}
+      <div><button type="submit">Filtrer</button></div>
+    </form>
+    ${itemsTable('En retard', await lateItems(db, filter), true)}
+    ${itemsTable('À échéance dans les 7 jours', await dueSoon(db, now, 7, filter), false)}`;
+  return page('Retards et échéances', '/', body);
+}
+
+function deadlineStatus(d: PathState['deadlines'][number]): Raw {
+  if (d.metAt)
+    return html`<span class="${d.breached ? 'late' : 'ok'}"
+      >tenue le ${parisTime(d.metAt)}${d.breached ? ' (en retard)' : ''}</span
+    >`;
+  if (d.cancelledAt)
+    return html`<span class="late">dépassée, plus attendue depuis le ${parisTime(d.cancelledAt)}</span>`;
+  return d.breached ? html`<span class="late">DÉPASSÉE</span>` : html`en cours`;
+}
+
+function actForm(s: PathState, values: Record<string, string> = {}): Raw {
+  if (s.status === 'closed') return html`<p>Parcours clos : plus aucun acte possible.</p>`;
+  const orientation =
+    s.step === 'orientation'
+      ? html`<form method="post" action="/parcours/${s.beneficiaryId}/actes">
+          <fieldset>
+            <legend>Décision d’orientation</legend>
+            <input type="hidden" name="type" value="orientation.decided" />
+            <div class="field">
+              <label for="o-track">Parcours</label
+              ><select id="o-track" name="track">
+                ${Object.entries(trackLabels).map(([v, l]) => html`<option value="${v}">${l}</option>`)}
+              </select>
+            </div>
+            <div class="field">
+              <label for="o-org">Organisme référent</label
+              ><input id="o-org" name="organisation" required value="${values.organisation ?? ''}" />
+            </div>
+            <div class="field">
+              <label for="o-ref">Référent (identifiant pseudonyme)</label
+              ><input id="o-ref" name="referent" required value="${values.referent ?? ''}" />
+            </div>
+            <button type="submit">Enregistrer l’orientation</button>
+          </fieldset>
+        </form>`
+      : html``;
+  return html`${orientation}
+    <form method="post" action="/parcours/${s.beneficiaryId}/actes">
+      <fieldset>
+        <legend>Enregistrer un acte</legend>
+        <div class="field">
+          <label for="a-type">Acte</label
+          ><select id="a-type" name="type">
+            ${pathEventTypes.map(
+              (t) =>
+                html`<option value="${t}" ${raw(values.type === t ? ' selected' : '')}>
+                  ${eventLabels[t] ?? t}
+                </option>`,
+            )}
+          </select>
+        </div>
+        <div class="field">
+          <label for="a-data">Données (JSON)</label
+          ><textarea id="a-data" name="data" rows="3" cols="60" aria-describedby="a-data-hint">
+${values.data ?? '{}'}</textarea>
+          <p class="hint" id="a-data-hint">
+            Par exemple {"weeklyHours": 15, "intensive": true} pour un contrat, {"excused": true} pour une
+            absence.
+          </p>
+        </div>
+        <div class="field">
+          <label for="a-by">Agent (identifiant)</label
+          ><input id="a-by" name="by" value="${values.by ?? ''}" />
+        </div>
+        <button type="submit">Enregistrer l’acte</button>
+      </fieldset>
+    </form>`;
+}
+
+function timeline(
+  s: PathState,
+  message?: { error?: string; done?: string },
+  values?: Record<string, string>,
+): string {
+  const policy = getPolicy(s.policy);
+  const body = html`${message?.error ? html`<div class="alert" role="alert"><strong>Refusé :</strong> ${message.error}</div>` : ''}
+    ${message?.done ? html`<div class="notice" role="status">Acte enregistré : ${eventLabels[message.done] ?? message.done}.</div>` : ''}
+    <p>
+      <strong>${stepLabels[s.step] ?? s.step}</strong> — territoire ${s.territory}, politique ${policy.name}.
+      Droit ouvert le
+      ${parisTime(s.rightsOpenedAt)}.${s.orientation ? html` Orientation : ${trackLabels[s.orientation.track]}, ${s.orientation.organisation}, référent ${s.orientation.referent}.` : ''}
+    </p>
+    <table>
+      <caption>
+        Échéances
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Échéance</th>
+          <th scope="col">Pour le</th>
+          <th scope="col">État</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${s.deadlines.map(
+          (d) =>
+            html`<tr>
+              <td>${deadlineLabels[d.kind] ?? d.kind}${d.period ? ` ${d.period}` : ''}</td>
+              <td>${parisTime(d.dueAt)}</td>
+              <td>${deadlineStatus(d)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${actForm(s, values)}
+    <table>
+      <caption>
+        Étapes
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Date</th>
+          <th scope="col">Étape</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${s.history.map(
+          (h) =>
+            html`<tr>
+              <td>${parisTime(h.at)}</td>
+              <td>${stepLabels[h.step] ?? h.step}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <table>
+      <caption>
+        Messages envoyés (${s.notifications.length})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Date</th>
+          <th scope="col">Destinataire</th>
+          <th scope="col">Message</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${s.notifications.map(
+          (n) =>
+            html`<tr>
+              <td>${parisTime(n.at)}</td>
+              <td>${n.to}</td>
+              <td>${n.template}${n.failed ? html` <span class="late">(non délivré)</span>` : ''}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${
+      s.sanctions.length
+        ? html`<table>
+            <caption>
+              Sanctions
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Décidée le</th>
+                <th scope="col">Taux</th>
+                <th scope="col">Durée</th>
+                <th scope="col">Fin</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${s.sanctions.map(
+                (x) =>
+                  html`<tr>
+                    <td>${parisTime(x.decidedAt)}</td>
+                    <td>${Math.round(x.rate * 100)} %</td>
+                    <td>${x.months} mois</td>
+                    <td>${x.endedAt ? `${parisTime(x.endedAt)} (${x.endedBy})` : 'en cours'}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : ''
+    }`;
+  return page(`Parcours ${s.beneficiaryId}`, '', body);
+}
+
+async function portfolios(db: ReadModelDb): Promise<string> {
+  const cap = getPolicy('pas-de-calais').portfolio.intensiveMax;
+  const rows = await workloads(db);
+  const body = html`<p>Plafond : ${cap} personnes en accompagnement intensif par référent.</p>
+    <table>
+      <caption>
+        Référents (${rows.length})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Référent</th>
+          <th scope="col">Intensif</th>
+          <th scope="col">Charge</th>
+          <th scope="col">Parcours ouverts</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (
+            r,
+          ) => html`<tr><td>${r.referent}</td><td${raw(r.intensive > cap ? ' class="late"' : '')}>${r.intensive} / ${cap}</td>
+<td><meter min="0" max="${cap}" high="${cap - 1}" value="${Math.min(r.intensive, cap)}" aria-label="charge de ${r.referent}">${r.intensive}</meter></td><td>${r.total}</td></tr>`,
+        )}
+      </tbody>
+    </table>`;
+  return page('Portefeuilles des référents', '/referents', body);
+}
+
+const indicatorColumns: [string, string][] = [
+  ['month', 'Mois d’ouverture'],
+  ['territory', 'Territoire'],
+  ['opened', 'Droits ouverts'],
+  ['oriented', 'Orientés'],
+  ['days_to_orientation', 'Délai moyen ouverture → orientation (jours)'],
+  ['oriented_within_15_days', 'Part orientée en 15 jours'],
+  ['oriented_within_6_weeks', 'Part orientée en 6 semaines'],
+  ['contracts', 'Contrats signés'],
+  ['days_to_contract', 'Délai moyen ouverture → contrat (jours)'],
+  ['contract_within_month', 'Part signée dans le mois de l’orientation'],
+  ['reorientations', 'Réorientations'],
+  ['sanctions', 'Sanctions prononcées'],
+  ['sanctions_ended_by_remobilisation', 'Levées par remobilisation'],
+  ['intensive', 'En accompagnement intensif'],
+  ['average_weekly_hours', 'Heures hebdomadaires moyennes'],
+];
+const cell = (v: unknown) =>
+  v === null || v === undefined
+    ? '—'
+    : typeof v === 'number' && v > 0 && v < 1
+      ? `${Math.round(v * 1000) / 10} %`
+      : String(v);
+
+function barChart(data: { bucket: string; count: number }[]): Raw {
+  const max = Math.max(1, ...data.map((d) => d.count));
+  const width = 480;
+  return html`<figure>
+    <svg
+      role="img"
+      aria-labelledby="chart-title"
+      width="${width}"
+      height="${data.length * 34 + 10}"
+      viewBox="0 0 ${width} ${data.length * 34 + 10}"
+    >
+      <title id="chart-title">Délais entre l’ouverture du droit et l’orientation</title>
+      ${data.map(
+        (d, i) =>
+          html`<text x="0" y="${i * 34 + 22}" font-size="14">${d.bucket}</text>
+            <rect
+              x="110"
+              y="${i * 34 + 6}"
+              width="${Math.round((d.count / max) * (width - 170))}"
+              height="22"
+              fill="${d.bucket === 'plus de 42 j' ? '#b60000' : '#000091'}"
+            ></rect>
+            <text x="${116 + Math.round((d.count / max) * (width - 170))}" y="${i * 34 + 22}" font-size="14"
+              >${d.count}</text
+            >`,
+      )}
+    </svg>
+    <figcaption>
+      Délais d’orientation (jours civils) : au-delà de 42 jours, le délai légal de 6 semaines est dépassé.
+    </figcaption>
+  </figure>`;
+}
+
+async function indicatorPage(db: ReadModelDb): Promise<string> {
+  const rows = await indicators(db);
+  const body = html`<p>
+      Indicateurs du tableau de bord national et de la convention (RULES.md §4), par mois d’ouverture du droit
+      et territoire. Les délais sont comptés en jours civils (heure de Paris).
+      <a href="/indicateurs.csv">Télécharger en CSV</a>.
+    </p>
+    ${barChart(await orientationDelays(db))}
+    <table>
+      <caption>
+        Indicateurs
+      </caption>
+      <thead>
+        <tr>
+          ${indicatorColumns.map(([, l]) => html`<th scope="col">${l}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              ${indicatorColumns.map(([k]) => html`<td>${cell((r as unknown as Record<string, unknown>)[k])}</td>`)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  return page('Indicateurs', '/indicateurs', body);
+}
+
+async function indicatorCsv(db: ReadModelDb): Promise<string> {
+  const quote = (v: unknown) =>
+    v === null || v === undefined
+      ? ''
+      : /[;"\n]/.test(String(v))
+        ? `"${String(v).replace(/"/g, '""')}"`
+        : String(v);
+  const rows = await indicators(db);
+  return (
+    [
+      indicatorColumns.map(([, l]) => quote(l)).join(';'),
+      ...rows.map((r) =>
+        indicatorColumns.map(([k]) => quote((r as unknown as Record<string, unknown>)[k])).join(';'),
+      ),
+    ].join('\n') + '\n'
+  );
+}
+
+/** Turns the form into the event the path's Update takes. */
+function eventFromForm(form: Record<string, string>): PathEventInput {
+  const { type = '', data, by, ...fields } = form;
+  let parsed: unknown = {};
+  if (type === 'orientation.decided' && !data) parsed = fields;
+  else
+    try {
+      parsed = JSON.parse(data?.trim() || '{}');
+    } catch {
+      throw new ActionRefused('Les données doivent être un objet JSON valide.');
+    }
+  return { type, data: parsed, ...(by?.trim() ? { by: by.trim() } : {}) } as PathEventInput;
+}
+
+export async function startWebApp(options: WebAppOptions): Promise<{ app: FastifyInstance; port: number }> {
+  const { client, db } = options;
+  const now = options.now ?? (() => new Date());
+  const app = Fastify({ logger: false });
+  await app.register(formbody);
+  const send = (reply: { type: (t: string) => { send: (b: string) => unknown } }, body: string) =>
+    reply.type('text/html; charset=utf-8').send(body);
+
+  app.get<{ Querystring: ItemFilter }>('/', async (req, reply) => {
+    const filter = Object.fromEntries(filterKeys.map((k) => [k, req.query[k] || undefined])) as ItemFilter;
+    return send(reply, await dashboard(db, filter, now()));
+  });
+  app.get<{ Params: { id: string }; Querystring: { fait?: string } }>('/parcours/:id', async (req, reply) => {
+    try {
+      return send(reply, timeline(await showPath(client, req.params.id), { done: req.query.fait }));
+    } catch (err) {
+      if (!(err instanceof ActionRefused)) throw err;
+      return send(
+        reply.code(404),
+        page('Parcours introuvable', '', html`<p role="alert">${err.message}</p>`),
+      );
+    }
+  });
+  app.post<{ Params: { id: string }; Body: Record<string, string> }>(
+    '/parcours/:id/actes',
+    async (req, reply) => {
+      const id = req.params.id;
+      try {
+        const event = eventFromForm(req.body ?? {});
+        await actOnPath(client, id, event);
+        return reply.redirect(
+          `/parcours/${encodeURIComponent(id)}?fait=${encodeURIComponent(event.type)}`,
+          303,
+        );
+      } catch (err) {
+        if (!(err instanceof ActionRefused)) throw err;
+        const state = await showPath(client, id);
+        return send(reply.code(422), timeline(state, { error: err.message }, req.body));
+      }
+    },
+  );
+  app.get('/referents', async (_req, reply) => send(reply, await portfolios(db)));
+  app.get('/indicateurs', async (_req, reply) => send(reply, await indicatorPage(db)));
+  app.get('/indicateurs.csv', async (_req, reply) =>
+    reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="indicateurs-jalons.csv"')
+      .send(await indicatorCsv(db)),
+  );
+
+  await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  const address = app.server.address();
+  return { app, port: typeof address === 'object' && address ? address.port : options.port };
+}

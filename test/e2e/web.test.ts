@@ -1,0 +1,137 @@
+/**
+ * The operations web app in a real browser (Debian's Chromium driven by
+ * playwright-core), on the dev server with the real worker and read model:
+ * a person finds a late orientation, opens it, is refused an invalid référent
+ * in French, records the orientation, and sees it leave the late list.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
+import { lateItems } from '../../activities/read-model/queries.js';
+import { MailSink } from '../../ops/mail-sink.js';
+import { startPath } from '../../ops/paths.js';
+import { startWebApp } from '../../ops/web/server.js';
+import { activitiesFor } from '../../workers/worker.js';
+import { devServerEnv, testWorker } from '../support/temporal.js';
+
+const DAY = 86_400_000;
+let env: TestWorkflowEnvironment;
+let sink: MailSink;
+let db: ReadModelDb;
+let worker: Worker;
+let running: Promise<void>;
+let browser: Browser;
+let web: Awaited<ReturnType<typeof startWebApp>>;
+const taskQueue = 'e2e-web';
+
+beforeAll(async () => {
+  env = await devServerEnv();
+  sink = await MailSink.start({ smtpPort: 0 });
+  db = await openReadModel('memory:');
+  const smtp = { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined };
+  worker = await testWorker(env, activitiesFor(smtp, 'config/directory.json', db), { taskQueue });
+  running = worker.run();
+  web = await startWebApp({ client: env.client, db, port: 0 });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await web?.app.close();
+  worker?.shutdown();
+  await running;
+  await db?.close();
+  await env?.teardown();
+  await sink?.close();
+});
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 60 && !(await check()); i++) await new Promise((r) => setTimeout(r, 250));
+}
+
+describe('operations web app', () => {
+  it('a person finds a late orientation, is refused an invalid référent, records the orientation, and the item leaves the list', async () => {
+    await startPath(env.client, taskQueue, {
+      beneficiaryId: 'WEB-001',
+      rightsOpenedAt: new Date(Date.now() - 20 * DAY).toISOString(),
+      territory: 'lens-lievin',
+    });
+    await startPath(env.client, taskQueue, {
+      beneficiaryId: 'WEB-002',
+      rightsOpenedAt: new Date(Date.now() - 10 * DAY).toISOString(),
+      territory: 'audomarois',
+    });
+    await until(async () => (await lateItems(db)).some((i) => i.beneficiary_id === 'WEB-001'));
+
+    const page = await browser.newPage();
+    const base = `http://127.0.0.1:${web.port}`;
+    await page.goto(`${base}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    const late = page.locator('table', { has: page.locator('caption', { hasText: 'En retard' }) });
+    await expect.poll(() => late.locator('a', { hasText: 'WEB-001' }).count()).toBe(1);
+    expect(await late.locator('a', { hasText: 'WEB-002' }).count()).toBe(0);
+    // WEB-002's local target falls in 5 days: due this week.
+    const soon = page.locator('table', { has: page.locator('caption', { hasText: 'dans les 7 jours' }) });
+    expect(await soon.locator('a', { hasText: 'WEB-002' }).count()).toBe(1);
+    // Every form control has a label.
+    const unlabelled = await page.evaluate<number>(
+      `[...document.querySelectorAll('select, input:not([type=hidden]), textarea')]
+        .filter((e) => !(e.id && document.querySelector('label[for="' + e.id + '"]'))).length`,
+    );
+    expect(unlabelled).toBe(0);
+
+    await late.locator('a', { hasText: 'WEB-001' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Parcours WEB-001');
+    await page.selectOption('#o-track', 'social');
+    await page.fill('#o-org', 'ccas-lens');
+    await page.fill('#o-ref', 'Jean Dupont');
+    await page.click('button:has-text("Enregistrer l’orientation")');
+    const alert = page.locator('[role=alert]');
+    await expect.poll(() => alert.textContent()).toContain('identifiant pseudonyme attendu');
+    expect(await page.inputValue('#o-org')).toBe('ccas-lens');
+
+    await page.fill('#o-ref', 'ref-77');
+    await page.click('button:has-text("Enregistrer l’orientation")');
+    await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Décision d’orientation');
+    expect(await page.locator('main').textContent()).toContain('référent ref-77');
+
+    await until(
+      async () =>
+        !(await lateItems(db)).some(
+          (i) => i.beneficiary_id === 'WEB-001' && i.kind.startsWith('orientation'),
+        ),
+    );
+    await page.goto(`${base}/`);
+    expect(await late.locator('a', { hasText: 'WEB-001' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('shows référents’ portfolios and the indicators, with a CSV export', async () => {
+    const page = await browser.newPage();
+    const base = `http://127.0.0.1:${web.port}`;
+    await page.goto(`${base}/referents`);
+    expect(await page.locator('table').textContent()).toContain('ref-77');
+    await page.goto(`${base}/indicateurs`);
+    expect(await page.locator('svg[role=img] title').textContent()).toContain(
+      'Délais entre l’ouverture du droit et l’orientation',
+    );
+    const csv = await (await fetch(`${base}/indicateurs.csv`)).text();
+    const [header, ...rows] = csv.trim().split('\n');
+    expect(header).toContain('Part orientée en 15 jours');
+    // WEB-001 was oriented 20 days after the opening (late for 15 days, on time for 6 weeks).
+    expect(rows.some((r) => r.includes(';lens-lievin;1;1;20;'))).toBe(true);
+    await page.close();
+  });
+});
