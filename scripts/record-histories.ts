@@ -7,7 +7,7 @@
  *   npx tsx scripts/record-histories.ts
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -79,6 +79,22 @@ const cases: Record<string, Case> = {
       { event: { type: 'rights.ended', data: { reason: 'job' } }, signal: true },
     ],
   },
+  // Since the read-model patch: every change recorded through an activity.
+  'v3-read-model': {
+    input: { rightsOpenedAt: '2026-03-20T09:00:00+01:00', territory: 'montreuillois' },
+    steps: [
+      { wait: '2 days' },
+      { event: { type: 'orientation.decided', data: orientation } },
+      { wait: '20 days' },
+      { event: { type: 'contract.signed', data: { weeklyHours: 15, intensive: false } } },
+      {
+        event: { type: 'sanction.proposed', data: { kind: 'obligations', rate: 0.3, months: 1 } },
+        signal: true,
+      },
+      { wait: '20 days' },
+      { event: { type: 'compliance.resumed', data: {} } },
+    ],
+  },
   // A low history limit: the first run ends by continuing as new.
   'v2-continued': {
     input: { rightsOpenedAt: '2026-03-20T09:00:00+01:00', territory: 'lens-lievin', historyLimit: 40 },
@@ -104,12 +120,15 @@ async function run(id: string, c: Case): Promise<string> {
 mkdirSync('test/histories', { recursive: true });
 await worker.runUntil(async () => {
   for (const [name, c] of Object.entries(cases)) {
+    const file = `test/histories/path-${name}.json`;
+    // A recorded history is what running workflows did: never overwritten.
+    if (existsSync(file)) continue;
     const id = `REC-${name}`;
     // The first run: for the continued case, the one that ended by continuing as new.
     const first = await run(id, c);
     const history = await env.client.workflow.getHandle(pathWorkflowId(id), first).fetchHistory();
-    writeFileSync(`test/histories/path-${name}.json`, historyToJSON(history));
-    console.log(`test/histories/path-${name}.json : ${history.events?.length} événements`);
+    writeFileSync(file, historyToJSON(history));
+    console.log(`${file} : ${history.events?.length} événements`);
   }
 });
 await env.teardown();
