@@ -6,11 +6,12 @@ import { Command } from 'commander';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { OrientationDecision, PathState } from '../domain/path.js';
 import { loadConfig } from '../workers/config.js';
-import { describePath } from './format.js';
+import { describePath, stepLabels } from './format.js';
 import { pathEventTypes, type PathEventInput } from '../domain/path-events.js';
 import { suggestTrack } from '../domain/orientation-criteria.js';
 import { frenchIssues, z } from '../domain/validation.js';
-import { ActionRefused, actOnPath, orientPath, showPath, startPath } from './paths.js';
+import { ActionRefused, actOnPath, latePaths, orientPath, showPath, startPath } from './paths.js';
+import { formatParis } from '../domain/calendar.js';
 import { InvalidScenario, loadScenario, simulate } from './simulate.js';
 import { runStack } from './stack.js';
 import { connectClient, provisionedPath } from './temporal.js';
@@ -147,6 +148,33 @@ path
           ? JSON.stringify(suggestion)
           : `Parcours suggéré : ${suggestion.track} (${suggestion.reasons.join(' ; ')}). La décision revient à une personne.`,
       );
+    },
+  );
+
+program
+  .command('late')
+  .description('liste les parcours en retard (attributs de recherche de Temporal)')
+  .option('--territory <t>', 'territoire')
+  .option('--organisation <o>', 'organisme référent')
+  .option('--referent <r>', 'référent (identifiant pseudonyme)')
+  .option('--step <s>', 'étape')
+  .option('--json', 'sortie JSON')
+  .action(
+    async (o: {
+      territory?: string;
+      organisation?: string;
+      referent?: string;
+      step?: string;
+      json?: boolean;
+    }) => {
+      const client = await connectClient(loadConfig());
+      const late = await latePaths(client, o);
+      if (o.json) return console.log(JSON.stringify(late, null, 2));
+      console.log(`${late.length} parcours en retard`);
+      for (const p of late)
+        console.log(
+          `  ${p.beneficiaryId}  ${stepLabels[p.step] ?? p.step}  ${p.territory}  ${p.referent ?? '—'}  prochaine échéance ${p.nextDeadline ? formatParis(new Date(p.nextDeadline), true) : '—'}`,
+        );
     },
   );
 

@@ -14,6 +14,7 @@ import { getPolicy } from '../domain/policy.js';
 import { frenchIssues } from '../domain/validation.js';
 import type { PathEventInput } from '../domain/path-events.js';
 import { beneficiaryPath, orientUpdate, pathEventUpdate, stateQuery } from '../workflows/path.js';
+import { pathSearchAttributes } from '../workflows/search-attributes.js';
 
 export class ActionRefused extends Error {}
 
@@ -83,4 +84,40 @@ export async function actOnPath(
       .getHandle(pathWorkflowId(beneficiaryId))
       .executeUpdate(pathEventUpdate, { args: [event] }),
   );
+}
+
+export interface LatePath {
+  beneficiaryId: string;
+  step: string;
+  territory: string;
+  organisation: string | null;
+  referent: string | null;
+  nextDeadline: string | null;
+}
+
+/** Paths with a deadline passed and not met, from Temporal's visibility (search attributes). */
+export async function latePaths(
+  client: Client,
+  filter: { territory?: string; organisation?: string; referent?: string; step?: string },
+): Promise<LatePath[]> {
+  const k = pathSearchAttributes;
+  const clauses = [`${k.late.name} = true`, 'ExecutionStatus = "Running"'];
+  const keys = { territory: k.territory, organisation: k.organisation, referent: k.referent, step: k.step };
+  for (const [field, key] of Object.entries(keys)) {
+    const value = filter[field as keyof typeof filter];
+    if (value) clauses.push(`${key.name} = ${JSON.stringify(value)}`);
+  }
+  const found: LatePath[] = [];
+  for await (const w of client.workflow.list({ query: clauses.join(' AND ') })) {
+    const a = w.typedSearchAttributes;
+    found.push({
+      beneficiaryId: w.workflowId.replace(/^parcours-/, ''),
+      step: a.get(k.step) ?? '',
+      territory: a.get(k.territory) ?? '',
+      organisation: a.get(k.organisation) ?? null,
+      referent: a.get(k.referent) ?? null,
+      nextDeadline: a.get(k.nextDeadline)?.toISOString() ?? null,
+    });
+  }
+  return found.sort((x, y) => (x.nextDeadline ?? '').localeCompare(y.nextDeadline ?? ''));
 }

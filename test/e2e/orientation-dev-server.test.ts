@@ -247,5 +247,15 @@ describe('acting on a path and finding it, on the dev server', () => {
     );
     expect(late).toContain('parcours-E2E-001');
     expect(late).not.toContain('parcours-E2E-003');
+
+    const cli = await jalons('late', '--territory', 'audomarois', '--json');
+    expect(cli.code).toBe(0);
+    expect(
+      (JSON.parse(cli.stdout) as { beneficiaryId: string; step: string }[]).map((p) => [
+        p.beneficiaryId,
+        p.step,
+      ]),
+    ).toContainEqual(['E2E-001', 'orientation']);
+    expect((await jalons('late', '--territory', 'montreuillois')).stdout).toContain('0 parcours en retard');
   });
 });
