@@ -4,7 +4,9 @@
  * (5xx) is not retried; everything else (connection refused, 4xx) is.
  */
 import { createHash } from 'node:crypto';
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ReadModelDb } from './read-model/db.js';
 import type { Transporter } from 'nodemailer';
 import { resolveRecipient, type Directory, type Recipient } from './directory.js';
 import { render } from './templates.js';
@@ -20,14 +22,38 @@ export interface NotificationRequest {
 export interface NotificationReceipt {
   messageId: string;
   recipients: string[];
+  /** True when the outbox shows it already went out: nothing was sent this time. */
+  alreadySent: boolean;
 }
 
-export function createNotificationActivities(deps: { transport: Transporter; directory: Directory }) {
+export function createNotificationActivities(deps: {
+  transport: Transporter;
+  directory: Directory;
+  readModel: () => Promise<ReadModelDb>;
+}) {
   return {
+    /**
+     * Sends once per key: the outbox (read-model database) remembers what went
+     * out, so a retried activity or a worker restarted after the send never
+     * sends again. The window left is between the relay's acceptance and the
+     * outbox update (milliseconds); the stable Message-ID lets a relay drop
+     * such a duplicate.
+     */
     async sendNotification(req: NotificationRequest): Promise<NotificationReceipt> {
       const { subject, text, html } = render(req.template, req.data);
       const recipients = resolveRecipient(deps.directory, req.to);
       const messageId = `<${createHash('sha256').update(req.key).digest('hex').slice(0, 32)}@jalons>`;
+      const db = await deps.readModel();
+      const [previous] = await db.query<{ status: string }>(
+        `insert into outbox (key, template, recipients, message_id, status) values ($1, $2, $3, $4, 'sending')
+         on conflict (key) do update set status = case when outbox.status = 'sent' then 'sent' else 'sending' end
+         returning status`,
+        [req.key, req.template, recipients, messageId],
+      );
+      if (previous?.status === 'sent') {
+        log.info('déjà envoyé, rien n’est renvoyé', { key: req.key });
+        return { messageId, recipients, alreadySent: true };
+      }
       try {
         await deps.transport.sendMail({
           from: deps.directory.from,
@@ -41,6 +67,10 @@ export function createNotificationActivities(deps: { transport: Transporter; dir
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         if (code !== undefined && code >= 500) {
+          await db.query(`update outbox set status = 'failed', error = $2 where key = $1`, [
+            req.key,
+            `${code} ${(err as Error).message}`,
+          ]);
           throw ApplicationFailure.nonRetryable(
             `Refus définitif du serveur SMTP (${code}) : ${(err as Error).message}`,
             'PermanentDeliveryFailure',
@@ -48,7 +78,10 @@ export function createNotificationActivities(deps: { transport: Transporter; dir
         }
         throw err;
       }
-      return { messageId, recipients };
+      await db.query(`update outbox set status = 'sent', sent_at = now(), error = null where key = $1`, [
+        req.key,
+      ]);
+      return { messageId, recipients, alreadySent: false };
     },
   };
 }

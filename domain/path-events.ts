@@ -101,6 +101,8 @@ export const pathEventData = {
     })
     .strict(),
   'compliance.resumed': empty,
+  /** The per-person switch: stops (or restarts) the reminders about this path; escalations still go. */
+  'reminders.switched': z.object({ on: z.boolean() }).strict(),
   'review.completed': empty,
   'rights.ended': z.object({ reason: exitReasonSchema }).strict(),
 } as const;

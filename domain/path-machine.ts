@@ -394,6 +394,10 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     endProcedure(s, at, e.type);
   },
 
+  'reminders.switched': (s, e) => {
+    s.remindersOff = !e.data.on;
+  },
+
   'review.completed': (s, _e, at) => {
     const open = openDeadlines(s).filter((d) => d.kind === 'social-review');
     if (open.length === 0) refuse('Aucun réexamen du parcours social n’est attendu.');

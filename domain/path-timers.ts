@@ -177,6 +177,7 @@ function message(
     if (!d || d.metAt !== null) return null;
     const isReminder = action.id.includes(':reminder:');
     if (isReminder && firedAt.getTime() > Date.parse(d.dueAt)) return null;
+    if (isReminder && s.remindersOff) return null;
   }
   const referent = s.orientation?.referent;
   const recipient: OutgoingMessage['recipient'] =

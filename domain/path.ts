@@ -172,6 +172,8 @@ export interface PathState {
   /** Deadlines that stopped mattering (réorientation, exit), kept for the audit. */
   dropped: DeadlineRecord[];
   notifications: NotificationRecord[];
+  /** The per-person switch: no reminder about this path while off (escalations still go). */
+  remindersOff?: boolean;
   /** Messages an event decided, sent at their instant by the workflow. */
   outbox: QueuedMessage[];
   /** Ids of timed actions already handled (sent, skipped or applied): never twice. */

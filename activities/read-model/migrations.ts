@@ -81,6 +81,23 @@ const migrations: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'boîte d’envoi des courriels (jamais deux fois)',
+    sql: `
+      create table outbox (
+        key text primary key,
+        template text not null,
+        recipients text[] not null,
+        message_id text not null,
+        status text not null check (status in ('sending', 'sent', 'failed')),
+        error text,
+        created_at timestamptz not null default now(),
+        sent_at timestamptz
+      );
+      create index outbox_failed on outbox (created_at) where status = 'failed';
+    `,
+  },
 ];
 
 export async function migrate(db: ReadModelDb): Promise<void> {

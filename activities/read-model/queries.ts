@@ -161,3 +161,21 @@ export async function orientationDelays(db: Queryable): Promise<{ bucket: string
       from paths where oriented_at is not null) x
     group by bucket order by min(case bucket when '0–7 j' then 1 when '8–15 j' then 2 when '16–42 j' then 3 else 4 end)`);
 }
+
+export interface FailedNotification {
+  workflow_id: string;
+  beneficiary_id: string;
+  sent_at: Date;
+  recipient: string;
+  template: string;
+  failed: string;
+}
+
+/** Messages the relay refused for good: operations must reach these people another way. */
+export async function failedNotifications(db: Queryable, limit = 100): Promise<FailedNotification[]> {
+  return db.query<FailedNotification>(
+    `select n.workflow_id, p.beneficiary_id, n.sent_at, n.recipient, n.template, n.failed
+     from notifications n join paths p using (workflow_id) where n.failed is not null
+     order by n.sent_at desc limit ${Number(limit)}`,
+  );
+}

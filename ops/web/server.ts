@@ -10,12 +10,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ReadModelDb } from '../../activities/read-model/db.js';
 import {
   dueSoon,
+  failedNotifications,
   filterChoices,
   indicators,
   lateItems,
   orientationDelays,
   workloads,
   type DeadlineItem,
+  type FailedNotification,
   type ItemFilter,
 } from '../../activities/read-model/queries.js';
 import { formatParis } from '../../domain/calendar.js';
@@ -52,6 +54,7 @@ const eventLabels: Record<string, string> = {
   'sanction.decided': 'Décision de sanction',
   'compliance.resumed': 'Reprise des engagements (remobilisation)',
   'review.completed': 'Réexamen du parcours social',
+  'reminders.switched': 'Rappels activés ou coupés ({"on": false} pour couper)',
   'rights.ended': 'Sortie (fin de droit)',
 };
 const trackLabels = { employment: 'Emploi', 'socio-professional': 'Socio-professionnel', social: 'Social' };
@@ -92,6 +95,36 @@ function itemsTable(caption: string, items: DeadlineItem[], late: boolean): Raw 
   </table>`;
 }
 
+function failedTable(rows: FailedNotification[]): Raw {
+  if (rows.length === 0) return html``;
+  return html`<table>
+    <caption>
+      Messages non délivrés (${rows.length}) : à traiter autrement
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Dossier</th>
+        <th scope="col">Date</th>
+        <th scope="col">Destinataire</th>
+        <th scope="col">Message</th>
+        <th scope="col">Refus</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map(
+        (r) =>
+          html`<tr>
+            <td><a href="/parcours/${r.beneficiary_id}">${r.beneficiary_id}</a></td>
+            <td>${parisTime(r.sent_at)}</td>
+            <td>${r.recipient}</td>
+            <td>${r.template}</td>
+            <td class="late">${r.failed}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
 async function dashboard(db: ReadModelDb, filter: ItemFilter, now: Date): Promise<string> {
   const choices = await filterChoices(db);
   const select = (key: (typeof filterKeys)[number]) =>
@@ -112,7 +145,8 @@ async function dashboard(db: ReadModelDb, filter: ItemFilter, now: Date): Promis
       <div><button type="submit">Filtrer</button></div>
     </form>
     ${itemsTable('En retard', await lateItems(db, filter), true)}
-    ${itemsTable('À échéance dans les 7 jours', await dueSoon(db, now, 7, filter), false)}`;
+    ${itemsTable('À échéance dans les 7 jours', await dueSoon(db, now, 7, filter), false)}
+    ${failedTable(await failedNotifications(db))}`;
   return page('Retards et échéances', '/', body);
 }
 

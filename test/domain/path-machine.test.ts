@@ -544,6 +544,22 @@ describe('exit and the rules every event follows', () => {
   });
 });
 
+describe('the per-person switch stops reminders, not escalations', () => {
+  it('with reminders off, the J-3 reminder is skipped and the escalation still goes', () => {
+    const s = act(oriented(), 'reminders.switched', '2026-01-13T10:00:00+01:00', { on: false });
+    const sent = timedActions(s)
+      .filter((a) => a.id.startsWith('first-appointment'))
+      .map((a) => fireTimedAction(s, a, a.at)?.template)
+      .filter(Boolean);
+    expect(sent).toEqual(['escalation.first-appointment']);
+    act(s, 'reminders.switched', '2026-01-30T10:00:00+01:00', { on: true });
+    const contractReminder = timedActions(s).find(
+      (a) => a.id.startsWith('contract') && a.id.includes(':reminder:'),
+    )!;
+    expect(fireTimedAction(s, contractReminder, contractReminder.at)?.template).toBe('reminder.contract');
+  });
+});
+
 describe('reminders go to the right person (Pas-de-Calais policy)', () => {
   it('orientation → platform; first appointment and contract → the référent; escalations → head of service', () => {
     const s = oriented();
