@@ -1,6 +1,7 @@
 /** Every activity the workers register, built from their dependencies. */
 import type { Transporter } from 'nodemailer';
 import type { Directory } from './directory.js';
+import { createDigestActivities } from './digest.js';
 import { createNotificationActivities } from './notifications.js';
 import { createReadModelActivities } from './read-model/activities.js';
 import type { ReadModelDb } from './read-model/db.js';
@@ -13,7 +14,12 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createNotificationActivities(deps), ...createReadModelActivities(deps.readModel) };
+  const notifications = createNotificationActivities(deps);
+  return {
+    ...notifications,
+    ...createReadModelActivities(deps.readModel),
+    ...createDigestActivities({ readModel: deps.readModel, send: notifications.sendNotification }),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

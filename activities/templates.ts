@@ -159,6 +159,24 @@ Object.assign(templates, {
       `Le délai d’observations du dossier ${field(d, 'beneficiaryId')} s’est clos le ${formatParis(new Date(field(d, 'dueAt')))}.`,
       'La décision peut être prise : taux d’au moins 30 %, plafonné à 50 % pour un foyer de plus d’une personne ou un RSA majoré.',
     ]),
+  'digest.referent': (d: Data) => {
+    const lines = (key: string) =>
+      (d[key] ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const [id, kind, due] = l.split('|');
+          return `• ${id} — ${deadlineLabels[kind ?? ''] ?? kind} — ${formatParis(new Date(due ?? ''))}`;
+        });
+    const due = lines('due');
+    const late = lines('late');
+    return page(`[Jalons] Vos échéances de la semaine (${due.length} à venir, ${late.length} en retard)`, [
+      'Bonjour,',
+      late.length ? `En retard :\n${late.join('\n')}` : 'Aucun dossier en retard.',
+      due.length ? `Dans les 7 jours :\n${due.join('\n')}` : 'Aucune échéance dans les 7 jours.',
+      'Le détail de chaque dossier est dans l’application d’exploitation.',
+    ]);
+  },
   'proposal.sanction': (d: Data) =>
     page(`[Jalons] Proposition de sanction de France Travail : ${field(d, 'beneficiaryId')}`, [
       'Bonjour,',

@@ -11,6 +11,7 @@ import type { Config } from '../workers/config.js';
 import { createWorker } from '../workers/worker.js';
 import { openReadModel } from '../activities/read-model/db.js';
 import { startWebApp } from './web/server.js';
+import { ensureDigestSchedule } from './schedules.js';
 import { loadDemo } from './demo.js';
 import { MailSink } from './mail-sink.js';
 import { searchAttributeFlags } from '../workflows/search-attributes.js';
@@ -88,6 +89,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
   const worker = await createWorker(config, { readModel });
   const running = worker.run();
   const web = await startWebApp({ client, db: readModel, port: config.ports.web });
+  await ensureDigestSchedule(client, config.taskQueue);
 
   const stop = async () => {
     if (stopping) return;

@@ -95,6 +95,18 @@ const cases: Record<string, Case> = {
       { event: { type: 'compliance.resumed', data: {} } },
     ],
   },
+  // Since the wake-after-record patch: acts arriving while the read model is written.
+  'v4-wake-after-record': {
+    input: { rightsOpenedAt: '2026-03-20T09:00:00+01:00', territory: 'audomarois' },
+    steps: [
+      { event: { type: 'orientation.decided', data: orientation } },
+      { event: { type: 'appointment.attended', data: {} }, signal: true },
+      { event: { type: 'diagnostic.completed', data: { barriers: [] } } },
+      { wait: '3 days' },
+      { event: { type: 'reminders.switched', data: { on: false } } },
+      { wait: '40 days' },
+    ],
+  },
   // A low history limit: the first run ends by continuing as new.
   'v2-continued': {
     input: { rightsOpenedAt: '2026-03-20T09:00:00+01:00', territory: 'lens-lievin', historyLimit: 40 },

@@ -1,2 +1,3 @@
 // Every workflow the worker runs: the bundle's entry point.
 export { beneficiaryPath } from './path.js';
+export { referentDigest } from './digest.js';

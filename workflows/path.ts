@@ -37,6 +37,7 @@ const { recordPath } = wf.proxyActivities<Activities>({
 });
 /** Paths started before this patch did not write to the read model. */
 export const READ_MODEL_PATCH = 'read-model';
+export const WAKE_AFTER_RECORD_PATCH = 'wake-after-record';
 
 /** A person's act: validated first, refused with a French message, nothing changed. */
 export const pathEventUpdate = wf.defineUpdate<PathState, [PathEventInput]>('event');
@@ -76,6 +77,8 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   let shown = '';
   let recorded = -1;
   for (;;) {
+    // Taken before any await: a change during the read-model write below wakes the wait at once.
+    const seenAtTop = version;
     shown = showInVisibility(state, shown);
     const revision = state.seq + state.handled.length + state.rejected.length;
     if (revision !== recorded && wf.patched(READ_MODEL_PATCH)) {
@@ -88,7 +91,8 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
       await wf.condition(wf.allHandlersFinished);
       await wf.continueAsNew<typeof beneficiaryPath>({ ...rawInput, carried: state, historyLimit: limit });
     }
-    const seen = version;
+    // Before this patch, a change made while the read model was being written waited for the next timer.
+    const seen = wf.patched(WAKE_AFTER_RECORD_PATCH) ? seenAtTop : version;
     const changed = () => version !== seen;
     const [next] = timedActions(state);
     if (!next) {
