@@ -4,6 +4,7 @@
  * scenario's `start`; the SMTP server is a local sink. One JSON report on stdout
  * (DESIGN.md, « Public contracts »); logs on stderr.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
@@ -20,6 +21,7 @@ import {
 import { refusalOf } from '../domain/path-machine.js';
 import { getPolicy } from '../domain/policy.js';
 import { activitiesFor, workflowsPath } from '../workers/worker.js';
+import { encryptedDataConverter, parseKeyRing } from '../workers/codec.js';
 import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from '../workflows/path.js';
 import { MailSink } from './mail-sink.js';
 import { registerSearchAttributes } from './temporal.js';
@@ -155,8 +157,13 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
   const log = options.log ?? ((m: string) => console.error(`[simulate] ${m}`));
   const sink = await MailSink.start({ smtpPort: 0 });
   process.env.JALONS_TEST_SERVER_START = scenario.start.toISOString();
+  // A key of its own: a simulation's data lives as long as the simulation.
+  const dataConverter = encryptedDataConverter(
+    parseKeyRing(`simulation:${randomBytes(32).toString('base64')}`),
+  );
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: options.testServerPath } },
+    client: { dataConverter },
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const taskQueue = 'jalons-simulation';
@@ -167,6 +174,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     const workerOptions: WorkerOptions = {
       connection: env.nativeConnection,
       taskQueue,
+      dataConverter,
       activities: activitiesFor(
         { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
         'config/directory.json',

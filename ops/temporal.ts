@@ -6,12 +6,14 @@ import proto from '@temporalio/proto';
 
 const { temporal } = proto;
 import { pathSearchAttributes } from '../workflows/search-attributes.js';
+import { encryptedDataConverter, loadKeyRing } from '../workers/codec.js';
 import type { Config } from '../workers/config.js';
 
 export async function connectClient(config: Config): Promise<Client> {
   try {
     const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5s' });
-    return new Client({ connection, namespace: config.temporal.namespace });
+    const dataConverter = encryptedDataConverter(loadKeyRing(process.env, config.payloadKeysFile));
+    return new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   } catch (err) {
     throw new Error(
       `Impossible de joindre le serveur Temporal à ${config.temporal.address} (${(err as Error).message}). ` +

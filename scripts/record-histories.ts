@@ -18,6 +18,7 @@ import type { PathEventInput } from '../domain/path-events.js';
 import { registerSearchAttributes } from '../ops/temporal.js';
 import { partnerEventSignal, pathEventUpdate } from '../workflows/path.js';
 import { activitiesFor, workflowsPath } from '../workers/worker.js';
+import { testDataConverter } from '../test/support/keys.js';
 
 const serverPath = execFileSync('bash', ['scripts/provision-temporal.sh', 'test-server'], {
   encoding: 'utf8',
@@ -25,8 +26,10 @@ const serverPath = execFileSync('bash', ['scripts/provision-temporal.sh', 'test-
   .trim()
   .split('=')[1]!;
 process.env.JALONS_TEST_SERVER_START = '2026-03-20T08:00:00Z'; // 09:00 Paris
+// Recorded with the tests' key ring, so the replay test can decrypt them.
 const env = await TestWorkflowEnvironment.createTimeSkipping({
   server: { executable: { type: 'existing-path', path: serverPath } },
+  client: { dataConverter: testDataConverter },
 });
 await registerSearchAttributes(env.connection, env.namespace ?? 'default');
 const sink = await MailSink.start({ smtpPort: 0 });
@@ -34,6 +37,7 @@ const worker = await Worker.create({
   connection: env.nativeConnection,
   taskQueue: 'record',
   workflowsPath,
+  dataConverter: testDataConverter,
   activities: activitiesFor(
     { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
     'config/directory.json',

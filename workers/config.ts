@@ -42,6 +42,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir: resolve(e.JALONS_DATA_DIR),
     directoryFile: resolve(e.JALONS_DIRECTORY),
     readModelUrl: e.JALONS_READMODEL_URL || resolve(e.JALONS_DATA_DIR, 'readmodel'),
+    /** Used when JALONS_PAYLOAD_KEYS is not set: the embedded stack's own key ring. */
+    payloadKeysFile: resolve(e.JALONS_DATA_DIR, 'payload-keys'),
     smtp: {
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,

@@ -9,6 +9,7 @@ import { createActivities } from '../activities/index.js';
 import { loadDirectory } from '../activities/directory.js';
 import { openReadModel, type ReadModelDb } from '../activities/read-model/db.js';
 import type { Config } from './config.js';
+import { encryptedDataConverter, loadKeyRing } from './codec.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -48,6 +49,7 @@ export async function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     activities,
+    dataConverter: encryptedDataConverter(loadKeyRing(process.env, config.payloadKeysFile)),
     ...(options.workflowBundle ? {} : { workflowsPath }),
     ...options,
   });

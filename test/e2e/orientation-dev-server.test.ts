@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PathState } from '../../domain/path.js';
 import { MailSink } from '../../ops/mail-sink.js';
 import { ActionRefused, orientPath, showPath, startPath } from '../../ops/paths.js';
-import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
+import { devServerEnv, realActivities, TEST_PAYLOAD_KEYS, testWorker } from '../support/temporal.js';
 
 const run = promisify(execFile);
 const DAY = 86_400_000;
@@ -38,7 +38,12 @@ afterAll(async () => {
 async function jalons(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await run('npx', ['tsx', 'ops/cli.ts', ...args], {
-      env: { ...process.env, TEMPORAL_ADDRESS: env.address, JALONS_TASK_QUEUE: taskQueue },
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: env.address,
+        JALONS_TASK_QUEUE: taskQueue,
+        JALONS_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      },
     });
     return { stdout, stderr, code: 0 };
   } catch (err) {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { quietRuntime } from '../support/temporal.js';
+import { quietRuntime, testDataConverter } from '../support/temporal.js';
 
 quietRuntime();
 const dir = 'test/histories';
@@ -21,7 +21,11 @@ describe('replay of recorded histories', () => {
   it.each(files)('%s replays without non-determinism', async (file) => {
     const history = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as unknown;
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file),
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },
+        history,
+        file,
+      ),
     ).resolves.toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { workflowsPath } from '../../workers/worker.js';
+import { failureConverterPath } from '../../workers/codec.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,7 +33,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide('temporalCliPath', paths.TEMPORAL_CLI_PATH ?? '');
   project.provide('testServerPath', paths.TEMPORAL_TEST_SERVER_PATH ?? '');
 
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger });
   const dir = mkdtempSync(join(tmpdir(), 'jalons-bundle-'));
   writeFileSync(join(dir, 'workflows.js'), code);
   project.provide('workflowBundlePath', join(dir, 'workflows.js'));

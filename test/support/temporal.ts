@@ -4,8 +4,11 @@ import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/
 import { inject } from 'vitest';
 import type { Activities } from '../../activities/index.js';
 import { registerSearchAttributes } from '../../ops/temporal.js';
+import { TEST_PAYLOAD_KEYS, testDataConverter } from './keys.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { pathSearchAttributes } from '../../workflows/search-attributes.js';
+
+export { TEST_PAYLOAD_KEYS, testDataConverter };
 
 let runtimeInstalled = false;
 export function quietRuntime(): void {
@@ -20,6 +23,7 @@ export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvir
   process.env.JALONS_TEST_SERVER_START = startAt ? startAt.toISOString() : '';
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+    client: { dataConverter: testDataConverter },
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
@@ -29,6 +33,7 @@ export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvir
 export async function devServerEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: testDataConverter },
     server: {
       executable: { type: 'existing-path', path: inject('temporalCliPath') },
       searchAttributes: Object.values(pathSearchAttributes),
@@ -55,6 +60,7 @@ export async function testWorker(
     connection: env.nativeConnection,
     taskQueue: options.taskQueue ?? `test-${process.pid}-${++queueCounter}`,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    dataConverter: testDataConverter,
     activities,
     ...options,
   });
