@@ -12,6 +12,16 @@ import { createWorker } from '../workers/worker.js';
 import { openReadModel } from '../activities/read-model/db.js';
 import { startWebApp } from './web/server.js';
 import { ensureDigestSchedule } from './schedules.js';
+import { startCodecServer } from './codec-server.js';
+import { EncryptionCodec, loadKeyRing } from '../workers/codec.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+/** The embedded stack's codec token, created once and kept (mode 600) in the data folder. */
+function localToken(file: string): string {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
 import { loadDemo } from './demo.js';
 import { MailSink } from './mail-sink.js';
 import { searchAttributeFlags } from '../workflows/search-attributes.js';
@@ -34,6 +44,8 @@ function startTemporal(config: Config): ChildProcess {
       String(config.ports.temporal),
       '--ui-port',
       String(config.ports.temporalUi),
+      '--ui-codec-endpoint',
+      `http://127.0.0.1:${config.ports.codec}`,
       '--namespace',
       config.temporal.namespace,
       '--log-level',
@@ -90,6 +102,12 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
   const running = worker.run();
   const web = await startWebApp({ client, db: readModel, port: config.ports.web });
   await ensureDigestSchedule(client, config.taskQueue);
+  const codec = await startCodecServer({
+    codec: new EncryptionCodec(loadKeyRing(process.env, config.payloadKeysFile)),
+    tokens: config.codecTokens ?? [localToken(config.codecTokenFile)],
+    uiOrigin: `http://127.0.0.1:${config.ports.temporalUi}`,
+    port: config.ports.codec,
+  });
 
   const stop = async () => {
     if (stopping) return;
@@ -98,6 +116,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     worker.shutdown();
     await running.catch(() => undefined);
     await web.app.close();
+    await codec.app.close();
     await readModel.close();
     await sink.close();
     temporal.kill('SIGTERM');
@@ -120,7 +139,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
       '',
       'Jalons est démarré (pile embarquée).',
       `  Exploitation (web)     http://127.0.0.1:${web.port}`,
-      `  Interface Temporal     http://127.0.0.1:${config.ports.temporalUi}`,
+      `  Interface Temporal     http://127.0.0.1:${config.ports.temporalUi}  (déchiffrement : serveur de codec http://127.0.0.1:${codec.port}, jeton dans ${config.codecTokenFile})`,
       `  Serveur Temporal       ${config.temporal.address} (espace « ${config.temporal.namespace} »)`,
       `  Courriels envoyés      http://127.0.0.1:${config.ports.mailUi}  (SMTP sur le port ${config.smtp.port})`,
       `  Données                ${config.dataDir}`,

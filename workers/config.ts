@@ -22,6 +22,9 @@ const envSchema = z.object({
   JALONS_TEMPORAL_UI_PORT: port.default(8233),
   JALONS_MAIL_UI_PORT: port.default(8025),
   JALONS_WEB_PORT: port.default(8080),
+  JALONS_CODEC_PORT: port.default(8081),
+  /** Bearer token(s) of the codec server, comma-separated; default: a token kept in the data folder. */
+  JALONS_CODEC_TOKENS: z.string().optional(),
   /** `postgres://…` in production; default: the embedded database in the data folder. */
   JALONS_READMODEL_URL: z.string().optional(),
 });
@@ -44,6 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     readModelUrl: e.JALONS_READMODEL_URL || resolve(e.JALONS_DATA_DIR, 'readmodel'),
     /** Used when JALONS_PAYLOAD_KEYS is not set: the embedded stack's own key ring. */
     payloadKeysFile: resolve(e.JALONS_DATA_DIR, 'payload-keys'),
+    codecTokens: e.JALONS_CODEC_TOKENS?.split(',').filter(Boolean),
+    codecTokenFile: resolve(e.JALONS_DATA_DIR, 'codec-token'),
     smtp: {
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,
@@ -55,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       temporalUi: e.JALONS_TEMPORAL_UI_PORT,
       mailUi: e.JALONS_MAIL_UI_PORT,
       web: e.JALONS_WEB_PORT,
+      codec: e.JALONS_CODEC_PORT,
     },
   };
 }

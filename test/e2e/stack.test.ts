@@ -4,7 +4,7 @@
  * page; Ctrl-C stops everything; a second run finds its data and sends nothing twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ const ports = {
   smtp: await freePort(),
   mail: await freePort(),
   web: await freePort(),
+  codec: await freePort(),
 };
 const children: ChildProcess[] = [];
 
@@ -40,6 +41,7 @@ function startStack(): { child: ChildProcess; out: () => string; err: () => stri
       SMTP_PORT: String(ports.smtp),
       JALONS_MAIL_UI_PORT: String(ports.mail),
       JALONS_WEB_PORT: String(ports.web),
+      JALONS_CODEC_PORT: String(ports.codec),
       TEMPORAL_ADDRESS: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,6 +106,16 @@ describe('the one-command stack', () => {
         await new Promise((r) => setTimeout(r, 500));
       }
       expect(late).toContain('<a href="/parcours/DEMO-005">DEMO-005</a>');
+      // The codec server decrypts for the Temporal UI only with its token.
+      const decode = (headers: Record<string, string>) =>
+        fetch(`http://127.0.0.1:${ports.codec}/decode`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ payloads: [] }),
+        });
+      expect((await decode({})).status).toBe(401);
+      const token = readFileSync(join(dataDir, 'codec-token'), 'utf8');
+      expect((await decode({ authorization: `Bearer ${token}` })).status).toBe(200);
 
       expect(await stop(first.child)).toBe(0);
       expect(first.err()).toContain('arrêté. Les données restent dans');

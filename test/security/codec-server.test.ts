@@ -1,0 +1,72 @@
+/** The codec server: decrypts for the Temporal UI's origin and an authenticated caller only. */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCodecServer } from '../../ops/codec-server.js';
+import { EncryptionCodec, parseKeyRing } from '../../workers/codec.js';
+
+const codec = new EncryptionCodec(parseKeyRing(`k1:${randomBytes(32).toString('base64')}`));
+const UI = 'http://127.0.0.1:8233';
+let server: Awaited<ReturnType<typeof startCodecServer>>;
+let base = '';
+beforeAll(async () => {
+  server = await startCodecServer({ codec, tokens: ['jeton-de-test'], uiOrigin: UI, port: 0 });
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => server?.app.close());
+
+const encrypted = async () => {
+  const [p] = await codec.encode([
+    { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"ref-42"') },
+  ]);
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(p!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+    ),
+    data: Buffer.from(p!.data!).toString('base64'),
+  };
+};
+const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe('codec server', () => {
+  it('decrypts for an authenticated caller from the UI’s origin', async () => {
+    const res = await post(
+      '/decode',
+      { payloads: [await encrypted()] },
+      { authorization: 'Bearer jeton-de-test', origin: UI },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(UI);
+    const body = (await res.json()) as { payloads: { data: string }[] };
+    expect(Buffer.from(body.payloads[0]!.data, 'base64').toString()).toBe('"ref-42"');
+  });
+
+  it('refuses without a token, with a wrong one, and from another origin', async () => {
+    const payloads = [await encrypted()];
+    expect((await post('/decode', { payloads })).status).toBe(401);
+    expect((await post('/decode', { payloads }, { authorization: 'Bearer autre' })).status).toBe(401);
+    const foreign = await post(
+      '/decode',
+      { payloads },
+      { authorization: 'Bearer jeton-de-test', origin: 'https://ailleurs.example' },
+    );
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers the browser’s preflight for the UI only, and rejects a malformed body in French', async () => {
+    const preflight = await fetch(`${base}/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: UI, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    const bad = await post('/decode', { nope: 1 }, { authorization: 'Bearer jeton-de-test' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe('Corps attendu : { payloads: [...] }.');
+  });
+});
