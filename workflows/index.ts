@@ -1,3 +1,4 @@
 // Every workflow the worker runs: the bundle's entry point.
 export { beneficiaryPath } from './path.js';
 export { referentDigest } from './digest.js';
+export { benchBaseline } from './baseline.js';
