@@ -98,6 +98,14 @@ const migrations: { version: number; name: string; sql: string }[] = [
       create index outbox_failed on outbox (created_at) where status = 'failed';
     `,
   },
+  {
+    version: 3,
+    name: 'index de la liste des retards',
+    sql: `
+      create index deadlines_late on deadlines (due_at, workflow_id) where met_at is null and cancelled_at is null and breached;
+      create index paths_active on paths (workflow_id) where status = 'active';
+    `,
+  },
 ];
 
 export async function migrate(db: ReadModelDb): Promise<void> {

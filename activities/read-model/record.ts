@@ -66,39 +66,46 @@ export async function recordPath(
   });
 }
 
+/** One statement per table (a round trip costs more than rows, on PGlite especially). */
 async function replaceChildren(tx: Queryable, id: string, s: PathState): Promise<void> {
+  const deadlines = [...s.deadlines, ...s.dropped].map((d) => ({
+    deadline_id: d.id,
+    kind: d.kind,
+    due_at: d.dueAt,
+    met_at: d.metAt,
+    breached: d.breached,
+    cancelled_at: d.cancelledAt ?? (s.dropped.includes(d) ? d.dueAt : null),
+  }));
   await tx.query('delete from deadlines where workflow_id = $1', [id]);
-  for (const d of [...s.deadlines, ...s.dropped])
-    await tx.query(
-      `insert into deadlines (workflow_id, deadline_id, kind, due_at, met_at, breached, cancelled_at)
-       values ($1,$2,$3,$4,$5,$6,$7) on conflict do nothing`,
-      [
-        id,
-        d.id,
-        d.kind,
-        d.dueAt,
-        d.metAt,
-        d.breached,
-        d.cancelledAt ?? (s.dropped.includes(d) ? d.dueAt : null),
-      ],
-    );
-  for (const n of s.notifications)
-    await tx.query(
-      `insert into notifications (workflow_id, notification_id, sent_at, recipient, template, failed)
-       values ($1,$2,$3,$4,$5,$6) on conflict (workflow_id, notification_id) do update set failed = excluded.failed`,
-      [id, n.id, n.at, n.to, n.template, n.failed ?? null],
-    );
+  await tx.query(
+    `insert into deadlines (workflow_id, deadline_id, kind, due_at, met_at, breached, cancelled_at)
+     select $1, x.deadline_id, x.kind, x.due_at, x.met_at, x.breached, x.cancelled_at
+     from jsonb_to_recordset($2::jsonb) as x(deadline_id text, kind text, due_at timestamptz, met_at timestamptz,
+       breached boolean, cancelled_at timestamptz)
+     on conflict do nothing`,
+    [id, JSON.stringify(deadlines)],
+  );
+  await tx.query(
+    `insert into notifications (workflow_id, notification_id, sent_at, recipient, template, failed)
+     select $1, x.id, x.at, x.to, x.template, x.failed
+     from jsonb_to_recordset($2::jsonb) as x(id text, at timestamptz, "to" text, template text, failed text)
+     on conflict (workflow_id, notification_id) do update set failed = excluded.failed`,
+    [id, JSON.stringify(s.notifications.map((n) => ({ ...n, failed: n.failed ?? null })))],
+  );
   await tx.query('delete from sanctions where workflow_id = $1', [id]);
-  for (const x of s.sanctions)
-    await tx.query(
-      `insert into sanctions (workflow_id, decided_at, rate, months, decided_by, ended_at, ended_by)
-       values ($1,$2,$3,$4,$5,$6,$7) on conflict do nothing`,
-      [id, x.decidedAt, x.rate, x.months, x.decidedBy ?? 'departement', x.endedAt, x.endedBy],
-    );
-  for (const j of s.journal)
-    await tx.query(
-      `insert into journal (workflow_id, seq, at, event, actor, step) values ($1,$2,$3,$4,$5,$6)
-       on conflict do nothing`,
-      [id, j.seq, j.at, j.event, j.by, j.step],
-    );
+  await tx.query(
+    `insert into sanctions (workflow_id, decided_at, rate, months, decided_by, ended_at, ended_by)
+     select $1, x."decidedAt", x.rate, x.months, coalesce(x."decidedBy", 'departement'), x."endedAt", x."endedBy"
+     from jsonb_to_recordset($2::jsonb) as x("decidedAt" timestamptz, rate numeric, months integer,
+       "decidedBy" text, "endedAt" timestamptz, "endedBy" text)
+     on conflict do nothing`,
+    [id, JSON.stringify(s.sanctions)],
+  );
+  await tx.query(
+    `insert into journal (workflow_id, seq, at, event, actor, step)
+     select $1, x.seq, x.at, x.event, x.by, x.step
+     from jsonb_to_recordset($2::jsonb) as x(seq integer, at timestamptz, event text, by text, step text)
+     on conflict do nothing`,
+    [id, JSON.stringify(s.journal)],
+  );
 }

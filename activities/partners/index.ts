@@ -1,0 +1,161 @@
+/**
+ * Partner systems as Temporal activities: one activity per operation, each a
+ * typed, validated, idempotent HTTP call (see `http.ts`). Configuration from
+ * the environment (`partnerConfigFromEnv`); the defaults reach the local
+ * simulators (`simulators/`).
+ */
+import { frenchIssues, z } from '../../domain/validation.js';
+import { callPartner, partnerLabels, partnerNames, type CallOptions, type PartnerName } from './http.js';
+import {
+  franceTravailRoutes,
+  type NotifyContractRequest,
+  type NotifyOrientationRequest,
+  type NotifySanctionDecisionRequest,
+  type Receipt,
+} from './france-travail.js';
+import { cafRoutes, type RestoreAllocationRequest, type SuspendAllocationRequest } from './caf.js';
+import { appointmentsRoutes, type ConvokeRequest, type Convocation } from './appointments.js';
+import { cnsaRoutes, type ApplicationReceipt, type SubmitApplicationRequest } from './cnsa.js';
+import { prefectureRoutes, type Acknowledgement, type TransmitActRequest } from './prefecture.js';
+
+export {
+  partnerRetry,
+  partnerActivityOptions,
+  partnerFailureForHumans,
+  partnerPermanentFailures,
+} from './retry.js';
+export { partnerNames, partnerLabels, type PartnerName } from './http.js';
+
+export interface PartnerConfig {
+  /** Base URL and bearer token of each partner. */
+  partners: Record<PartnerName, { url: string; token: string }>;
+  /** Timeout of one HTTP request, in milliseconds. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_SIMULATORS_PORT = 8099;
+/** The simulators' token: accepted only by them (see `partnerConfigFromEnv`). */
+export const SIMULATORS_TOKEN = 'jalons-simulateurs';
+
+const urlEnv: Record<PartnerName, string> = {
+  'france-travail': 'JALONS_FT_URL',
+  caf: 'JALONS_CAF_URL',
+  rdv: 'JALONS_RDV_URL',
+  cnsa: 'JALONS_CNSA_URL',
+  prefecture: 'JALONS_PREFECTURE_URL',
+};
+
+/** The simulators' base URL of each partner, on `port`. */
+export function simulatorUrls(port: number, host = '127.0.0.1'): Record<PartnerName, string> {
+  return Object.fromEntries(partnerNames.map((p) => [p, `http://${host}:${port}/${p}`])) as Record<
+    PartnerName,
+    string
+  >;
+}
+
+const isLocal = (url: string): boolean => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(url);
+
+const envSchema = z.object({
+  JALONS_SIMULATORS_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_SIMULATORS_PORT),
+  JALONS_FT_URL: z.url({ message: 'JALONS_FT_URL : URL attendue' }).optional(),
+  JALONS_CAF_URL: z.url({ message: 'JALONS_CAF_URL : URL attendue' }).optional(),
+  JALONS_RDV_URL: z.url({ message: 'JALONS_RDV_URL : URL attendue' }).optional(),
+  JALONS_CNSA_URL: z.url({ message: 'JALONS_CNSA_URL : URL attendue' }).optional(),
+  JALONS_PREFECTURE_URL: z.url({ message: 'JALONS_PREFECTURE_URL : URL attendue' }).optional(),
+  JALONS_PARTNER_TOKEN: z.string().min(1).optional(),
+  JALONS_PARTNER_TIMEOUT_MS: z.coerce
+    .number()
+    .int('nombre entier de millisecondes attendu')
+    .min(100, 'au moins 100 ms')
+    .max(120_000, 'au plus 120 000 ms (le délai d’une tentative d’activité est de 2 minutes)')
+    .default(10_000),
+});
+
+/**
+ * Partner configuration from the environment. Without a variable, each partner
+ * is its local simulator (`http://127.0.0.1:$JALONS_SIMULATORS_PORT/<partner>`);
+ * a partner outside this machine requires `JALONS_PARTNER_TOKEN`.
+ * Throws an error with a French message when a variable is invalid.
+ */
+export function partnerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PartnerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Configuration des partenaires invalide : ${frenchIssues(parsed.error)}`);
+  }
+  const e = parsed.data;
+  const defaults = simulatorUrls(e.JALONS_SIMULATORS_PORT);
+  const partners = Object.fromEntries(
+    partnerNames.map((p) => {
+      const url = e[urlEnv[p] as keyof typeof e] as string | undefined;
+      return [p, { url: url ?? defaults[p], token: e.JALONS_PARTNER_TOKEN ?? SIMULATORS_TOKEN }];
+    }),
+  ) as PartnerConfig['partners'];
+  const remote = partnerNames.filter((p) => !isLocal(partners[p].url));
+  if (remote.length > 0 && !e.JALONS_PARTNER_TOKEN) {
+    throw new Error(
+      `Configuration des partenaires invalide : JALONS_PARTNER_TOKEN est requis pour joindre ${remote
+        .map((p) => urlEnv[p])
+        .join(', ')} hors de cette machine.`,
+    );
+  }
+  return { partners, timeoutMs: e.JALONS_PARTNER_TIMEOUT_MS };
+}
+
+/**
+ * The partner activities. Each takes the request (validated before it leaves)
+ * and, optionally, an idempotency key; without one, the key is derived from
+ * the request, so a retry or a replay never applies it twice.
+ */
+export function createPartnerActivities(config: PartnerConfig) {
+  const endpoint = (partner: PartnerName) => ({
+    partner,
+    baseUrl: config.partners[partner].url,
+    token: config.partners[partner].token,
+    timeoutMs: config.timeoutMs,
+  });
+  const ft = endpoint('france-travail');
+  const caf = endpoint('caf');
+  const rdv = endpoint('rdv');
+  const cnsa = endpoint('cnsa');
+  const prefecture = endpoint('prefecture');
+  const key = (idempotencyKey?: string): CallOptions => (idempotencyKey ? { idempotencyKey } : {});
+
+  return {
+    /** Orientation decision (registers the person with France Travail). */
+    async franceTravailNotifyOrientation(
+      req: NotifyOrientationRequest,
+      idempotencyKey?: string,
+    ): Promise<Receipt> {
+      return callPartner(ft, franceTravailRoutes.notifyOrientation, req, key(idempotencyKey));
+    },
+    async franceTravailNotifyContract(req: NotifyContractRequest, idempotencyKey?: string): Promise<Receipt> {
+      return callPartner(ft, franceTravailRoutes.notifyContract, req, key(idempotencyKey));
+    },
+    async franceTravailNotifySanctionDecision(
+      req: NotifySanctionDecisionRequest,
+      idempotencyKey?: string,
+    ): Promise<Receipt> {
+      return callPartner(ft, franceTravailRoutes.notifySanctionDecision, req, key(idempotencyKey));
+    },
+    async cafSuspendAllocation(req: SuspendAllocationRequest, idempotencyKey?: string): Promise<Receipt> {
+      return callPartner(caf, cafRoutes.suspendAllocation, req, key(idempotencyKey));
+    },
+    async cafRestoreAllocation(req: RestoreAllocationRequest, idempotencyKey?: string): Promise<Receipt> {
+      return callPartner(caf, cafRoutes.restoreAllocation, req, key(idempotencyKey));
+    },
+    async appointmentsConvoke(req: ConvokeRequest, idempotencyKey?: string): Promise<Convocation> {
+      return callPartner(rdv, appointmentsRoutes.convoke, req, key(idempotencyKey));
+    },
+    async cnsaSubmitApplication(
+      req: SubmitApplicationRequest,
+      idempotencyKey?: string,
+    ): Promise<ApplicationReceipt> {
+      return callPartner(cnsa, cnsaRoutes.submitApplication, req, key(idempotencyKey));
+    },
+    async prefectureTransmitAct(req: TransmitActRequest, idempotencyKey?: string): Promise<Acknowledgement> {
+      return callPartner(prefecture, prefectureRoutes.transmitAct, req, key(idempotencyKey));
+    },
+  };
+}
+
+export type PartnerActivities = ReturnType<typeof createPartnerActivities>;
