@@ -33,7 +33,7 @@ import { startPath } from '../ops/paths.js';
 import { provisionedPath } from '../ops/temporal.js';
 import { encryptedDataConverter, failureConverterPath, parseKeyRing } from '../workers/codec.js';
 import { activitiesFor, workflowsPath } from '../workers/worker.js';
-import { beneficiaryPath, pathEventUpdate } from '../workflows/path.js';
+import { pathEventUpdate } from '../workflows/path.js';
 import { pathSearchAttributes } from '../workflows/search-attributes.js';
 
 const { values } = parseArgs({
