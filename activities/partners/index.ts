@@ -5,7 +5,7 @@
  * simulators (`simulators/`).
  */
 import { frenchIssues, z } from '../../domain/validation.js';
-import { callPartner, partnerLabels, partnerNames, type CallOptions, type PartnerName } from './http.js';
+import { callPartner, partnerNames, type CallOptions, type PartnerName } from './http.js';
 import {
   franceTravailRoutes,
   type NotifyContractRequest,
