@@ -3,6 +3,7 @@ import type { Transporter } from 'nodemailer';
 import type { Directory } from './directory.js';
 import { createDigestActivities } from './digest.js';
 import { createNotificationActivities } from './notifications.js';
+import { createPartnerActivities, partnerConfigFromEnv, type PartnerConfig } from './partners/index.js';
 import { createReadModelActivities } from './read-model/activities.js';
 import type { ReadModelDb } from './read-model/db.js';
 
@@ -11,12 +12,15 @@ export interface ActivityDeps {
   directory: Directory;
   /** Opened on first use. */
   readModel: () => Promise<ReadModelDb>;
+  /** Partner systems; default: from the environment (the local simulators). */
+  partners?: PartnerConfig;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const notifications = createNotificationActivities(deps);
   return {
     ...notifications,
+    ...createPartnerActivities(deps.partners ?? partnerConfigFromEnv(process.env)),
     ...createReadModelActivities(deps.readModel),
     ...createDigestActivities({ readModel: deps.readModel, send: notifications.sendNotification }),
   };

@@ -11,6 +11,8 @@ import type { Config } from '../workers/config.js';
 import { createWorker } from '../workers/worker.js';
 import { openReadModel } from '../activities/read-model/db.js';
 import { startWebApp } from './web/server.js';
+import { PartnerSimulators } from '../simulators/server.js';
+import { DEFAULT_SIMULATORS_PORT } from '../activities/partners/index.js';
 import { ensureDigestSchedule } from './schedules.js';
 import { startCodecServer } from './codec-server.js';
 import { EncryptionCodec, loadKeyRing } from '../workers/codec.js';
@@ -101,6 +103,10 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
   const worker = await createWorker(config, { readModel });
   const running = worker.run();
   const web = await startWebApp({ client, db: readModel, port: config.ports.web });
+  // The partners' stand-ins (France Travail, CAF, appointments, CNSA, préfecture), with fault injection.
+  const simulators = await PartnerSimulators.start({
+    port: Number(process.env.JALONS_SIMULATORS_PORT ?? DEFAULT_SIMULATORS_PORT),
+  });
   await ensureDigestSchedule(client, config.taskQueue);
   const codec = await startCodecServer({
     codec: new EncryptionCodec(loadKeyRing(process.env, config.payloadKeysFile)),
@@ -117,6 +123,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     await running.catch(() => undefined);
     await web.app.close();
     await codec.app.close();
+    await simulators.close();
     await readModel.close();
     await sink.close();
     temporal.kill('SIGTERM');
@@ -139,6 +146,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
       '',
       'Jalons est démarré (pile embarquée).',
       `  Exploitation (web)     http://127.0.0.1:${web.port}`,
+      `  Partenaires simulés    ${simulators.baseUrl()}  (pannes : POST /_faults)`,
       `  Interface Temporal     http://127.0.0.1:${config.ports.temporalUi}  (déchiffrement : serveur de codec http://127.0.0.1:${codec.port}, jeton dans ${config.codecTokenFile})`,
       `  Serveur Temporal       ${config.temporal.address} (espace « ${config.temporal.namespace} »)`,
       `  Courriels envoyés      http://127.0.0.1:${config.ports.mailUi}  (SMTP sur le port ${config.smtp.port})`,

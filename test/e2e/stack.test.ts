@@ -28,6 +28,7 @@ const ports = {
   mail: await freePort(),
   web: await freePort(),
   codec: await freePort(),
+  simulators: await freePort(),
 };
 const children: ChildProcess[] = [];
 
@@ -42,6 +43,7 @@ function startStack(): { child: ChildProcess; out: () => string; err: () => stri
       JALONS_MAIL_UI_PORT: String(ports.mail),
       JALONS_WEB_PORT: String(ports.web),
       JALONS_CODEC_PORT: String(ports.codec),
+      JALONS_SIMULATORS_PORT: String(ports.simulators),
       TEMPORAL_ADDRESS: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,6 +118,7 @@ describe('the one-command stack', () => {
       expect((await decode({})).status).toBe(401);
       const token = readFileSync(join(dataDir, 'codec-token'), 'utf8');
       expect((await decode({ authorization: `Bearer ${token}` })).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${ports.simulators}/_health`)).status).toBe(200);
 
       expect(await stop(first.child)).toBe(0);
       expect(first.err()).toContain('arrêté. Les données restent dans');
