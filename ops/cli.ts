@@ -15,6 +15,7 @@ import { formatParis } from '../domain/calendar.js';
 import { InvalidScenario, loadScenario, simulate } from './simulate.js';
 import { runStack } from './stack.js';
 import { connectClient, provisionedPath } from './temporal.js';
+import { registerImportCommand } from './import-cli.js';
 
 const program = new Command('jalons').description('Jalons — échéances du parcours RSA et des subventions');
 
@@ -200,6 +201,8 @@ program
     const report = await simulate(scenario, { testServerPath: provisionedPath('test-server') });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   });
+
+registerImportCommand(program);
 
 try {
   await program.parseAsync();
