@@ -4,19 +4,20 @@
  * the next run finds its data again in the data folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../workers/config.js';
 import { createWorker } from '../workers/worker.js';
 import { openReadModel } from '../activities/read-model/db.js';
 import { startWebApp } from './web/server.js';
+import { importCafFlow } from './import-caf.js';
+import { sampleCafFlow } from './sample-caf.js';
 import { PartnerSimulators } from '../simulators/server.js';
 import { DEFAULT_SIMULATORS_PORT } from '../activities/partners/index.js';
 import { ensureDigestSchedule } from './schedules.js';
 import { startCodecServer } from './codec-server.js';
 import { EncryptionCodec, loadKeyRing } from '../workers/codec.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 /** The embedded stack's codec token, created once and kept (mode 600) in the data folder. */
@@ -89,6 +90,31 @@ async function settled(sink: MailSink, before: number): Promise<void> {
   }
 }
 
+/**
+ * The demo's CAF flow (fictitious people, openings over the past months), written
+ * once in the data folder and imported in the background: the web app fills up
+ * while the stack is already usable. Re-importing it changes nothing.
+ */
+function importDemoFlow(client: Client, config: Config): void {
+  const count = Number(process.env.JALONS_DEMO_CAF_COUNT ?? 200);
+  if (count <= 0) return;
+  const file = join(config.dataDir, 'demo-flux-caf.csv');
+  if (!existsSync(file)) writeFileSync(file, sampleCafFlow(new Date(), count));
+  log(`démo : import du flux CAF ${file} en arrière-plan…`);
+  importCafFlow(client, config.taskQueue, file, { concurrency: 10 })
+    .then((s) =>
+      log(
+        `démo : flux CAF importé — ${s.created} créés, ${s.existing} déjà présents, ${s.ended} sorties, ${s.rejected} lignes rejetées (${s.rejectionReport ?? 'aucun rapport'}).`,
+      ),
+    )
+    .catch((err: unknown) => {
+      if (!stopping)
+        log(
+          `démo : import du flux CAF interrompu (${(err as Error).message}) ; il reprendra au prochain démarrage.`,
+        );
+    });
+}
+
 export async function runStack(config: Config, options: { demo: boolean }): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const temporal = startTemporal(config);
@@ -139,6 +165,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     const { created, existing } = await loadDemo(client, config.taskQueue);
     log(`démo : ${created} parcours créés, ${existing} déjà présents.`);
     if (created > 0) await settled(sink, before);
+    importDemoFlow(client, config);
   }
 
   console.log(
