@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { formatParis } from '../domain/calendar.js';
 import { escapeHtml } from '../ops/html.js';
+import { grantTemplates } from './templates-grants.js';
 
 export interface Rendered {
   subject: string;
@@ -45,7 +46,7 @@ function pathDeadlineMessage(kind: 'reminder' | 'escalation', what: string, advi
   };
 }
 
-function page(subject: string, paragraphs: string[]): Rendered {
+export function page(subject: string, paragraphs: string[]): Rendered {
   const text = `${paragraphs.join('\n\n')}\n\n— Jalons, service insertion du Département\n`;
   const html =
     `<!doctype html><html lang="fr"><body style="font-family:sans-serif;line-height:1.5">` +
@@ -54,7 +55,7 @@ function page(subject: string, paragraphs: string[]): Rendered {
   return { subject, text, html };
 }
 
-function field(data: Data, key: string): string {
+export function field(data: Data, key: string): string {
   const value = data[key];
   if (value === undefined)
     throw ApplicationFailure.nonRetryable(`Donnée « ${key} » manquante pour le gabarit.`, 'UnknownTemplate');
@@ -192,7 +193,8 @@ Object.assign(templates, {
 });
 
 export function render(template: string, data: Data): Rendered {
-  const make = templates[template];
+  // Looked up at call time: templates-grants.ts uses this module's helpers (a cycle at load otherwise).
+  const make = templates[template] ?? grantTemplates[template];
   if (!make)
     throw ApplicationFailure.nonRetryable(`Gabarit de message inconnu : « ${template} ».`, 'UnknownTemplate');
   return make(data);

@@ -14,6 +14,7 @@ import { ActionRefused, actOnPath, latePaths, orientPath, showPath, startPath } 
 import { formatParis } from '../domain/calendar.js';
 import { InvalidScenario, loadScenario, simulate } from './simulate.js';
 import { runStack } from './stack.js';
+import { registerGrantCommands } from './grants-cli.js';
 import { connectClient, provisionedPath } from './temporal.js';
 import { registerImportCommand } from './import-cli.js';
 
@@ -203,6 +204,8 @@ program
   });
 
 registerImportCommand(program);
+
+registerGrantCommands(program, { loadConfig, connectClient });
 
 try {
   await program.parseAsync();

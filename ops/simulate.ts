@@ -26,14 +26,26 @@ import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from
 import { MailSink } from './mail-sink.js';
 import { registerSearchAttributes } from './temporal.js';
 
-// TEMPORARY until ops/simulate-grants.ts lands (grant events).
-const grantEventTypes: readonly string[] = [];
-type GrantEventType = string;
-const grantEventSchemas: Record<string, z.ZodType> = {};
-type GrantReport = Record<string, unknown>;
-const startGrant = async (..._a: unknown[]): Promise<void> => {};
-const applyToGrant = async (..._a: unknown[]): Promise<string | null> => 'non pris en charge';
-const grantReport = async (..._a: unknown[]): Promise<GrantReport> => ({});
+import {
+  applyGrantEvent,
+  grantEventSchemas,
+  grantEventTypes,
+  grantProgrammeIssue,
+  grantReport,
+  startGrant,
+  type GrantEventType,
+  type GrantReport,
+} from './simulate-grants.js';
+
+async function applyToGrant(client: Client, e: Scenario['events'][number]): Promise<string | null> {
+  const r = await applyGrantEvent(client, e.target, {
+    at: e.at.toISOString(),
+    type: e.type,
+    data: e.data ?? {},
+    ...(e.by ? { by: e.by } : {}),
+  });
+  return r.ok ? null : r.error;
+}
 
 const instant = z.iso
   .datetime({
@@ -84,6 +96,10 @@ export const scenarioSchema = z
     }
     const beneficiaries = new Set(s.beneficiaries.map((b) => b.id));
     const grants = new Set(s.grants.map((g) => g.id));
+    s.grants.forEach((g, i) => {
+      const issue = grantProgrammeIssue(g.programme);
+      if (issue) ctx.addIssue({ code: 'custom', path: ['grants', i, 'programme'], message: issue });
+    });
     if (beneficiaries.size < s.beneficiaries.length)
       ctx.addIssue({
         code: 'custom',
@@ -98,10 +114,10 @@ export const scenarioSchema = z
         if (!beneficiaries.has(e.target)) return issue(`allocataire inconnu : « ${e.target} »`, ['target']);
         const data = pathEventData[e.type as PathEventType].safeParse(e.data ?? {});
         if (!data.success) issue(frenchIssues(data.error), ['data']);
-      } else if (grantEventTypes.includes(e.type as GrantEventType)) {
+      } else if ((grantEventTypes as readonly string[]).includes(e.type)) {
         if (!grants.has(e.target)) return issue(`subvention inconnue : « ${e.target} »`, ['target']);
-        const data = grantEventSchemas[e.type as GrantEventType]?.safeParse(e.data ?? {});
-        if (data && !data.success) issue(frenchIssues(data.error), ['data']);
+        const data = grantEventSchemas[e.type as GrantEventType].safeParse(e.data ?? {});
+        if (!data.success) issue(frenchIssues(data.error), ['data']);
       } else {
         issue(`type d’événement inconnu : « ${e.type} »`, ['type']);
       }
@@ -141,7 +157,7 @@ export interface BeneficiaryReport {
 }
 export interface SimulationReport {
   beneficiaries: BeneficiaryReport[];
-  grants: GrantReport[];
+  grants: (GrantReport & { rejected: { event: string; error: string }[] })[];
 }
 
 export interface SimulationOptions {
@@ -265,8 +281,9 @@ async function report(
     const state = await client.workflow.getHandle(pathWorkflowId(b.id)).query(stateQuery);
     beneficiaries.push(beneficiaryReport(state, rejected.get(b.id) ?? []));
   }
-  const grants: GrantReport[] = [];
-  for (const g of scenario.grants) grants.push(await grantReport(client, g.id));
+  const grants: SimulationReport['grants'] = [];
+  for (const g of scenario.grants)
+    grants.push({ ...(await grantReport(client, g.id)), rejected: rejected.get(g.id) ?? [] });
   return { beneficiaries, grants };
 }
 

@@ -15,6 +15,7 @@ import { sampleCafFlow } from './sample-caf.js';
 import { PartnerSimulators } from '../simulators/server.js';
 import { DEFAULT_SIMULATORS_PORT } from '../activities/partners/index.js';
 import { ensureDigestSchedule } from './schedules.js';
+import { ensureGrantSchedules } from './grants.js';
 import { startCodecServer } from './codec-server.js';
 import { EncryptionCodec, loadKeyRing } from '../workers/codec.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -134,6 +135,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     port: Number(process.env.JALONS_SIMULATORS_PORT ?? DEFAULT_SIMULATORS_PORT),
   });
   await ensureDigestSchedule(client, config.taskQueue);
+  await ensureGrantSchedules(client, config.taskQueue);
   const codec = await startCodecServer({
     codec: new EncryptionCodec(loadKeyRing(process.env, config.payloadKeysFile)),
     tokens: config.codecTokens ?? [localToken(config.codecTokenFile)],

@@ -210,3 +210,31 @@ describe('jalons simulate on the command line', () => {
     ]);
   }, 120_000);
 });
+
+describe('jalons simulate: grant events (CNSA, 15/12/2025 17:00 Paris)', () => {
+  it('a transmission at 16:59 is on time; at 17:01 the application is no longer admissible', async () => {
+    const report = await simulate(loadScenario('examples/scenarios/subventions.json'), {
+      testServerPath: inject('testServerPath'),
+      workflowBundlePath: inject('workflowBundlePath'),
+      log: () => undefined,
+    });
+    const [onTime, late] = report.grants;
+    const transmission = (g: typeof onTime) => g?.milestones.find((m) => m.id === 'transmission');
+    expect(onTime).toMatchObject({
+      id: 'G-A-TEMPS',
+      programme: 'cnsa-ami-2026',
+      status: 'active',
+      rejected: [],
+    });
+    // 17:00 Paris in winter = 16:00 UTC.
+    expect(transmission(onTime)).toMatchObject({
+      dueAt: '2025-12-15T16:00:00.000Z',
+      doneAt: '2025-12-15T15:59:00.000Z',
+      status: 'done',
+    });
+    expect(late).toMatchObject({ id: 'G-EN-RETARD', status: 'not-admissible' });
+    expect(transmission(late)).toMatchObject({ doneAt: null, status: 'missed' });
+    expect(late?.rejected.map((r) => r.event)).toEqual(['grant.milestone.completed']);
+    expect(late?.rejected[0]?.error).toContain('n’est pas recevable');
+  }, 120_000);
+});
