@@ -28,6 +28,7 @@ const sections = [
   ['/', 'Retards et échéances'],
   ['/referents', 'Portefeuilles des référents'],
   ['/indicateurs', 'Indicateurs'],
+  ['/subventions', 'Subventions'],
 ] as const;
 
 export function page(title: string, current: string, body: Raw): string {

@@ -28,6 +28,8 @@ import { deadlineLabels, stepLabels } from '../format.js';
 import { html, raw, type Raw } from '../html.js';
 import { ActionRefused, actOnPath, showPath } from '../paths.js';
 import { page } from './layout.js';
+import type { GrantState } from '../../domain/grants/cycle.js';
+import { grantStateQuery } from '../../workflows/grant.js';
 
 export interface WebAppOptions {
   client: Client;
@@ -328,6 +330,59 @@ function timeline(
   return page(`Parcours ${s.beneficiaryId}`, '', body);
 }
 
+const grantStatusLabels: Record<string, string> = {
+  active: 'en cours',
+  'not-admissible': 'NON RECEVABLE',
+  completed: 'terminé',
+  denounced: 'dénoncée',
+  ended: 'échue',
+};
+const milestoneStatusLabels: Record<string, string> = {
+  done: 'fait',
+  late: 'fait en retard',
+  missed: 'MANQUÉ',
+  pending: 'à faire',
+};
+
+/** Grant cycles as timelines of milestones with the days left, read from the workflows themselves. */
+async function grantsPage(client: Client, now: Date): Promise<string> {
+  const grants: GrantState[] = [];
+  for await (const w of client.workflow.list({ query: 'WorkflowType = "grantCycle"' }))
+    grants.push(await client.workflow.getHandle(w.workflowId).query(grantStateQuery));
+  grants.sort((a, b) => a.id.localeCompare(b.id));
+  const daysLeft = (dueAt: string) => Math.ceil((Date.parse(dueAt) - now.getTime()) / 86_400_000);
+  const body = grants.length
+    ? html`${grants.map(
+        (g) =>
+          html`<table>
+            <caption>
+              ${g.id} — ${g.title} (${grantStatusLabels[g.status] ?? g.status})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Jalon</th>
+                <th scope="col">Échéance (Paris)</th>
+                <th scope="col">Jours restants</th>
+                <th scope="col">État</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${g.milestones.map((m) => {
+                const left = m.dueAt && !m.doneAt ? daysLeft(m.dueAt) : null;
+                return html`<tr><td>${m.title}</td><td>${m.dueAt ? parisTime(m.dueAt) : '—'}</td>
+<td${raw(left !== null && left <= 7 ? ' class="late"' : '')}>${left === null ? '—' : left < 0 ? `dépassé de ${-left} j` : `${left} j`}</td>
+<td${raw(m.status === 'missed' ? ' class="late"' : '')}>${milestoneStatusLabels[m.status] ?? m.status}${m.doneAt ? ` le ${parisTime(m.doneAt)}` : ''}</td></tr>`;
+              })}
+            </tbody>
+          </table>`,
+      )}`
+    : html`<p>
+        Aucun cycle de subvention.
+        <code>npm run jalons -- grant start &lt;id&gt; --programme cnsa-ami-2026</code> en démarre un.
+      </p>`;
+  return page('Subventions', '/subventions', body);
+}
+
 async function portfolios(db: ReadModelDb): Promise<string> {
   const cap = getPolicy('pas-de-calais').portfolio.intensiveMax;
   const rows = await workloads(db);
@@ -516,6 +571,7 @@ export async function startWebApp(options: WebAppOptions): Promise<{ app: Fastif
     },
   );
   app.get('/referents', async (_req, reply) => send(reply, await portfolios(db)));
+  app.get('/subventions', async (_req, reply) => send(reply, await grantsPage(client, now())));
   app.get('/indicateurs', async (_req, reply) => send(reply, await indicatorPage(db)));
   app.get('/indicateurs.csv', async (_req, reply) =>
     reply

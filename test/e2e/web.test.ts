@@ -12,6 +12,7 @@ import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.
 import { lateItems } from '../../activities/read-model/queries.js';
 import { MailSink } from '../../ops/mail-sink.js';
 import { startPath } from '../../ops/paths.js';
+import { startGrantCycle } from '../../ops/grants.js';
 import { startWebApp } from '../../ops/web/server.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
@@ -115,6 +116,18 @@ describe('operations web app', () => {
     );
     await page.goto(`${base}/`);
     expect(await late.locator('a', { hasText: 'WEB-001' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('shows grant cycles as timelines with the days left', async () => {
+    await startGrantCycle(env.client, taskQueue, {
+      grantId: 'G-WEB',
+      programme: 'ft-conseillers-autonomie-2023',
+    });
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${web.port}/subventions`);
+    await expect.poll(() => page.locator('caption').first().textContent()).toContain('G-WEB');
+    expect(await page.locator('main').textContent()).toMatch(/dépassé de \d+ j|MANQUÉ|fait/);
     await page.close();
   });
 
