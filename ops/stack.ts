@@ -15,7 +15,8 @@ import { sampleCafFlow } from './sample-caf.js';
 import { PartnerSimulators } from '../simulators/server.js';
 import { DEFAULT_SIMULATORS_PORT } from '../activities/partners/index.js';
 import { ensureDigestSchedule } from './schedules.js';
-import { ensureGrantSchedules } from './grants.js';
+import { ensureGrantSchedules, startGrantCycle } from './grants.js';
+import { programmeIds } from '../domain/grants/index.js';
 import { startCodecServer } from './codec-server.js';
 import { EncryptionCodec, loadKeyRing } from '../workers/codec.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -168,6 +169,13 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     log(`démo : ${created} parcours créés, ${existing} déjà présents.`);
     if (created > 0) await settled(sink, before);
     importDemoFlow(client, config);
+    let grants = 0;
+    for (const programme of programmeIds())
+      if (
+        (await startGrantCycle(client, config.taskQueue, { grantId: `DEMO-${programme}`, programme })).created
+      )
+        grants++;
+    log(`démo : ${grants} cycles de subvention démarrés (un par programme des semences).`);
   }
 
   console.log(
