@@ -20,6 +20,8 @@ export const civilDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ')
   .refine((s) => {
+    // Zod runs this check even when the format check failed: a malformed date is refused, not thrown.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return true;
     const [y, m, d] = parts(s);
     return fromFields(y, m, d) === s;
   }, 'date inexistante');
