@@ -116,6 +116,7 @@ const worker = await Worker.create({
   taskQueue,
   workflowsPath,
   dataConverter,
+  maxCachedWorkflows: Number(process.env.JALONS_MAX_CACHED_WORKFLOWS ?? 500),
   activities: activitiesFor(
     { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
     'config/directory.json',

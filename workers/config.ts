@@ -23,6 +23,8 @@ const envSchema = z.object({
   JALONS_MAIL_UI_PORT: port.default(8025),
   JALONS_WEB_PORT: port.default(8080),
   JALONS_CODEC_PORT: port.default(8081),
+  /** Workflows kept in the worker's memory; the others replay on their next event (see bench/). */
+  JALONS_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
   /** Bearer token(s) of the codec server, comma-separated; default: a token kept in the data folder. */
   JALONS_CODEC_TOKENS: z.string().optional(),
   /** `postgres://…` in production; default: the embedded database in the data folder. */
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       namespace: e.TEMPORAL_NAMESPACE,
     },
     taskQueue: e.JALONS_TASK_QUEUE,
+    maxCachedWorkflows: e.JALONS_MAX_CACHED_WORKFLOWS,
     dataDir: resolve(e.JALONS_DATA_DIR),
     directoryFile: resolve(e.JALONS_DIRECTORY),
     readModelUrl: e.JALONS_READMODEL_URL || resolve(e.JALONS_DATA_DIR, 'readmodel'),

@@ -49,6 +49,9 @@ export async function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     activities,
+    // Bounded: with the default (sized on the machine's memory), 2,000 cached paths exhausted the
+    // workflow thread's heap in the benchmark. An evicted path replays on its next timer or event.
+    maxCachedWorkflows: config.maxCachedWorkflows,
     dataConverter: encryptedDataConverter(loadKeyRing(process.env, config.payloadKeysFile)),
     ...(options.workflowBundle ? {} : { workflowsPath }),
     ...options,
