@@ -10,7 +10,6 @@
  */
 import * as wf from '@temporalio/workflow';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { Activities } from '../activities/index.js';
 import {
   applyGrantAction,
   fireGrantAction,
@@ -25,22 +24,16 @@ import {
   type GrantAction,
   type GrantInput,
   type GrantState,
-  type OutgoingGrantMessage,
   type PaymentInput,
   type ReportInput,
 } from '../domain/grants/cycle.js';
 import { getPolicy } from '../domain/policy.js';
-import { notificationRetry } from './retry.js';
+import { sendRecorded } from './notify.js';
 
 /** Time spent sending the messages due at the same instant is not lateness. */
 const PROCESSING_TOLERANCE_MS = 60_000;
 /** Reminders go out at the opening time of the Département's policy. */
 const POLICY = 'pas-de-calais';
-
-const { sendNotification } = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: notificationRetry,
-});
 
 /** A milestone done: `{ milestone, at?, by?, pieces? }`. */
 export const completeMilestoneUpdate = wf.defineUpdate<GrantState, [CompleteMilestoneInput]>(
@@ -106,26 +99,8 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
     const late = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS;
     const message = fireGrantAction(state, next, late ? now() : next.at);
     version++;
-    if (message) await send(state, message);
+    if (message) await sendRecorded(state.notifications, message);
   }
   await wf.condition(wf.allHandlersFinished);
   return state;
-}
-
-/** Sends a message the cycle recorded; a permanent refusal is noted, never retried forever. */
-async function send(state: GrantState, m: OutgoingGrantMessage): Promise<void> {
-  try {
-    await sendNotification({
-      key: `${wf.workflowInfo().workflowId}/${m.key}`,
-      template: m.template,
-      to: m.recipient,
-      data: m.data,
-    });
-  } catch (err) {
-    const record = state.notifications.find((n) => n.id === m.key);
-    if (record)
-      record.failed =
-        err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-    wf.log.warn('notification non délivrée', { key: m.key, template: m.template });
-  }
 }

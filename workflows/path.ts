@@ -14,9 +14,9 @@ import type { OrientationDecision, PathInput, PathState } from '../domain/path.j
 import { pathInputSchema } from '../domain/path.js';
 import type { PathEventInput } from '../domain/path-events.js';
 import { applyPathEvent, newPathState, refusalOf } from '../domain/path-machine.js';
-import { fireTimedAction, timedActions, type OutgoingMessage } from '../domain/path-timers.js';
+import { fireTimedAction, timedActions } from '../domain/path-timers.js';
 import { orientationSliceV1 } from './path-v1.js';
-import { notificationRetry } from './retry.js';
+import { sendRecorded } from './notify.js';
 import { pathSearchValues } from './search-attributes.js';
 
 /** Paths started before this patch run the orientation-only slice (v1). */
@@ -26,10 +26,6 @@ const DEFAULT_HISTORY_LIMIT = 8_000;
 /** Time spent sending the messages due at the same instant is not lateness. */
 const PROCESSING_TOLERANCE_MS = 60_000;
 
-const { sendNotification } = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: notificationRetry,
-});
 const { recordPath } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // The database may be down for a while: retried with backoff, never dropped.
@@ -105,7 +101,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     const late = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS;
     const message = fireTimedAction(state, next, late ? new Date(Date.now()) : next.at);
     version++;
-    if (message) await send(state, message);
+    if (message) await sendRecorded(state.notifications, message);
   }
   await wf.condition(wf.allHandlersFinished);
   return state;
@@ -119,24 +115,6 @@ function fromDecision(d: OrientationDecision): PathEventInput {
     ...(decidedBy ? { by: decidedBy } : {}),
     data,
   };
-}
-
-/** Sends a message the path recorded; a permanent refusal is noted, never retried forever. */
-async function send(state: PathState, m: OutgoingMessage): Promise<void> {
-  try {
-    await sendNotification({
-      key: `${wf.workflowInfo().workflowId}/${m.key}`,
-      template: m.template,
-      to: m.recipient,
-      data: m.data,
-    });
-  } catch (err) {
-    const record = state.notifications.find((n) => n.id === m.key);
-    if (record)
-      record.failed =
-        err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-    wf.log.warn('notification non délivrée', { key: m.key, template: m.template });
-  }
 }
 
 /** Upserts the search attributes when they changed; returns what is shown now. */

@@ -200,7 +200,8 @@ describe('jalons grant …', () => {
     const missing = await jalons('grant', 'show', 'NOPE-1');
     expect(missing.code).toBe(3);
     expect(missing.stderr.trim()).toBe('Refusé : Aucune subvention « NOPE-1 ».');
-  });
+    // Eight CLI processes (each starts Node and compiles TypeScript): slow on a loaded 2-core machine.
+  }, 180_000);
 
   it('a France Travail denunciation outside the month before the end is refused by the validator', async () => {
     await startGrantCycle(env.client, taskQueue, {
