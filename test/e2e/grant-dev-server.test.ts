@@ -5,8 +5,6 @@
  * day; the `jalons grant` commands; refusals from the workflow's validators in
  * French, through the CLI (exit 3) and the client, changing nothing.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,9 +18,9 @@ import {
   showGrant,
   startGrantCycle,
 } from '../../ops/grants.js';
-import { devServerEnv, realActivities, TEST_PAYLOAD_KEYS, testWorker } from '../support/temporal.js';
+import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
+import { jalonsCli } from '../support/cli.js';
 
-const run = promisify(execFile);
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;
 let sink: MailSink;
@@ -47,28 +45,7 @@ async function until(check: () => Promise<boolean> | boolean): Promise<void> {
   for (let i = 0; i < 80 && !(await check()); i++) await new Promise((r) => setTimeout(r, 250));
 }
 
-async function jalons(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'ops/cli.ts', ...args], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: env.address,
-        JALONS_TASK_QUEUE: taskQueue,
-        JALONS_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
-      },
-    });
-    return { stdout, stderr: withoutNpmWarnings(stderr), code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: withoutNpmWarnings(e.stderr), code: e.code };
-  }
-}
-
-const withoutNpmWarnings = (s: string): string =>
-  s
-    .split('\n')
-    .filter((l) => !l.startsWith('npm warn'))
-    .join('\n');
+const jalons = jalonsCli(() => ({ address: env.address, taskQueue }));
 
 describe('recurring duties as Schedules', () => {
   it('are created once under deterministic ids, updated in place, and a triggered one emails its reminder once a day', async () => {

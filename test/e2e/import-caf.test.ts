@@ -3,12 +3,10 @@
  * paths started (idempotently), ends of rights signalled, a rejection report with
  * line numbers, the checkpoint of an interrupted import, and `jalons import` itself.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -27,9 +25,8 @@ import {
 } from '../../ops/import-caf.js';
 import { MailSink } from '../../ops/mail-sink.js';
 import { showPath } from '../../ops/paths.js';
-import { devServerEnv, realActivities, TEST_PAYLOAD_KEYS, testWorker } from '../support/temporal.js';
-
-const run = promisify(execFile);
+import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
+import { jalonsCli } from '../support/cli.js';
 
 let env: TestWorkflowEnvironment;
 let sink: MailSink;
@@ -90,22 +87,7 @@ async function statusOf(id: string): Promise<string | null> {
   }
 }
 
-async function jalons(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'ops/cli.ts', ...args], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: env.address,
-        JALONS_TASK_QUEUE: taskQueue,
-        JALONS_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
-      },
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const jalons = jalonsCli(() => ({ address: env.address, taskQueue }));
 
 describe('importing a CAF flow on the dev server', () => {
   // Line numbers: the header is line 1.

@@ -3,17 +3,15 @@
  * the `jalons` CLI starts and reads a path, the real worker sends through real
  * SMTP, refused actions get French errors and change nothing.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PathState } from '../../domain/path.js';
 import { MailSink } from '../../ops/mail-sink.js';
 import { ActionRefused, orientPath, showPath, startPath } from '../../ops/paths.js';
-import { devServerEnv, realActivities, TEST_PAYLOAD_KEYS, testWorker } from '../support/temporal.js';
+import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
+import { jalonsCli } from '../support/cli.js';
 
-const run = promisify(execFile);
 const DAY = 86_400_000;
 
 let env: TestWorkflowEnvironment;
@@ -35,22 +33,7 @@ afterAll(async () => {
   await sink?.close();
 });
 
-async function jalons(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'ops/cli.ts', ...args], {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: env.address,
-        JALONS_TASK_QUEUE: taskQueue,
-        JALONS_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
-      },
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const jalons = jalonsCli(() => ({ address: env.address, taskQueue }));
 
 describe('orientation slice on the dev server', () => {
   it('the CLI starts a path 20 days after the opening: the missed target is escalated by email at once', async () => {
