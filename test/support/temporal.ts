@@ -50,6 +50,14 @@ export function realActivities(smtpPort: number): Activities {
   );
 }
 
+/** Moves the test server's clock forward to `instant` (never back); returns it, to date an act. */
+export async function advanceTo(env: TestWorkflowEnvironment, instant: string): Promise<string> {
+  const now = await env.currentTimeMs();
+  const target = new Date(instant).getTime();
+  if (target > now) await env.sleep(target - now);
+  return instant;
+}
+
 let queueCounter = 0;
 export async function testWorker(
   env: TestWorkflowEnvironment,

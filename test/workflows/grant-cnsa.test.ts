@@ -19,7 +19,7 @@ import {
   startGrant,
 } from '../../ops/simulate-grants.js';
 import { grantStateQuery } from '../../workflows/grant.js';
-import { realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 // Monday 20 October 2025, 09:00 Paris (UTC+2); winter time from Sunday 26 October.
 const START = new Date('2025-10-20T09:00:00+02:00');
@@ -34,12 +34,6 @@ afterAll(async () => {
   await env?.teardown();
   await sink?.close();
 });
-
-async function advanceTo(iso: string): Promise<void> {
-  const target = new Date(iso).getTime();
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
 
 const ids = ['CNSA-OK', 'CNSA-LATE', 'CNSA-1701'];
 const state = (id: string): Promise<GrantState> =>
@@ -66,19 +60,19 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris', () => {
         ['2025-11-24T15:00:00+01:00', 'committee-opinions'],
         ['2025-12-08T16:00:00+01:00', 'vote'],
       ] as const) {
-        await advanceTo(at);
+        await advanceTo(env, at);
         for (const id of ids)
           expect(await event(id, at, 'grant.milestone.completed', { milestone })).toEqual({ ok: true });
       }
 
-      await advanceTo('2025-12-15T16:59:00+01:00');
+      await advanceTo(env, '2025-12-15T16:59:00+01:00');
       expect(
         await event('CNSA-OK', '2025-12-15T16:59:00+01:00', 'grant.milestone.completed', {
           milestone: 'transmission',
         }),
       ).toEqual({ ok: true });
 
-      await advanceTo('2025-12-15T17:01:00+01:00');
+      await advanceTo(env, '2025-12-15T17:01:00+01:00');
       expect(
         await event('CNSA-1701', '2025-12-15T17:01:00+01:00', 'grant.milestone.completed', {
           milestone: 'transmission',
@@ -113,13 +107,13 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris', () => {
 
       // The rest of the admissible cycle: préfecture, the director's decision (≤ 200 000 €), payment,
       // the compte rendu financier by 31/07/2027.
-      await advanceTo('2025-12-23T11:00:00+01:00');
+      await advanceTo(env, '2025-12-23T11:00:00+01:00');
       expect(
         await event('CNSA-OK', '2025-12-23T11:00:00+01:00', 'grant.milestone.completed', {
           milestone: 'prefecture-transmission',
         }),
       ).toEqual({ ok: true });
-      await advanceTo('2026-02-02T10:00:00+01:00');
+      await advanceTo(env, '2026-02-02T10:00:00+01:00');
       expect(
         await event('CNSA-OK', '2026-02-02T10:00:00+01:00', 'grant.funder.decided', { amount: 250_000 }),
       ).toEqual({
@@ -132,14 +126,14 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris', () => {
       ).toEqual({
         ok: true,
       });
-      await advanceTo('2026-03-02T10:00:00+01:00');
+      await advanceTo(env, '2026-03-02T10:00:00+01:00');
       expect(
         await event('CNSA-OK', '2026-03-02T10:00:00+01:00', 'grant.payment.received', {
           kind: 'grant',
           amount: 200_000,
         }),
       ).toEqual({ ok: true });
-      await advanceTo('2027-06-30T10:00:00+02:00');
+      await advanceTo(env, '2027-06-30T10:00:00+02:00');
       expect(
         await event('CNSA-OK', '2027-06-30T10:00:00+02:00', 'grant.report.submitted', {
           kind: 'financial',

@@ -17,7 +17,7 @@ import {
   recordPaymentUpdate,
   submitReportUpdate,
 } from '../../workflows/grant.js';
-import { realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 const START = new Date('2025-10-01T09:00:00+02:00');
 
@@ -32,11 +32,6 @@ afterAll(async () => {
   await sink?.close();
 });
 
-async function advanceTo(iso: string): Promise<void> {
-  const target = new Date(iso).getTime();
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
 const handle = (id: string) => env.client.workflow.getHandle(grantWorkflowId(id));
 const query = (id: string): Promise<GrantState> => handle(id).query(grantStateQuery);
 const complete = (id: string, milestone: string, extra: Record<string, unknown> = {}) =>
@@ -57,9 +52,9 @@ describe('État: CIE 2025-2027 and CLS 2025', () => {
         await startGrantCycle(env.client, tq, { grantId: id, programme: 'etat-cie-2025-2027' });
       await startGrantCycle(env.client, tq, { grantId: 'CLS-A', programme: 'etat-cls-2025' });
 
-      await advanceTo('2025-10-06T11:00:00+02:00');
+      await advanceTo(env, '2025-10-06T11:00:00+02:00');
       await complete('CLS-A', 'convention-signature', { by: 'prefet' });
-      await advanceTo('2025-10-10T11:00:00+02:00');
+      await advanceTo(env, '2025-10-10T11:00:00+02:00');
       for (const id of ['CIE-A', 'CIE-B']) {
         const s = await complete(id, 'convention-signature');
         // 60 % of 5 124 190 € at the signature: due that day.
@@ -67,20 +62,20 @@ describe('État: CIE 2025-2027 and CLS 2025', () => {
           { kind: 'advance', amount: 3_074_514, dueAt: '2025-10-10T21:59:59.999Z' },
         ]);
       }
-      await advanceTo('2025-10-16T10:00:00+02:00');
+      await advanceTo(env, '2025-10-16T10:00:00+02:00');
       const notified = await complete('CLS-A', 'notification');
       // 16/10 + 15 days = Friday 31/10/2025, end of day, winter time (UTC+1).
       expect(grantReportOf(notified).payments).toEqual([
         { kind: 'balance', amount: 3_342_548, dueAt: '2025-10-31T22:59:59.999Z' },
       ]);
-      await advanceTo('2025-10-20T10:00:00+02:00');
+      await advanceTo(env, '2025-10-20T10:00:00+02:00');
       for (const id of ['CIE-A', 'CIE-B']) await pay(id, 'advance', 3_074_514);
-      await advanceTo('2025-10-29T10:00:00+01:00');
+      await advanceTo(env, '2025-10-29T10:00:00+01:00');
       const paid = await pay('CLS-A', 'balance', 3_342_548);
       expect(paid.milestones.find((m) => m.id === 'balance-payment')?.status).toBe('done');
 
       // The CLS mid-term report (31/03/2026) is not sent: missed, escalated Wednesday 01/04 09:00 (summer time).
-      await advanceTo('2026-04-10T10:00:00+02:00');
+      await advanceTo(env, '2026-04-10T10:00:00+02:00');
       const missed = await query('CLS-A');
       expect(missed.milestones.find((m) => m.id === 'mid-term-report')?.status).toBe('missed');
       expect(
@@ -102,7 +97,7 @@ describe('État: CIE 2025-2027 and CLS 2025', () => {
       ]);
 
       // Interim report (service fait) by 30/06/2026.
-      await advanceTo('2026-06-15T10:00:00+02:00');
+      await advanceTo(env, '2026-06-15T10:00:00+02:00');
       const a = await report('CIE-A', 'interim', 4_500_000);
       expect(grantReportOf(a).payments).toEqual([
         { kind: 'advance', amount: 3_074_514, dueAt: '2025-10-10T21:59:59.999Z' },
@@ -122,11 +117,11 @@ describe('État: CIE 2025-2027 and CLS 2025', () => {
       });
       expect(grantReportOf(a).milestones.some((m) => m.id === 'repayment')).toBe(false);
 
-      await advanceTo('2026-08-03T10:00:00+02:00');
+      await advanceTo(env, '2026-08-03T10:00:00+02:00');
       await pay('CIE-B', 'repayment', 574_514);
-      await advanceTo('2026-09-01T10:00:00+02:00');
+      await advanceTo(env, '2026-09-01T10:00:00+02:00');
       await pay('CIE-A', 'balance', 1_425_486);
-      await advanceTo('2028-06-01T10:00:00+02:00');
+      await advanceTo(env, '2028-06-01T10:00:00+02:00');
       for (const id of ['CIE-A', 'CIE-B']) {
         const s = await complete(id, 'final-report', { pieces: ['bilan-mise-en-oeuvre', 'bilan-financier'] });
         expect(s.status).toBe('completed');

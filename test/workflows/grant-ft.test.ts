@@ -23,7 +23,7 @@ import {
   grantStateQuery,
   recordPaymentUpdate,
 } from '../../workflows/grant.js';
-import { realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 const START = new Date('2023-11-02T09:00:00+01:00');
 
@@ -38,11 +38,6 @@ afterAll(async () => {
   await sink?.close();
 });
 
-async function advanceTo(iso: string): Promise<void> {
-  const target = new Date(iso).getTime();
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-}
 const handle = () => env.client.workflow.getHandle(grantWorkflowId('FT-1'));
 const query = (): Promise<GrantState> => handle().query(grantStateQuery);
 
@@ -69,7 +64,7 @@ describe('France Travail: 4 advisers, tacit renewal, denunciation', () => {
         { kind: 'balance', amount: 198_000, dueAt: '2023-01-20T22:59:59.999Z' },
       ]);
 
-      await advanceTo('2024-01-02T10:00:00+01:00');
+      await advanceTo(env, '2024-01-02T10:00:00+01:00');
       const renewed = await query();
       expect(renewed.status).toBe('active');
       expect(renewed.convention).toMatchObject({
@@ -117,7 +112,7 @@ describe('France Travail: 4 advisers, tacit renewal, denunciation', () => {
       ]);
 
       // Mid-period: refused, the rules say why; nothing changes.
-      await advanceTo('2024-06-14T10:00:00+02:00');
+      await advanceTo(env, '2024-06-14T10:00:00+02:00');
       const before = await query();
       expect(validateGrantAction(before, { type: 'denounce' }, new Date(await env.currentTimeMs()))).toBe(
         'Dénonciation refusée : reçue le 14/06/2024, hors de la fenêtre du 01/12/2024 au 31/12/2024 ' +
@@ -125,14 +120,14 @@ describe('France Travail: 4 advisers, tacit renewal, denunciation', () => {
       );
 
       // Inside the window: accepted, the convention runs to the end of its period.
-      await advanceTo('2024-12-10T10:00:00+01:00');
+      await advanceTo(env, '2024-12-10T10:00:00+01:00');
       const denounced = await handle().executeUpdate(denounceUpdate, {
         args: [{ by: 'dga', at: '2024-12-10T10:00:00+01:00' }],
       });
       expect(denounced.status).toBe('denounced');
       expect(denounced.convention?.denouncedAt).toBe('2024-12-10T09:00:00.000Z');
 
-      await advanceTo('2025-01-02T10:00:00+01:00');
+      await advanceTo(env, '2025-01-02T10:00:00+01:00');
       const ended = await query();
       expect(ended.status).toBe('ended');
       expect(ended.closedAt).toBe('2024-12-31T22:59:59.999Z');

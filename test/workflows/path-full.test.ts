@@ -10,7 +10,7 @@ import type { PathEventInput } from '../../domain/path-events.js';
 import { MailSink } from '../../ops/mail-sink.js';
 import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from '../../workflows/path.js';
 import { pathSearchAttributes } from '../../workflows/search-attributes.js';
-import { realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 // Monday 5 January 2026, 09:00 Paris.
 const OPENED = new Date('2026-01-05T09:00:00+01:00');
@@ -25,14 +25,6 @@ afterAll(async () => {
   await env?.teardown();
   await sink?.close();
 });
-
-/** Sleeps until a Paris instant on the test server's clock. */
-async function until(instant: string): Promise<string> {
-  const now = await env.currentTimeMs();
-  const target = new Date(instant).getTime();
-  if (target > now) await env.sleep(target - now);
-  return instant;
-}
 
 describe('a beneficiary path from the opening of the right to the exit', () => {
   it('runs every step, reminds the référent by email, sanctions within the cap and ends on remobilisation', async () => {
@@ -55,28 +47,28 @@ describe('a beneficiary path from the opening of the right to the exit', () => {
 
       await update({
         type: 'orientation.decided',
-        at: await until('2026-01-12T10:00:00+01:00'),
+        at: await advanceTo(env, '2026-01-12T10:00:00+01:00'),
         data: { track: 'social', organisation: 'cd62', referent: 'ref-42' },
       });
       await handle.signal(partnerEventSignal, {
         type: 'appointment.scheduled',
-        at: await until('2026-01-13T10:00:00+01:00'),
+        at: await advanceTo(env, '2026-01-13T10:00:00+01:00'),
         data: { at: '2026-01-27T14:00:00+01:00' },
       });
       // A partner's message the path refuses is kept with its reason, nothing else changes.
       await handle.signal(partnerEventSignal, { type: 'activity.declared', data: { hours: 12 } });
       await handle.signal(partnerEventSignal, {
         type: 'appointment.attended',
-        at: await until('2026-01-27T14:30:00+01:00'),
+        at: await advanceTo(env, '2026-01-27T14:30:00+01:00'),
       });
       await update({
         type: 'diagnostic.completed',
-        at: await until('2026-01-27T15:30:00+01:00'),
+        at: await advanceTo(env, '2026-01-27T15:30:00+01:00'),
         data: { barriers: ['housing'] },
       });
       let state = await update({
         type: 'contract.signed',
-        at: await until('2026-02-09T10:00:00+01:00'),
+        at: await advanceTo(env, '2026-02-09T10:00:00+01:00'),
         data: { weeklyHours: 7, intensive: true, reduction: 'remobilisation' },
       });
       expect(state.step).toBe('intensive-accompaniment');
@@ -88,21 +80,25 @@ describe('a beneficiary path from the opening of the right to the exit', () => {
       ]);
 
       // February: one interview only → warning to the référent on Monday 23 February (28 − 5 = 23).
-      await update({ type: 'interview.held', at: await until('2026-02-16T10:00:00+01:00'), data: {} });
+      await update({
+        type: 'interview.held',
+        at: await advanceTo(env, '2026-02-16T10:00:00+01:00'),
+        data: {},
+      });
       await update({
         type: 'breach.reported',
-        at: await until('2026-03-02T10:00:00+01:00'),
+        at: await advanceTo(env, '2026-03-02T10:00:00+01:00'),
         data: { kind: 'obligations' },
       });
       state = await update({
         type: 'sanction.decided',
-        at: await until('2026-03-13T10:00:00+01:00'),
+        at: await advanceTo(env, '2026-03-13T10:00:00+01:00'),
         data: { rate: 0.5, months: 2 },
       });
       expect(state.step).toBe('suspension');
       state = await update({
         type: 'compliance.resumed',
-        at: await until('2026-04-01T10:00:00+02:00'),
+        at: await advanceTo(env, '2026-04-01T10:00:00+02:00'),
         data: {},
       });
       expect(state.step).toBe('intensive-accompaniment');
@@ -123,7 +119,7 @@ describe('a beneficiary path from the opening of the right to the exit', () => {
 
       await handle.signal(partnerEventSignal, {
         type: 'rights.ended',
-        at: await until('2026-05-04T10:00:00+02:00'),
+        at: await advanceTo(env, '2026-05-04T10:00:00+02:00'),
         data: { reason: 'moved-out' },
       });
       const final = await handle.result();
