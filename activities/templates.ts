@@ -184,6 +184,13 @@ Object.assign(templates, {
       `France Travail propose une sanction pour le dossier ${field(d, 'beneficiaryId')}.`,
       `Le président du conseil départemental peut décider lui-même jusqu’au ${formatParis(new Date(field(d, 'dueAt')))} inclus ; sans réponse, France Travail prononce la suspension proposée (CASF L262-37 IV).`,
     ]),
+  'partner.failed': (d: Data) =>
+    page(`[Jalons] Action requise : transmission refusée pour ${field(d, 'beneficiaryId')}`, [
+      'Bonjour,',
+      `${field(d, 'operation')} (dossier ${field(d, 'beneficiaryId')}, territoire ${field(d, 'territory')}) a été refusée par le partenaire :`,
+      `« ${field(d, 'error')} »`,
+      `Corrigez la situation puis, sur la fiche du dossier, renvoyez la transmission ou indiquez qu’elle a été traitée hors de Jalons (acte « partner.resolved », transmission « ${field(d, 'call')} »).`,
+    ]),
   'proposal.removal': (d: Data) =>
     page(`[Jalons] Proposition de radiation : ${field(d, 'beneficiaryId')}`, [
       'Bonjour,',

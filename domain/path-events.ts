@@ -105,6 +105,15 @@ export const pathEventData = {
   'reminders.switched': z.object({ on: z.boolean() }).strict(),
   'review.completed': empty,
   'rights.ended': z.object({ reason: exitReasonSchema }).strict(),
+  /** A person's answer to a partner's refusal: send again (`retry`) or closed by hand (`handled`). */
+  'partner.resolved': z
+    .object({
+      call: z.string().min(1, 'identifiant de la transmission requis'),
+      action: z.enum(['retry', 'handled'], {
+        error: 'action attendue : retry (renvoyer) ou handled (traitée hors de Jalons)',
+      }),
+    })
+    .strict(),
 } as const;
 
 export type PathEventType = keyof typeof pathEventData;
@@ -124,6 +133,8 @@ const envelope = <T extends PathEventType>(type: T) =>
   z
     .object({
       type: z.literal(type),
+      /** The sender's id for this event: a second delivery of the same id is ignored (applied once). */
+      id: z.string().min(1).max(200, 'identifiant d’événement trop long (200 caractères au plus)').optional(),
       /** Date of the act; defaults to now, never in the future. */
       at: instantSchema.optional(),
       /** Who acted (pseudonymous agent id), for the audit. */
@@ -143,6 +154,7 @@ export const pathEventSchema = z.discriminatedUnion(
 
 type Parsed<T extends PathEventType> = {
   type: T;
+  id?: string;
   at?: Date;
   by?: string;
   data: z.output<(typeof pathEventData)[T]>;
@@ -150,5 +162,11 @@ type Parsed<T extends PathEventType> = {
 export type PathEvent = { [T in PathEventType]: Parsed<T> }[PathEventType];
 /** As sent on the wire (instants as ISO strings). */
 export type PathEventInput = {
-  [T in PathEventType]: { type: T; at?: string; by?: string; data?: z.input<(typeof pathEventData)[T]> };
+  [T in PathEventType]: {
+    type: T;
+    id?: string;
+    at?: string;
+    by?: string;
+    data?: z.input<(typeof pathEventData)[T]>;
+  };
 }[PathEventType];

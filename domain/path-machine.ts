@@ -19,6 +19,7 @@ import {
 } from './path.js';
 import { pathEventSchema, type PathEvent } from './path-events.js';
 import { getPolicy, type Policy } from './policy.js';
+import { partnerFacts, queuePathPartnerCalls, resolvePathPartnerCall } from './path-partners.js';
 import {
   isRepetition,
   noticeReceipt,
@@ -66,6 +67,7 @@ export function newPathState(raw: PathInput): PathState {
     dropped: [],
     notifications: [],
     outbox: [],
+    partnerCalls: [],
     handled: [],
     rejected: [],
     exit: null,
@@ -101,9 +103,11 @@ export function refusalOf(state: PathState, raw: unknown, now: Date): string | n
 /** Applies an event to the state, in place; throws PathRefusal (state untouched) if refused. */
 export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathState {
   const event = parsePathEvent(raw);
+  if (isDuplicate(state, event)) return state;
   const at = event.at ?? now;
   checkChronology(state, at, now);
   const policy = getPolicy(state.policy);
+  const before = partnerFacts(state);
   const handler = transitions[event.type] as (s: PathState, e: PathEvent, at: Date, p: Policy) => void;
   handler(state, event, at, policy);
   state.seq += 1;
@@ -113,8 +117,15 @@ export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathS
     event: event.type,
     by: event.by ?? null,
     step: state.step,
+    ...(event.id ? { ref: event.id } : {}),
   });
+  queuePathPartnerCalls(state, before, at);
   return state;
+}
+
+/** The same event delivered again (same sender id): already applied, nothing to do. */
+export function isDuplicate(state: PathState, event: { id?: string | undefined }): boolean {
+  return event.id !== undefined && state.journal.some((j) => j.ref === event.id);
 }
 
 function checkChronology(state: PathState, at: Date, now: Date): void {
@@ -402,6 +413,11 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     const open = openDeadlines(s).filter((d) => d.kind === 'social-review');
     if (open.length === 0) refuse('Aucun réexamen du parcours social n’est attendu.');
     for (const d of open) meet(d, at);
+  },
+
+  'partner.resolved': (s, e, at) => {
+    const refusal = resolvePathPartnerCall(s, e.data.call, e.data.action, at, e.by ?? null);
+    if (refusal) refuse(refusal);
   },
 
   'rights.ended': (s, e, at) => {

@@ -10,10 +10,20 @@ import type { DeadlineRecord, PathState } from './path.js';
 import { currentSanction, endProcedure, openDeadlines } from './path-machine.js';
 import { nationalRulesAt } from './national-rules.js';
 import { suspensionEnd } from './sanctions.js';
+import { partnerFacts, queuePathPartnerCalls } from './path-partners.js';
 import { getPolicy, type DeadlineFollowUp, type Policy, type Role } from './policy.js';
 
 export type TimedAction =
-  | { id: string; at: Date; kind: 'message'; to: string; template: string; deadline: string; ifOpen: boolean }
+  | {
+      id: string;
+      at: Date;
+      kind: 'message';
+      to: string;
+      template: string;
+      deadline: string;
+      ifOpen: boolean;
+      data?: Record<string, string>;
+    }
   | { id: string; at: Date; kind: 'breach'; deadline: string }
   | { id: string; at: Date; kind: 'intensive-end' }
   | { id: string; at: Date; kind: 'suspension-end' }
@@ -107,21 +117,26 @@ function deadlineActions(d: DeadlineRecord, policy: Policy): TimedAction[] {
   return actions;
 }
 
+/** The messages events decided (handled ones included: callers filter). */
+export function outboxActions(s: PathState): Extract<TimedAction, { kind: 'message' }>[] {
+  return s.outbox.map((m) => ({
+    id: m.id,
+    at: new Date(m.at),
+    kind: 'message',
+    to: m.to,
+    template: m.template,
+    deadline: m.deadline,
+    ifOpen: false,
+    ...(m.data ? { data: m.data } : {}),
+  }));
+}
+
 /** Every timed action not yet handled, earliest first. */
 export function timedActions(s: PathState): TimedAction[] {
   if (s.status === 'closed') return [];
   const policy = getPolicy(s.policy);
   const actions: TimedAction[] = openDeadlines(s).flatMap((d) => deadlineActions(d, policy));
-  for (const m of s.outbox)
-    actions.push({
-      id: m.id,
-      at: new Date(m.at),
-      kind: 'message',
-      to: m.to,
-      template: m.template,
-      deadline: m.deadline,
-      ifOpen: false,
-    });
+  actions.push(...outboxActions(s));
   const a = s.accompaniment;
   if (a?.intensity === 'intensive' && a.intensiveEndsAt)
     actions.push({
@@ -149,6 +164,13 @@ export function timedActions(s: PathState): TimedAction[] {
  * pointless and skipped.
  */
 export function fireTimedAction(s: PathState, action: TimedAction, firedAt: Date): OutgoingMessage | null {
+  const before = partnerFacts(s);
+  const message = fire(s, action, firedAt);
+  queuePathPartnerCalls(s, before, action.at);
+  return message;
+}
+
+function fire(s: PathState, action: TimedAction, firedAt: Date): OutgoingMessage | null {
   s.handled.push(action.id);
   switch (action.kind) {
     case 'breach': {
@@ -201,6 +223,7 @@ function message(
       dueAt: d?.dueAt ?? firedAt.toISOString(),
       ...(d?.period ? { period: d.period } : {}),
       ...(referent ? { referent } : {}),
+      ...action.data,
     },
   };
 }

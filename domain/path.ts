@@ -7,6 +7,7 @@ import { z } from './validation.js';
 import { civilDateSchema, instantSchema } from './calendar.js';
 import { pseudonymousIdSchema } from './ids.js';
 import { trackSchema, type Track } from './path-track.js';
+import type { PartnerCall } from './partner-calls.js';
 
 export { trackSchema, type Track };
 
@@ -96,6 +97,8 @@ export interface QueuedMessage {
   to: string;
   template: string;
   deadline: string;
+  /** What the template needs beyond the path's own fields. */
+  data?: Record<string, string>;
 }
 
 export interface OrientationRecord {
@@ -176,6 +179,8 @@ export interface PathState {
   remindersOff?: boolean;
   /** Messages an event decided, sent at their instant by the workflow. */
   outbox: QueuedMessage[];
+  /** What the partner systems are owed (absent in paths carried from before partners were called). */
+  partnerCalls?: PartnerCall[];
   /** Ids of timed actions already handled (sent, skipped or applied): never twice. */
   handled: string[];
   /** Partner events (Signals) the path refused, with the French reason. */
@@ -183,7 +188,15 @@ export interface PathState {
   exit: { at: string; reason: string } | null;
   history: { at: string; step: PathStep; event?: string }[];
   /** Every event applied, with who recorded it: the audit trail. */
-  journal: { seq: number; at: string; event: string; by: string | null; step: PathStep }[];
+  journal: {
+    seq: number;
+    at: string;
+    event: string;
+    by: string | null;
+    step: PathStep;
+    /** The sender's event id, when it gave one: a second delivery is ignored. */
+    ref?: string;
+  }[];
   /** Number of events applied; with the workflow id, an idempotency key. */
   seq: number;
 }

@@ -24,6 +24,7 @@ import { activitiesFor, workflowsPath } from '../workers/worker.js';
 import { encryptedDataConverter, parseKeyRing } from '../workers/codec.js';
 import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from '../workflows/path.js';
 import { MailSink } from './mail-sink.js';
+import { PartnerSimulators } from '../simulators/server.js';
 import { registerSearchAttributes } from './temporal.js';
 
 import {
@@ -172,6 +173,8 @@ type Step = { at: Date; run: () => Promise<void> };
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<SimulationReport> {
   const log = options.log ?? ((m: string) => console.error(`[simulate] ${m}`));
   const sink = await MailSink.start({ smtpPort: 0 });
+  // The partners answer from in-process simulators: a scenario never reaches a real partner.
+  const partners = await PartnerSimulators.start({ port: 0 });
   process.env.JALONS_TEST_SERVER_START = scenario.start.toISOString();
   // A key of its own: a simulation's data lives as long as the simulation.
   const dataConverter = encryptedDataConverter(
@@ -194,6 +197,8 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
       activities: activitiesFor(
         { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
         'config/directory.json',
+        'memory:',
+        partners.config(),
       ),
       ...(options.workflowBundlePath
         ? { workflowBundle: { codePath: options.workflowBundlePath } }
@@ -249,6 +254,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
   } finally {
     await env.teardown();
     await sink.close();
+    await partners.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { createActivities } from '../activities/index.js';
 import { loadDirectory } from '../activities/directory.js';
 import { openReadModel, type ReadModelDb } from '../activities/read-model/db.js';
 import type { Config } from './config.js';
+import type { PartnerConfig } from '../activities/partners/index.js';
 import { encryptedDataConverter, loadKeyRing } from './codec.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -25,6 +26,7 @@ export function activitiesFor(
   smtp: Config['smtp'],
   directoryFile: string,
   readModel: string | ReadModelDb = 'memory:',
+  partners?: PartnerConfig,
 ) {
   let opened: Promise<ReadModelDb> | undefined;
   const db = () =>
@@ -33,6 +35,7 @@ export function activitiesFor(
     transport: smtpTransport(smtp),
     directory: loadDirectory(directoryFile),
     readModel: db,
+    ...(partners ? { partners } : {}),
   });
 }
 

@@ -14,10 +14,13 @@ import type { OrientationDecision, PathInput, PathState } from '../domain/path.j
 import { pathInputSchema } from '../domain/path.js';
 import type { PathEventInput } from '../domain/path-events.js';
 import { applyPathEvent, newPathState, refusalOf } from '../domain/path-machine.js';
-import { fireTimedAction, timedActions } from '../domain/path-timers.js';
+import { fireTimedAction, outboxActions, timedActions } from '../domain/path-timers.js';
 import { orientationSliceV1 } from './path-v1.js';
 import { sendRecorded } from './notify.js';
 import { pathSearchValues } from './search-attributes.js';
+import { PartnerCaller } from './partners.js';
+import { pendingPartnerCalls } from '../domain/partner-calls.js';
+import { partnerFailureMessage } from '../domain/path-partners.js';
 
 /** Paths started before this patch run the orientation-only slice (v1). */
 export const FULL_PATH_PATCH = 'full-path';
@@ -34,6 +37,10 @@ const { recordPath } = wf.proxyActivities<Activities>({
 /** Paths started before this patch did not write to the read model. */
 export const READ_MODEL_PATCH = 'read-model';
 export const WAKE_AFTER_RECORD_PATCH = 'wake-after-record';
+/** Paths before this patch did not call the partner systems (their owed calls go out once they wake up). */
+export const PARTNERS_PATCH = 'partners';
+/** How long a continue-as-new waits for partner calls under way (the next run sends them again, same key). */
+const PARTNER_DRAIN_MS = 60_000;
 
 /** A person's act: validated first, refused with a French message, nothing changed. */
 export const pathEventUpdate = wf.defineUpdate<PathState, [PathEventInput]>('event');
@@ -69,12 +76,24 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     version++;
   });
 
+  const partners = new PartnerCaller(
+    () => state.partnerCalls ?? [],
+    (failed) => {
+      if (failed) partnerFailureMessage(state, failed, new Date(Date.now()));
+      version++;
+    },
+  );
+  const sendToPartners = () => {
+    if (pendingPartnerCalls(state.partnerCalls).length > 0 && wf.patched(PARTNERS_PATCH)) partners.launch();
+  };
+
   const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   let shown = '';
   let recorded = -1;
   for (;;) {
     // Taken before any await: a change during the read-model write below wakes the wait at once.
     const seenAtTop = version;
+    sendToPartners();
     shown = showInVisibility(state, shown);
     const revision = state.seq + state.handled.length + state.rejected.length;
     if (revision !== recorded && wf.patched(READ_MODEL_PATCH)) {
@@ -85,6 +104,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     const info = wf.workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > limit) {
       await wf.condition(wf.allHandlersFinished);
+      if (!partners.idle) await wf.condition(() => partners.idle, PARTNER_DRAIN_MS);
       await wf.continueAsNew<typeof beneficiaryPath>({ ...rawInput, carried: state, historyLimit: limit });
     }
     // Before this patch, a change made while the read model was being written waited for the next timer.
@@ -103,8 +123,25 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     version++;
     if (message) await sendRecorded(state.notifications, message);
   }
+  await closeWithPartners(state, partners);
   await wf.condition(wf.allHandlersFinished);
   return state;
+}
+
+/**
+ * A closing path still owes its last partner calls (e.g. the CAF restoring the
+ * allocation at the exit): it waits for them, and a refusal is sent at once.
+ */
+async function closeWithPartners(state: PathState, partners: PartnerCaller): Promise<void> {
+  if (partners.idle) return;
+  await wf.condition(() => partners.idle);
+  const unsent = outboxActions(state).filter(
+    (x) => x.id.startsWith('partner-failed:') && !state.handled.includes(x.id),
+  );
+  for (const action of unsent) {
+    const message = fireTimedAction(state, action, new Date(Date.now()));
+    if (message) await sendRecorded(state.notifications, message);
+  }
 }
 
 function fromDecision(d: OrientationDecision): PathEventInput {

@@ -10,16 +10,18 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { workflowsPath } from '../../workers/worker.js';
 import { failureConverterPath } from '../../workers/codec.js';
+import { PartnerSimulators } from '../../simulators/server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalCliPath: string;
     testServerPath: string;
     workflowBundlePath: string;
+    simulatorsPort: number;
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const out = execFileSync('bash', ['scripts/provision-temporal.sh', 'all'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -33,11 +35,20 @@ export default async function setup(project: TestProject): Promise<() => void> {
   project.provide('temporalCliPath', paths.TEMPORAL_CLI_PATH ?? '');
   project.provide('testServerPath', paths.TEMPORAL_TEST_SERVER_PATH ?? '');
 
+  // One set of partner simulators for every test worker (and the CLIs they start): paths call partners.
+  // A test that injects faults starts its own (faults here would reach other files' workers).
+  const simulators = await PartnerSimulators.start({ port: 0 });
+  process.env.JALONS_SIMULATORS_PORT = String(simulators.port);
+  project.provide('simulatorsPort', simulators.port);
+
   const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger });
   const dir = mkdtempSync(join(tmpdir(), 'jalons-bundle-'));
   writeFileSync(join(dir, 'workflows.js'), code);
   project.provide('workflowBundlePath', join(dir, 'workflows.js'));
-  return () => rmSync(dir, { recursive: true, force: true });
+  return async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await simulators.close();
+  };
 }
 
 const quietLogger = {
