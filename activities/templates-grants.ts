@@ -66,6 +66,13 @@ export const grantTemplates: Record<string, (data: Data) => Rendered> = {
       'L’avenant de reconduction est à établir.',
       `Une dénonciation écrite sera recevable à partir du ${shortDue(field(d, 'window'))}.`,
     ]),
+  'grant.partner.failed': (d) =>
+    page(`[Jalons] Action requise : transmission refusée pour ${field(d, 'grantId')}`, [
+      'Bonjour,',
+      `${field(d, 'operation')} (subvention ${field(d, 'grantId')}, ${field(d, 'title')}) a été refusée ou n’a pu aboutir :`,
+      `« ${field(d, 'error')} »`,
+      `Vérifiez l’échéance du jalon : corrigez puis renvoyez la transmission, ou indiquez qu’elle a été faite hors de Jalons (« jalons grant resolve ${field(d, 'grantId')} ${field(d, 'call')} retry|handled »).`,
+    ]),
   'notice.grant-ended': (d) =>
     page(`[Jalons] Fin de la convention ${field(d, 'grantId')} le ${shortDue(field(d, 'endsAt'))}`, [
       'Bonjour,',

@@ -213,12 +213,13 @@ export function registerGrantCommands(program: Command, deps: GrantCliDeps): voi
     .option('--at <instant>', 'date de l’acte (par défaut : maintenant ; jamais dans le futur)')
     .option('--by <agent>', 'agent qui enregistre l’acte')
     .option('--pieces <liste>', 'pièces jointes, séparées par des virgules (ex. annexe-1,annexe-2)')
+    .option('--reference <numéro>', 'numéro de l’acte : la délibération part au contrôle de légalité')
     .option('--json', 'sortie JSON')
     .action(
       async (
         id: string,
         milestone: string,
-        o: { at?: string; by?: string; pieces?: string; json?: boolean },
+        o: { at?: string; by?: string; pieces?: string; reference?: string; json?: boolean },
       ) =>
         act(
           id,
@@ -226,6 +227,7 @@ export function registerGrantCommands(program: Command, deps: GrantCliDeps): voi
             type: 'complete',
             milestone,
             ...when(o),
+            ...(o.reference !== undefined ? { reference: o.reference } : {}),
             ...(o.pieces !== undefined
               ? {
                   pieces: o.pieces
@@ -315,6 +317,17 @@ export function registerGrantCommands(program: Command, deps: GrantCliDeps): voi
     .option('--json', 'sortie JSON')
     .action(async (id: string, o: { at?: string; by?: string; json?: boolean }) =>
       act(id, { type: 'denounce', ...when(o) }, o.json),
+    );
+
+  grant
+    .command('resolve <grantId> <call> <action>')
+    .description('répond à une transmission refusée : retry (renvoyer) ou handled (faite hors de Jalons)')
+    .option('--at <instant>', 'date de l’acte')
+    .option('--by <agent>', 'agent')
+    .option('--json', 'sortie JSON')
+    .action(
+      async (id: string, call: string, action: string, o: { at?: string; by?: string; json?: boolean }) =>
+        act(id, { type: 'resolve-partner-call', call, action: action as 'retry', ...when(o) }, o.json),
     );
 
   grant

@@ -33,6 +33,7 @@ import { recurringDutyReminder, type DutyReminderInput } from '../workflows/duty
 import {
   completeMilestoneUpdate,
   denounceUpdate,
+  resolvePartnerCallUpdate,
   grantCycle,
   grantStateQuery,
   recordFunderDecisionUpdate,
@@ -102,6 +103,8 @@ export async function actOnGrant(client: Client, grantId: string, action: GrantA
         return await handle.executeUpdate(submitReportUpdate, { args: [args as never] });
       case 'denounce':
         return await handle.executeUpdate(denounceUpdate, { args: [args as never] });
+      case 'resolve-partner-call':
+        return await handle.executeUpdate(resolvePartnerCallUpdate, { args: [args as never] });
     }
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new ActionRefused(err.cause?.message ?? err.message);

@@ -26,7 +26,10 @@ import {
   type GrantState,
   type PaymentInput,
   type ReportInput,
+  type ResolvePartnerCallInput,
 } from '../domain/grants/cycle.js';
+import { partnerOperationLabels, pendingPartnerCalls, type PartnerCall } from '../domain/partner-calls.js';
+import { PartnerCaller } from './partners.js';
 import { getPolicy } from '../domain/policy.js';
 import { sendRecorded } from './notify.js';
 
@@ -49,7 +52,13 @@ export const recordPaymentUpdate = wf.defineUpdate<GrantState, [PaymentInput]>('
 export const submitReportUpdate = wf.defineUpdate<GrantState, [ReportInput]>('submitReport');
 /** A written denunciation of a tacitly renewed convention: `{ at?, by? }`. */
 export const denounceUpdate = wf.defineUpdate<GrantState, [DenounceInput]>('denounce');
+/** A person's answer to a partner's refusal: `{ call, action: 'retry' | 'handled', at?, by? }`. */
+export const resolvePartnerCallUpdate = wf.defineUpdate<GrantState, [ResolvePartnerCallInput]>(
+  'resolvePartnerCall',
+);
 export const grantStateQuery = wf.defineQuery<GrantState>('grantState');
+/** Cycles before this patch did not call the CNSA portal nor the préfecture. */
+export const GRANT_PARTNERS_PATCH = 'grant-partners';
 
 export async function grantCycle(input: GrantInput): Promise<GrantState> {
   const now = () => new Date(Date.now());
@@ -84,9 +93,26 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
   on(recordPaymentUpdate, 'payment');
   on(submitReportUpdate, 'report');
   on(denounceUpdate, 'denounce');
+  on(resolvePartnerCallUpdate, 'resolve-partner-call');
+
+  const failures: PartnerCall[] = [];
+  const partners = new PartnerCaller(
+    () => state.partnerCalls ?? [],
+    (failed) => {
+      if (failed) failures.push(failed);
+      version++;
+    },
+  );
+  const sendToPartners = async () => {
+    if (pendingPartnerCalls(state.partnerCalls).length > 0 && wf.patched(GRANT_PARTNERS_PATCH))
+      partners.launch();
+    // A refused transmission near a hard deadline cannot wait for the morning: the team is told at once.
+    for (const call of failures.splice(0)) await sendRecorded(state.notifications, partnerAlert(state, call));
+  };
 
   while (!grantFinished(state)) {
     const seen = version;
+    await sendToPartners();
     const changed = () => version !== seen;
     const [next] = timedGrantActions(state);
     if (!next) {
@@ -101,6 +127,35 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
     version++;
     if (message) await sendRecorded(state.notifications, message);
   }
+  // A cycle that ends with a transmission under way waits for its answer.
+  if (!partners.idle) {
+    await wf.condition(() => partners.idle);
+    await sendToPartners();
+  }
   await wf.condition(wf.allHandlersFinished);
   return state;
+}
+
+function partnerAlert(state: GrantState, call: PartnerCall) {
+  const key = `partner-failed:${call.id}#${call.attempt}`;
+  const at = new Date(Date.now()).toISOString();
+  state.notifications.push({
+    id: key,
+    at,
+    to: 'grants-team',
+    template: 'grant.partner.failed',
+    milestone: null,
+  });
+  return {
+    key,
+    template: 'grant.partner.failed',
+    recipient: { role: 'grants-team' as const },
+    data: {
+      grantId: state.id,
+      title: state.title,
+      operation: partnerOperationLabels[call.operation],
+      call: call.id,
+      error: call.error ?? '',
+    },
+  };
 }

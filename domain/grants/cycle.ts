@@ -36,6 +36,8 @@ import {
   type Programme,
 } from './programme.js';
 import { checkDenunciation, period as conventionPeriod } from './renewal.js';
+import { queueGrantPartnerCalls } from './partners.js';
+import { resolvePartnerCall, type PartnerCall } from '../partner-calls.js';
 
 export const grantWorkflowId = (grantId: string): string => `subvention-${grantId}`;
 
@@ -172,6 +174,8 @@ export interface GrantState {
     renewals: { at: string; period: number; until: string }[];
   } | null;
   notifications: GrantNotification[];
+  /** What the funder's portal and the préfecture are owed (absent in cycles started before). */
+  partnerCalls?: PartnerCall[];
   history: GrantHistoryEntry[];
   /** Timed actions already fired (never twice). */
   handled: string[];
@@ -212,9 +216,29 @@ export const completeMilestoneSchema = z
     milestone: z.string().min(1, 'jalon requis'),
     ...actor,
     pieces: z.array(z.string().min(1)).optional(),
+    /**
+     * The act's number in the Département's register (e.g. `CD-2025-118`): with it, completing the
+     * préfecture transmission sends the deliberation through the acts transmission (accusé de réception).
+     */
+    reference: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$/, 'numéro d’acte attendu (lettres, chiffres, « - », « _ »)')
+      .optional(),
   })
   .strict();
 export type CompleteMilestoneInput = z.input<typeof completeMilestoneSchema>;
+
+/** A person's answer to a partner's refusal: send again (`retry`) or done by hand (`handled`). */
+export const resolvePartnerCallSchema = z
+  .object({
+    call: z.string().min(1, 'identifiant de la transmission requis'),
+    action: z.enum(['retry', 'handled'], {
+      error: 'action attendue : retry (renvoyer) ou handled (traitée hors de Jalons)',
+    }),
+    ...actor,
+  })
+  .strict();
+export type ResolvePartnerCallInput = z.input<typeof resolvePartnerCallSchema>;
 
 export const funderDecisionSchema = z
   .object({
@@ -252,7 +276,8 @@ export type GrantAction =
   | ({ type: 'funder-decision' } & FunderDecisionInput)
   | ({ type: 'payment' } & PaymentInput)
   | ({ type: 'report' } & ReportInput)
-  | ({ type: 'denounce' } & DenounceInput);
+  | ({ type: 'denounce' } & DenounceInput)
+  | ({ type: 'resolve-partner-call' } & ResolvePartnerCallInput);
 
 /** An act refused: the message is French and shown as is; nothing was changed. */
 export class GrantRefusal extends Error {}
@@ -586,6 +611,7 @@ function complete(s: GrantState, p: Programme, raw: CompleteMilestoneInput, now:
   if (Object.values(PAYMENT_MILESTONE).includes(m.id))
     refuse(`Montant inconnu pour « ${m.id} » : enregistrez le versement avec son montant (recordPayment).`);
   markDone(s, m, at, a.by, a.pieces ?? []);
+  queueGrantPartnerCalls(s, p, m.id, a.reference, at);
 }
 
 function decide(s: GrantState, p: Programme, raw: FunderDecisionInput, now: Date): void {
@@ -771,6 +797,18 @@ export function applyGrantAction(s: GrantState, action: GrantAction, now: Date):
     case 'denounce':
       denounce(work, p, raw as DenounceInput, now);
       break;
+    case 'resolve-partner-call': {
+      const r = parse(resolvePartnerCallSchema, raw);
+      const refusal = resolvePartnerCall(
+        (work.partnerCalls ??= []),
+        r.call,
+        r.action,
+        actInstant(r, now),
+        r.by ?? null,
+      );
+      if (refusal) refuse(refusal);
+      break;
+    }
     default:
       refuse(`Acte inconnu : « ${String(type)} ».`);
   }
