@@ -20,7 +20,7 @@ import {
 } from '../domain/path-events.js';
 import { refusalOf } from '../domain/path-machine.js';
 import { getPolicy } from '../domain/policy.js';
-import { activitiesFor, workflowsPath } from '../workers/worker.js';
+import { activitiesFor, JalonsWorkers, notificationWorkerOptions, workflowsPath } from '../workers/worker.js';
 import { encryptedDataConverter, parseKeyRing } from '../workers/codec.js';
 import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from '../workflows/path.js';
 import { MailSink } from './mail-sink.js';
@@ -204,7 +204,11 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
         ? { workflowBundle: { codePath: options.workflowBundlePath } }
         : { workflowsPath }),
     };
-    const worker = await Worker.create(workerOptions);
+    // Time is simulated: the notifications' queue is not throttled here.
+    const worker = new JalonsWorkers(
+      await Worker.create(workerOptions),
+      await Worker.create(notificationWorkerOptions(workerOptions, 1_000)),
+    );
     const client = env.client;
     const steps: Step[] = [
       ...scenario.beneficiaries.map((b) => ({

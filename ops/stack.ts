@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../workers/config.js';
-import { createWorker } from '../workers/worker.js';
+import { createWorkers } from '../workers/worker.js';
 import { openReadModel } from '../activities/read-model/db.js';
 import { startWebApp } from './web/server.js';
 import { importCafFlow } from './import-caf.js';
@@ -128,7 +128,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
   });
   // One process holds the embedded read model: the worker writes it, the web app reads it.
   const readModel = await openReadModel(config.readModelUrl);
-  const worker = await createWorker(config, { readModel });
+  const worker = await createWorkers(config, { readModel });
   const running = worker.run();
   const web = await startWebApp({ client, db: readModel, port: config.ports.web });
   // The partners' stand-ins (France Travail, CAF, appointments, CNSA, préfecture), with fault injection.

@@ -11,12 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { grantWorkflowId, type GrantAction } from '../domain/grants/cycle.js';
 import { actOnGrant, startGrantCycle } from '../ops/grants.js';
 import { MailSink } from '../ops/mail-sink.js';
 import { registerSearchAttributes } from '../ops/temporal.js';
-import { activitiesFor, workflowsPath } from '../workers/worker.js';
+import { activitiesFor, JalonsWorkers, notificationWorkerOptions, workflowsPath } from '../workers/worker.js';
 import { testDataConverter } from '../test/support/keys.js';
 
 const serverPath = execFileSync('bash', ['scripts/provision-temporal.sh', 'test-server'], {
@@ -33,7 +33,7 @@ const env = await TestWorkflowEnvironment.createTimeSkipping({
 });
 await registerSearchAttributes(env.connection, env.namespace ?? 'default');
 const sink = await MailSink.start({ smtpPort: 0 });
-const worker = await Worker.create({
+const workerOptions: WorkerOptions = {
   connection: env.nativeConnection,
   taskQueue: 'record-grants',
   workflowsPath,
@@ -42,7 +42,11 @@ const worker = await Worker.create({
     { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
     'config/directory.json',
   ),
-});
+};
+const worker = new JalonsWorkers(
+  await Worker.create(workerOptions),
+  await Worker.create(notificationWorkerOptions(workerOptions, 1_000)),
+);
 
 /** A representative cycle: its programme and its acts, each at its instant (all run on one clock). */
 const cases: Record<string, { grantId: string; programme: string; acts: [string, GrantAction][] }> = {

@@ -10,15 +10,16 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { pathWorkflowId } from '../domain/ids.js';
 import { MailSink } from '../ops/mail-sink.js';
 import type { PathInput } from '../domain/path.js';
 import type { PathEventInput } from '../domain/path-events.js';
 import { registerSearchAttributes } from '../ops/temporal.js';
 import { partnerEventSignal, pathEventUpdate } from '../workflows/path.js';
-import { activitiesFor, workflowsPath } from '../workers/worker.js';
+import { activitiesFor, JalonsWorkers, notificationWorkerOptions, workflowsPath } from '../workers/worker.js';
 import { testDataConverter } from '../test/support/keys.js';
+import { PartnerSimulators, type FaultSpec } from '../simulators/server.js';
 
 const serverPath = execFileSync('bash', ['scripts/provision-temporal.sh', 'test-server'], {
   encoding: 'utf8',
@@ -33,7 +34,8 @@ const env = await TestWorkflowEnvironment.createTimeSkipping({
 });
 await registerSearchAttributes(env.connection, env.namespace ?? 'default');
 const sink = await MailSink.start({ smtpPort: 0 });
-const worker = await Worker.create({
+const partners = await PartnerSimulators.start({ port: 0 });
+const workerOptions: WorkerOptions = {
   connection: env.nativeConnection,
   taskQueue: 'record',
   workflowsPath,
@@ -41,10 +43,16 @@ const worker = await Worker.create({
   activities: activitiesFor(
     { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
     'config/directory.json',
+    'memory:',
+    partners.config(),
   ),
-});
+};
+const worker = new JalonsWorkers(
+  await Worker.create(workerOptions),
+  await Worker.create(notificationWorkerOptions(workerOptions, 1_000)),
+);
 
-type Step = { wait: string } | { event: PathEventInput; signal?: boolean };
+type Step = { wait: string } | { event: PathEventInput; signal?: boolean } | { fault: FaultSpec };
 /** A representative path: its input and what happens to it, step by step. */
 interface Case {
   input: Omit<PathInput, 'beneficiaryId'>;
@@ -111,6 +119,51 @@ const cases: Record<string, Case> = {
       { wait: '40 days' },
     ],
   },
+  // Since the partners and notification-queue patches: calls to France Travail, the CAF and the
+  // appointments service, a refusal turned into a task and sent again, a duplicate partner event.
+  'v5-partners': {
+    input: {
+      rightsOpenedAt: '2026-03-20T09:00:00+01:00',
+      territory: 'audomarois',
+      household: { size: 1, majore: false },
+    },
+    steps: [
+      { wait: '3 days' },
+      { event: { type: 'orientation.decided', data: orientation } },
+      { wait: '1 hour' },
+      { event: { type: 'appointment.scheduled', by: 'agent-7', data: { at: '2026-04-07T10:00:00+02:00' } } },
+      { wait: '15 days' },
+      {
+        event: { type: 'appointment.attended', id: 'RDV-EVT-1', by: 'rdv-insertion', data: {} },
+        signal: true,
+      },
+      {
+        event: { type: 'appointment.attended', id: 'RDV-EVT-1', by: 'rdv-insertion', data: {} },
+        signal: true,
+      },
+      { event: { type: 'diagnostic.completed', data: { barriers: [] } } },
+      { event: { type: 'contract.signed', data: { weeklyHours: 15, intensive: false } } },
+      { wait: '10 days' },
+      { event: { type: 'breach.reported', data: { kind: 'obligations' } } },
+      { wait: '12 days' },
+      {
+        fault: {
+          partner: 'caf',
+          route: 'suspendAllocation',
+          kind: 'status',
+          status: 422,
+          message: 'dossier inconnu',
+        },
+      },
+      { event: { type: 'sanction.decided', data: { rate: 0.3, months: 1 } } },
+      { wait: '4 days' },
+      { event: { type: 'partner.resolved', data: { call: 'caf-suspension#1', action: 'retry' } } },
+      { wait: '1 hour' },
+      { event: { type: 'compliance.resumed', data: {} } },
+      { wait: '2 days' },
+      { event: { type: 'rights.ended', data: { reason: 'job' } }, signal: true },
+    ],
+  },
   // A low history limit: the first run ends by continuing as new.
   'v2-continued': {
     input: { rightsOpenedAt: '2026-03-20T09:00:00+01:00', territory: 'lens-lievin', historyLimit: 40 },
@@ -127,6 +180,7 @@ async function run(id: string, c: Case): Promise<string> {
   });
   for (const step of c.steps) {
     if ('wait' in step) await env.sleep(step.wait);
+    else if ('fault' in step) partners.faults.inject(step.fault);
     else if (step.signal) await h.signal(partnerEventSignal, step.event);
     else await h.executeUpdate(pathEventUpdate, { args: [step.event] });
   }
@@ -149,3 +203,4 @@ await worker.runUntil(async () => {
 });
 await env.teardown();
 await sink.close();
+await partners.close();

@@ -25,6 +25,12 @@ const envSchema = z.object({
   JALONS_CODEC_PORT: port.default(8081),
   /** Workflows kept in the worker's memory; the others replay on their next event (see bench/). */
   JALONS_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
+  /** Emails sent per second at most, over all workers (the notifications task queue's limit; the relay's quota). */
+  JALONS_NOTIFICATIONS_PER_SECOND: z.coerce
+    .number({ error: 'nombre de courriels par seconde attendu' })
+    .positive('débit strictement positif attendu')
+    .max(1000, 'au plus 1 000 courriels par seconde')
+    .default(5),
   /** Bearer token(s) of the codec server, comma-separated; default: a token kept in the data folder. */
   JALONS_CODEC_TOKENS: z.string().optional(),
   /** `postgres://…` in production; default: the embedded database in the data folder. */
@@ -45,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     taskQueue: e.JALONS_TASK_QUEUE,
     maxCachedWorkflows: e.JALONS_MAX_CACHED_WORKFLOWS,
+    notificationsPerSecond: e.JALONS_NOTIFICATIONS_PER_SECOND,
     dataDir: resolve(e.JALONS_DATA_DIR),
     directoryFile: resolve(e.JALONS_DIRECTORY),
     readModelUrl: e.JALONS_READMODEL_URL || resolve(e.JALONS_DATA_DIR, 'readmodel'),

@@ -2,7 +2,7 @@
 import { Connection } from '@temporalio/client';
 import { registerSearchAttributes } from '../ops/temporal.js';
 import { loadConfig } from './config.js';
-import { createWorker } from './worker.js';
+import { createWorkers } from './worker.js';
 
 const config = loadConfig();
 // The path's search attributes must exist before a path upserts them. Idempotent; on a
@@ -14,6 +14,12 @@ try {
 } catch (err) {
   console.error('[worker] attributs de recherche non déclarés :', (err as Error).message);
 }
-const worker = await createWorker(config);
-console.error('[worker] démarré, file de tâches :', worker.options.taskQueue);
+// The workflows' worker and the notifications' worker (rate-limited queue), in one process.
+const worker = await createWorkers(config);
+console.error(
+  '[worker] démarré, files de tâches :',
+  worker.taskQueue,
+  worker.notifications.options.taskQueue,
+  `(${config.notificationsPerSecond} courriels/s au plus)`,
+);
 await worker.run();

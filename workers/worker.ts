@@ -10,6 +10,7 @@ import { loadDirectory } from '../activities/directory.js';
 import { openReadModel, type ReadModelDb } from '../activities/read-model/db.js';
 import type { Config } from './config.js';
 import type { PartnerConfig } from '../activities/partners/index.js';
+import { notificationQueue } from '../workflows/queues.js';
 import { encryptedDataConverter, loadKeyRing } from './codec.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -39,15 +40,79 @@ export function activitiesFor(
   });
 }
 
+/**
+ * The notifications' worker options, from a workflow worker's: same activities and
+ * connection, no workflows, on the notifications' queue, at most `perSecond` messages
+ * a second over all the workers polling it (the server enforces it).
+ */
+export function notificationWorkerOptions(base: WorkerOptions, perSecond: number): WorkerOptions {
+  const { workflowsPath: _path, workflowBundle: _bundle, maxCachedWorkflows: _cache, ...rest } = base;
+  return {
+    ...rest,
+    taskQueue: notificationQueue(base.taskQueue),
+    maxTaskQueueActivitiesPerSecond: perSecond,
+  };
+}
+
+/** The workflows' worker and the notifications' worker, run and stopped together. */
+export class JalonsWorkers {
+  constructor(
+    readonly workflows: Worker,
+    readonly notifications: Worker,
+  ) {}
+
+  get taskQueue(): string {
+    return this.workflows.options.taskQueue;
+  }
+
+  async run(): Promise<void> {
+    await Promise.all([this.workflows.run(), this.notifications.run()]);
+  }
+
+  shutdown(): void {
+    for (const w of [this.workflows, this.notifications]) if (w.getState() === 'RUNNING') w.shutdown();
+  }
+
+  /** Runs both until `fn` settles (as `Worker.runUntil`). */
+  async runUntil<R>(fn: () => Promise<R>): Promise<R> {
+    const notifying = this.notifications.run();
+    try {
+      return await this.workflows.runUntil(fn);
+    } finally {
+      if (this.notifications.getState() === 'RUNNING') this.notifications.shutdown();
+      await notifying;
+    }
+  }
+}
+
+export async function createWorkers(
+  config: Config,
+  overrides: Partial<WorkerOptions> & { connection?: NativeConnection; readModel?: ReadModelDb } = {},
+): Promise<JalonsWorkers> {
+  // One activities object for both: one read model, one SMTP transport.
+  const base = await workerOptions(config, overrides);
+  return new JalonsWorkers(
+    await Worker.create(base),
+    await Worker.create(notificationWorkerOptions(base, config.notificationsPerSecond)),
+  );
+}
+
 export async function createWorker(
   config: Config,
   overrides: Partial<WorkerOptions> & { connection?: NativeConnection; readModel?: ReadModelDb } = {},
 ): Promise<Worker> {
+  return Worker.create(await workerOptions(config, overrides));
+}
+
+async function workerOptions(
+  config: Config,
+  overrides: Partial<WorkerOptions> & { connection?: NativeConnection; readModel?: ReadModelDb },
+): Promise<WorkerOptions> {
   const { readModel, ...options } = overrides;
   const connection =
     options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
   const activities = activitiesFor(config.smtp, config.directoryFile, readModel ?? config.readModelUrl);
-  return Worker.create({
+  return {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
@@ -58,5 +123,5 @@ export async function createWorker(
     dataConverter: encryptedDataConverter(loadKeyRing(process.env, config.payloadKeysFile)),
     ...(options.workflowBundle ? {} : { workflowsPath }),
     ...options,
-  });
+  };
 }

@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import type { Activities } from '../../activities/index.js';
 import { registerSearchAttributes } from '../../ops/temporal.js';
 import { TEST_PAYLOAD_KEYS, testDataConverter } from './keys.js';
-import { activitiesFor } from '../../workers/worker.js';
+import { activitiesFor, notificationWorkerOptions } from '../../workers/worker.js';
 import { pathSearchAttributes } from '../../workflows/search-attributes.js';
 
 export { TEST_PAYLOAD_KEYS, testDataConverter };
@@ -59,17 +59,35 @@ export async function advanceTo(env: TestWorkflowEnvironment, instant: string): 
 }
 
 let queueCounter = 0;
+/**
+ * A worker for the test's workflows, with its notifications' worker (the
+ * rate-limited queue the workflows send through) started and stopped with it:
+ * `run`, `runUntil` and `shutdown` drive both.
+ */
 export async function testWorker(
   env: TestWorkflowEnvironment,
   activities: object,
   options: Partial<WorkerOptions> = {},
+  notificationsPerSecond = 1_000,
 ): Promise<Worker> {
-  return Worker.create({
+  const base: WorkerOptions = {
     connection: env.nativeConnection,
     taskQueue: options.taskQueue ?? `test-${process.pid}-${++queueCounter}`,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     dataConverter: testDataConverter,
     activities,
     ...options,
-  });
+  };
+  const worker = await Worker.create(base);
+  const notifier = await Worker.create(notificationWorkerOptions(base, notificationsPerSecond));
+  const run = worker.run.bind(worker);
+  const shutdown = worker.shutdown.bind(worker);
+  const stop = (w: Worker, f: () => void) => w.getState() === 'RUNNING' && f();
+  // Worker.runUntil calls these two: it drives both workers too.
+  worker.run = async () => void (await Promise.all([run(), notifier.run()]));
+  worker.shutdown = () => {
+    stop(worker, shutdown);
+    stop(notifier, () => notifier.shutdown());
+  };
+  return worker;
 }
