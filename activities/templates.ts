@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { formatParis } from '../domain/calendar.js';
 import { escapeHtml } from '../ops/html.js';
 import { grantTemplates } from './templates-grants.js';
+import { exchangeTemplates } from './templates-exchanges.js';
 
 export interface Rendered {
   subject: string;
@@ -201,7 +202,7 @@ Object.assign(templates, {
 
 export function render(template: string, data: Data): Rendered {
   // Looked up at call time: templates-grants.ts uses this module's helpers (a cycle at load otherwise).
-  const make = templates[template] ?? grantTemplates[template];
+  const make = templates[template] ?? grantTemplates[template] ?? exchangeTemplates[template];
   if (!make)
     throw ApplicationFailure.nonRetryable(`Gabarit de message inconnu : « ${template} ».`, 'UnknownTemplate');
   return make(data);

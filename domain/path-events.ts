@@ -8,6 +8,7 @@ import { instantSchema } from './calendar.js';
 import { pseudonymousIdSchema } from './ids.js';
 import { exemptionReasonSchema } from './national-rules.js';
 import { trackSchema } from './path-track.js';
+import { planSchema } from './activity-plan.js';
 
 /** Barriers (freins) recorded at the diagnostic, after the national orientation criteria. */
 export const barrierSchema = z.enum(
@@ -67,6 +68,8 @@ export const pathEventData = {
       reduction: z.string().min(1).optional(),
       /** Legal reason for a full exemption (0 h). */
       exemption: exemptionReasonSchema.optional(),
+      /** The weekly activity plan (domain/activity-plan.ts): its hours count towards `weeklyHours`. */
+      plan: planSchema.optional(),
     })
     .strict(),
   'interview.held': empty,
@@ -135,6 +138,11 @@ const envelope = <T extends PathEventType>(type: T) =>
       type: z.literal(type),
       /** The sender's id for this event: a second delivery of the same id is ignored (applied once). */
       id: z.string().min(1).max(200, 'identifiant d’événement trop long (200 caractères au plus)').optional(),
+      /**
+       * The revision (`seq`) the person saw when deciding: if the path changed since (another agent
+       * acted), the act is refused and nothing changes — the person reloads and decides again.
+       */
+      seen: z.number().int().nonnegative().optional(),
       /** Date of the act; defaults to now, never in the future. */
       at: instantSchema.optional(),
       /** Who acted (pseudonymous agent id), for the audit. */
@@ -155,6 +163,7 @@ export const pathEventSchema = z.discriminatedUnion(
 type Parsed<T extends PathEventType> = {
   type: T;
   id?: string;
+  seen?: number;
   at?: Date;
   by?: string;
   data: z.output<(typeof pathEventData)[T]>;
@@ -165,6 +174,7 @@ export type PathEventInput = {
   [T in PathEventType]: {
     type: T;
     id?: string;
+    seen?: number;
     at?: string;
     by?: string;
     data?: z.input<(typeof pathEventData)[T]>;

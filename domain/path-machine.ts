@@ -18,6 +18,7 @@ import {
   type QueuedMessage,
 } from './path.js';
 import { pathEventSchema, type PathEvent } from './path-events.js';
+import { planRefusal } from './activity-plan.js';
 import { getPolicy, type Policy } from './policy.js';
 import { partnerFacts, queuePathPartnerCalls, resolvePathPartnerCall } from './path-partners.js';
 import {
@@ -104,6 +105,7 @@ export function refusalOf(state: PathState, raw: unknown, now: Date): string | n
 export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathState {
   const event = parsePathEvent(raw);
   if (isDuplicate(state, event)) return state;
+  if (event.seen !== undefined && event.seen !== state.seq) refuse(changedSince(state));
   const at = event.at ?? now;
   checkChronology(state, at, now);
   const policy = getPolicy(state.policy);
@@ -121,6 +123,15 @@ export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathS
   });
   queuePathPartnerCalls(state, before, at);
   return state;
+}
+
+/** Why an act decided on an older view of the path is refused: what changed, by whom, when. */
+function changedSince(state: PathState): string {
+  const last = state.journal[state.journal.length - 1];
+  const what = last
+    ? ` (« ${last.event} » enregistré${last.by ? ` par ${last.by}` : ''} le ${formatParis(new Date(last.at), true)})`
+    : '';
+  return `Le dossier a changé depuis que vous l’avez ouvert${what} : rechargez la fiche et refaites l’acte s’il a encore lieu d’être.`;
 }
 
 /** The same event delivered again (same sender id): already applied, nothing to do. */
@@ -224,6 +235,8 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     if (!track) return refuse('Le contrat d’engagement suit l’orientation.');
     const hoursRefusal = weeklyHoursRefusal(e.data, rules.contract.minWeeklyHours, policy, track);
     if (hoursRefusal) refuse(hoursRefusal);
+    const planRefused = e.data.plan ? planRefusal(e.data.plan, e.data.weeklyHours) : null;
+    if (planRefused) refuse(planRefused);
     const revision = s.step === 'intensive-accompaniment' || s.step === 'accompaniment';
     if (!revision)
       requireStep(
@@ -238,6 +251,7 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
       intensive: e.data.intensive,
       reduction: e.data.reduction ?? null,
       exemption: e.data.exemption ?? null,
+      ...(e.data.plan ? { plan: e.data.plan } : {}),
     };
     // Signing the contract with the référent is also the first meeting, if none was recorded.
     const met = ['contract', 'contract.stock', 'first-appointment'];

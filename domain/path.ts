@@ -7,6 +7,7 @@ import { z } from './validation.js';
 import { civilDateSchema, instantSchema } from './calendar.js';
 import { pseudonymousIdSchema } from './ids.js';
 import { trackSchema, type Track } from './path-track.js';
+import type { PlanItem } from './activity-plan.js';
 import type { PartnerCall } from './partner-calls.js';
 
 export { trackSchema, type Track };
@@ -161,6 +162,8 @@ export interface PathState {
     intensive: boolean;
     reduction: string | null;
     exemption: string | null;
+    /** The weekly activity plan, when one was given (domain/activity-plan.ts). */
+    plan?: PlanItem[];
   } | null;
   accompaniment: {
     intensity: 'intensive' | 'standard';

@@ -204,6 +204,9 @@ program
   });
 
 registerImportCommand(program);
+(await import('./rgpd-cli.js')).registerRgpdCommands(program);
+(await import('./accounts-cli.js')).registerAccountCommands(program);
+(await import('./exchanges/cli.js')).registerExchangeCommands(program);
 
 registerGrantCommands(program, { loadConfig, connectClient });
 

@@ -1,11 +1,30 @@
 /**
  * Recurring duties of the path side as Temporal Schedules (created or updated
- * idempotently at start): the référents' digest, each working morning.
+ * idempotently at start): the référents' digest, each working morning; the RGPD
+ * retention purge, each night.
  */
-import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temporalio/client';
 import { referentDigest } from '../workflows/digest.js';
+import { rgpdPurge, type PurgeRequest } from '../workflows/retention.js';
+// The exchanges with the insertion network (issue 9): weekly list, catalogue, MonJob62, reports.
+export { ensureExchangeSchedules } from './exchanges/schedules.js';
 
 export const DIGEST_SCHEDULE_ID = 'jalons-digest-referents';
+export const RETENTION_SCHEDULE_ID = 'jalons-rgpd-purge';
+
+async function upsertSchedule(
+  client: Client,
+  scheduleId: string,
+  spec: ScheduleOptions['spec'],
+  action: ScheduleOptions['action'],
+): Promise<void> {
+  try {
+    await client.schedule.create({ scheduleId, spec, action });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
+  }
+}
 
 export async function ensureDigestSchedule(client: Client, taskQueue: string): Promise<void> {
   const spec = {
@@ -14,10 +33,17 @@ export async function ensureDigestSchedule(client: Client, taskQueue: string): P
     timezone: 'Europe/Paris',
   };
   const action = { type: 'startWorkflow' as const, workflowType: referentDigest, taskQueue, args: [] as [] };
-  try {
-    await client.schedule.create({ scheduleId: DIGEST_SCHEDULE_ID, spec, action });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(DIGEST_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action }));
-  }
+  await upsertSchedule(client, DIGEST_SCHEDULE_ID, spec, action);
+}
+
+/** 03:00 Paris every day, with the workers' own retention (JALONS_RETENTION_MONTHS). */
+export async function ensureRetentionSchedule(client: Client, taskQueue: string): Promise<void> {
+  const spec = { calendars: [{ hour: 3, minute: 0 }], timezone: 'Europe/Paris' };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: rgpdPurge,
+    taskQueue,
+    args: [{}] as [PurgeRequest],
+  };
+  await upsertSchedule(client, RETENTION_SCHEDULE_ID, spec, action);
 }

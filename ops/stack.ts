@@ -10,11 +10,14 @@ import type { Config } from '../workers/config.js';
 import { createWorkers } from '../workers/worker.js';
 import { openReadModel } from '../activities/read-model/db.js';
 import { startWebApp } from './web/server.js';
+import { sessionKeysOf } from './web/access.js';
+import { bootstrapAccounts, lockEmbeddedReadModel } from './accounts.js';
 import { importCafFlow } from './import-caf.js';
 import { sampleCafFlow } from './sample-caf.js';
 import { PartnerSimulators } from '../simulators/server.js';
-import { DEFAULT_SIMULATORS_PORT } from '../activities/partners/index.js';
-import { ensureDigestSchedule } from './schedules.js';
+import { DEFAULT_SIMULATORS_PORT, SIMULATORS_TOKEN } from '../activities/partners/index.js';
+import { ATTENDANCE_CALLBACK_PATH } from './web/partner-callbacks.js';
+import { ensureDigestSchedule, ensureExchangeSchedules, ensureRetentionSchedule } from './schedules.js';
 import { ensureGrantSchedules, startGrantCycle } from './grants.js';
 import { programmeIds } from '../domain/grants/index.js';
 import { startCodecServer } from './codec-server.js';
@@ -83,6 +86,12 @@ async function waitForTemporal(config: Config): Promise<Client> {
 
 let stopping = false;
 
+/** The banner's line on how to log in (the passwords stay in their mode-600 file). */
+function loginLine(file: string, created: string[]): string {
+  if (!existsSync(file)) return 'comptes existants (page « Comptes » du compte admin)';
+  return `${created.length ? 'comptes créés : ' : ''}admin${created.length > 1 ? `, ${created.slice(1).join(', ')}` : ''} — mots de passe dans ${file}`;
+}
+
 /** Waits (30 s at most) for the first messages, then until none has come for 2 s. */
 async function settled(sink: MailSink, before: number): Promise<void> {
   await sink.waitFor((m) => m.length > before, 30_000).catch(() => undefined);
@@ -119,6 +128,7 @@ function importDemoFlow(client: Client, config: Config): void {
 
 export async function runStack(config: Config, options: { demo: boolean }): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
+  const unlockReadModel = lockEmbeddedReadModel(config.readModelUrl);
   const temporal = startTemporal(config);
   const client = await waitForTemporal(config);
   const sink = await MailSink.start({
@@ -126,20 +136,37 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     httpPort: config.ports.mailUi,
     dir: join(config.dataDir, 'mail'),
   });
-  // One process holds the embedded read model: the worker writes it, the web app reads it.
-  const readModel = await openReadModel(config.readModelUrl);
-  const worker = await createWorkers(config, { readModel });
-  const running = worker.run();
-  const web = await startWebApp({ client, db: readModel, port: config.ports.web });
-  // The partners' stand-ins (France Travail, CAF, appointments, CNSA, préfecture), with fault injection.
+  // The partners' stand-ins (France Travail, CAF, appointments, CNSA, préfecture), with fault injection,
+  // up before the worker calls them; the appointments service posts attendance to the web app.
+  const partnerToken = process.env.JALONS_PARTNER_TOKEN ?? SIMULATORS_TOKEN;
   const simulators = await PartnerSimulators.start({
     port: Number(process.env.JALONS_SIMULATORS_PORT ?? DEFAULT_SIMULATORS_PORT),
+    token: partnerToken,
+    attendanceCallbackUrl: `http://127.0.0.1:${config.ports.web}${ATTENDANCE_CALLBACK_PATH}`,
+  });
+  // One process holds the embedded read model: the worker writes it, the web app reads it.
+  const readModel = await openReadModel(config.readModelUrl);
+  const firstAccounts = await bootstrapAccounts(readModel, config.adminPasswordFile, options.demo);
+  const worker = await createWorkers(config, { readModel });
+  const running = worker.run();
+  // Plain http on the loopback: the cookie cannot be Secure unless told so.
+  const web = await startWebApp({
+    client,
+    db: readModel,
+    port: config.ports.web,
+    partnerToken,
+    sessionKeys: sessionKeysOf(config),
+    secureCookie: config.cookieSecure ?? false,
+    ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
   });
   await ensureDigestSchedule(client, config.taskQueue);
+  await ensureRetentionSchedule(client, config.taskQueue);
   await ensureGrantSchedules(client, config.taskQueue);
+  await ensureExchangeSchedules(client, config.taskQueue);
   const codec = await startCodecServer({
     codec: new EncryptionCodec(loadKeyRing(process.env, config.payloadKeysFile)),
     tokens: config.codecTokens ?? [localToken(config.codecTokenFile)],
+    accounts: readModel,
     uiOrigin: `http://127.0.0.1:${config.ports.temporalUi}`,
     port: config.ports.codec,
   });
@@ -154,6 +181,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     await codec.app.close();
     await simulators.close();
     await readModel.close();
+    unlockReadModel();
     await sink.close();
     temporal.kill('SIGTERM');
     await new Promise((r) => temporal.once('exit', r));
@@ -183,6 +211,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
       '',
       'Jalons est démarré (pile embarquée).',
       `  Exploitation (web)     http://127.0.0.1:${web.port}`,
+      `  Connexion              ${loginLine(config.adminPasswordFile, firstAccounts)}`,
       `  Partenaires simulés    ${simulators.baseUrl()}  (pannes : POST /_faults)`,
       `  Interface Temporal     http://127.0.0.1:${config.ports.temporalUi}  (déchiffrement : serveur de codec http://127.0.0.1:${codec.port}, jeton dans ${config.codecTokenFile})`,
       `  Serveur Temporal       ${config.temporal.address} (espace « ${config.temporal.namespace} »)`,

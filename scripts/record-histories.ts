@@ -164,6 +164,25 @@ const cases: Record<string, Case> = {
       { event: { type: 'rights.ended', data: { reason: 'job' } }, signal: true },
     ],
   },
+  // Since the record-at-close patch: a partner's refusal recorded in the read model, the exit recorded.
+  'v6-record-at-close': {
+    input: { rightsOpenedAt: '2026-03-20T09:00:00+01:00', territory: 'lens-lievin' },
+    steps: [
+      {
+        fault: {
+          partner: 'france-travail',
+          route: 'notifyOrientation',
+          kind: 'status',
+          status: 422,
+          message: 'personne inconnue',
+        },
+      },
+      { event: { type: 'orientation.decided', data: orientation } },
+      { wait: '1 day' },
+      { event: { type: 'rights.ended', data: { reason: 'moved-out' } }, signal: true },
+      { wait: '1 hour' },
+    ],
+  },
   // A low history limit: the first run ends by continuing as new.
   'v2-continued': {
     input: { rightsOpenedAt: '2026-03-20T09:00:00+01:00', territory: 'lens-lievin', historyLimit: 40 },

@@ -36,6 +36,10 @@ import { cnsaRoutes } from '../activities/partners/cnsa.js';
 import { prefectureRoutes } from '../activities/partners/prefecture.js';
 import { SIMULATORS_TOKEN, simulatorUrls, type PartnerConfig } from '../activities/partners/index.js';
 import { FaultController, type Fault, type FaultKind, type FaultSpec } from './faults.js';
+import { ftExchangeRoutes } from '../activities/partners/ft-exchange.js';
+import { catalogueRoutes } from '../activities/partners/catalogue.js';
+import { monjobRoutes } from '../activities/partners/monjob.js';
+import { ExchangeSimulators } from './exchanges.js';
 
 export { FaultController, type Fault, type FaultKind, type FaultSpec };
 
@@ -114,6 +118,9 @@ const routesOf: Record<PartnerName, PartnerRoutes> = {
   rdv: appointmentsRoutes,
   cnsa: cnsaRoutes,
   prefecture: prefectureRoutes,
+  'ft-exchange': ftExchangeRoutes,
+  catalogue: catalogueRoutes,
+  monjob: monjobRoutes,
 };
 
 /** ACTES nature codes of the accusé de réception. */
@@ -123,6 +130,8 @@ const bodyHash = (body: unknown): string => createHash('sha256').update(canonica
 
 export class PartnerSimulators {
   readonly faults: FaultController;
+  /** France Travail's file exchange, the offer catalogue, MonJob62 (simulators/exchanges.ts). */
+  readonly exchanges = new ExchangeSimulators();
   port = 0;
   private app!: FastifyInstance;
   private readonly token: string;
@@ -207,6 +216,7 @@ export class PartnerSimulators {
     this.counters.clear();
     this.suspensions.clear();
     this.appointments.clear();
+    this.exchanges.reset();
   }
 
   /** Resolves once `predicate` holds (polled), or rejects after `timeoutMs`. */
@@ -354,6 +364,7 @@ export class PartnerSimulators {
           });
         },
       },
+      ...this.exchanges.handlers(),
     };
   }
 
@@ -539,6 +550,7 @@ export class PartnerSimulators {
       return q.success ? this.effects(q.data.partner) : bad(reply, frenchIssues(q.error));
     });
     app.get('/_callbacks', async () => this.callbacks());
+    this.exchanges.controlRoutes(app);
     app.post('/_attendance', async (req, reply) => {
       const body = attendanceRequestSchema.safeParse(req.body);
       if (!body.success) return bad(reply, frenchIssues(body.error));

@@ -7,6 +7,13 @@ import { frenchIssues, z } from '../domain/validation.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** A retention in months (also `jalons rgpd purge --months`). */
+export const retentionMonthsSchema = z.coerce
+  .number({ error: 'nombre entier de mois attendu' })
+  .int('nombre entier de mois attendu')
+  .min(1, 'au moins 1 mois')
+  .max(600, 'au plus 600 mois');
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -23,8 +30,13 @@ const envSchema = z.object({
   JALONS_MAIL_UI_PORT: port.default(8025),
   JALONS_WEB_PORT: port.default(8080),
   JALONS_CODEC_PORT: port.default(8081),
-  /** Workflows kept in the worker's memory; the others replay on their next event (see bench/). */
-  JALONS_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
+  /**
+   * Workflows kept in the worker's memory; the others replay on their next timer or event. Measured
+   * (README, « Banc d'essai »): the worker plateaus near 1 GiB with 100, and keeps growing with 500.
+   */
+  JALONS_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(100),
+  /** The workflow code bundled beforehand (`npm run build:workflows`); absent: bundled at start (slower, heavier). */
+  JALONS_WORKFLOW_BUNDLE: z.string().optional(),
   /** Emails sent per second at most, over all workers (the notifications task queue's limit; the relay's quota). */
   JALONS_NOTIFICATIONS_PER_SECOND: z.coerce
     .number({ error: 'nombre de courriels par seconde attendu' })
@@ -35,6 +47,20 @@ const envSchema = z.object({
   JALONS_CODEC_TOKENS: z.string().optional(),
   /** `postgres://…` in production; default: the embedded database in the data folder. */
   JALONS_READMODEL_URL: z.string().optional(),
+  /** Web sessions' keys, base64 of 32 bytes, comma-separated, the first encrypts (rotation); default: a key in the data folder. */
+  JALONS_SESSION_KEYS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => !v || v.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32),
+      'JALONS_SESSION_KEYS : clés de 32 octets en base64 attendues, séparées par des virgules',
+    ),
+  /** The session cookie's Secure flag; default on, except in the embedded stack (http://127.0.0.1). */
+  JALONS_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  /** Reverse proxies whose X-Forwarded-For the web app believes: `true`, or addresses / CIDR ranges, comma-separated. */
+  JALONS_WEB_TRUST_PROXY: z.string().optional(),
+  /** RGPD: months a closed path is kept after its exit before the purge removes it (ops/rgpd.ts). */
+  JALONS_RETENTION_MONTHS: retentionMonthsSchema.default(24),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -52,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     taskQueue: e.JALONS_TASK_QUEUE,
     maxCachedWorkflows: e.JALONS_MAX_CACHED_WORKFLOWS,
     notificationsPerSecond: e.JALONS_NOTIFICATIONS_PER_SECOND,
+    workflowBundle: e.JALONS_WORKFLOW_BUNDLE ? resolve(e.JALONS_WORKFLOW_BUNDLE) : undefined,
+    retentionMonths: e.JALONS_RETENTION_MONTHS,
     dataDir: resolve(e.JALONS_DATA_DIR),
     directoryFile: resolve(e.JALONS_DIRECTORY),
     readModelUrl: e.JALONS_READMODEL_URL || resolve(e.JALONS_DATA_DIR, 'readmodel'),
@@ -59,6 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     payloadKeysFile: resolve(e.JALONS_DATA_DIR, 'payload-keys'),
     codecTokens: e.JALONS_CODEC_TOKENS?.split(',').filter(Boolean),
     codecTokenFile: resolve(e.JALONS_DATA_DIR, 'codec-token'),
+    sessionKeys: e.JALONS_SESSION_KEYS?.split(',').map((k) => Buffer.from(k.trim(), 'base64')),
+    sessionKeyFile: resolve(e.JALONS_DATA_DIR, 'session-key'),
+    cookieSecure: e.JALONS_COOKIE_SECURE === undefined ? undefined : e.JALONS_COOKIE_SECURE === 'true',
+    trustProxy: e.JALONS_WEB_TRUST_PROXY === 'true' ? true : e.JALONS_WEB_TRUST_PROXY || undefined,
+    /** Where `npm start` writes the first accounts' passwords (mode 600). */
+    adminPasswordFile: resolve(e.JALONS_DATA_DIR, 'admin-password.txt'),
     smtp: {
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,

@@ -30,6 +30,7 @@ import {
 } from '../domain/grants/cycle.js';
 import { partnerOperationLabels, pendingPartnerCalls, type PartnerCall } from '../domain/partner-calls.js';
 import { PartnerCaller } from './partners.js';
+import type { Activities } from '../activities/index.js';
 import { getPolicy } from '../domain/policy.js';
 import { sendRecorded } from './notify.js';
 
@@ -59,6 +60,14 @@ export const resolvePartnerCallUpdate = wf.defineUpdate<GrantState, [ResolvePart
 export const grantStateQuery = wf.defineQuery<GrantState>('grantState');
 /** Cycles before this patch did not call the CNSA portal nor the préfecture. */
 export const GRANT_PARTNERS_PATCH = 'grant-partners';
+/** Cycles before this patch did not write to the read model. */
+export const GRANT_READ_MODEL_PATCH = 'grant-read-model';
+
+const { recordGrant } = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // The database may be down for a while: retried with backoff, never dropped.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 export async function grantCycle(input: GrantInput): Promise<GrantState> {
   const now = () => new Date(Date.now());
@@ -110,9 +119,17 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
     for (const call of failures.splice(0)) await sendRecorded(state.notifications, partnerAlert(state, call));
   };
 
+  let recorded = -1;
+  const record = async () => {
+    if (version === recorded || !wf.patched(GRANT_READ_MODEL_PATCH)) return;
+    recorded = version;
+    await recordGrant({ workflowId: wf.workflowInfo().workflowId, revision: version, state });
+  };
   while (!grantFinished(state)) {
+    // Taken before any await: a change during the writes below wakes the wait at once.
     const seen = version;
     await sendToPartners();
+    await record();
     const changed = () => version !== seen;
     const [next] = timedGrantActions(state);
     if (!next) {
@@ -132,6 +149,7 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
     await wf.condition(() => partners.idle);
     await sendToPartners();
   }
+  await record();
   await wf.condition(wf.allHandlersFinished);
   return state;
 }

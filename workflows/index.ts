@@ -4,3 +4,12 @@ export { referentDigest } from './digest.js';
 export { benchBaseline } from './baseline.js';
 export { grantCycle } from './grant.js';
 export { recurringDutyReminder } from './duty.js';
+export { rgpdPurge, rgpdPersonRecord } from './retention.js';
+export { franceTravailWeeklyList } from './weekly-list.js';
+export {
+  catalogueSync,
+  monjobSync,
+  reportingCampaignReminder,
+  indicatorReport,
+  exchangesStatusReport,
+} from './exchanges.js';

@@ -37,6 +37,11 @@ const { recordPath } = wf.proxyActivities<Activities>({
 /** Paths started before this patch did not write to the read model. */
 export const READ_MODEL_PATCH = 'read-model';
 export const WAKE_AFTER_RECORD_PATCH = 'wake-after-record';
+/**
+ * Paths before this patch could close without recording their last change, and did not record
+ * a partner's answer in the read model.
+ */
+export const RECORD_AT_CLOSE_PATCH = 'record-at-close';
 /** Paths before this patch did not call the partner systems (their owed calls go out once they wake up). */
 export const PARTNERS_PATCH = 'partners';
 /** How long a continue-as-new waits for partner calls under way (the next run sends them again, same key). */
@@ -95,7 +100,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     const seenAtTop = version;
     sendToPartners();
     shown = showInVisibility(state, shown);
-    const revision = state.seq + state.handled.length + state.rejected.length;
+    const revision = revisionOf(state, wf.patched(RECORD_AT_CLOSE_PATCH));
     if (revision !== recorded && wf.patched(READ_MODEL_PATCH)) {
       await recordPath({ workflowId: wf.workflowInfo().workflowId, revision, state });
       recorded = revision;
@@ -124,8 +129,22 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     if (message) await sendRecorded(state.notifications, message);
   }
   await closeWithPartners(state, partners);
+  // What changed while the loop was writing (the closing act itself, a partner's answer) is recorded too.
+  if (wf.patched(RECORD_AT_CLOSE_PATCH) && revisionOf(state, true) !== recorded)
+    await recordPath({ workflowId: wf.workflowInfo().workflowId, revision: revisionOf(state, true), state });
   await wf.condition(wf.allHandlersFinished);
   return state;
+}
+
+/**
+ * Grows with every change the read model shows: events, fired timers, refusals, and partner calls
+ * settled or sent again (a queued call comes with its event).
+ */
+function revisionOf(state: PathState, withCalls: boolean): number {
+  const calls = withCalls
+    ? (state.partnerCalls ?? []).reduce((n, c) => n + c.attempt + (c.status === 'pending' ? 0 : 1), 0)
+    : 0;
+  return state.seq + state.handled.length + state.rejected.length + calls;
 }
 
 /**

@@ -14,7 +14,17 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { frenchIssues, z } from '../../domain/validation.js';
 
-export const partnerNames = ['france-travail', 'caf', 'rdv', 'cnsa', 'prefecture'] as const;
+export const partnerNames = [
+  'france-travail',
+  'caf',
+  'rdv',
+  'cnsa',
+  'prefecture',
+  // The insertion network's other systems (issue 9, activities/exchanges/).
+  'ft-exchange',
+  'catalogue',
+  'monjob',
+] as const;
 export type PartnerName = (typeof partnerNames)[number];
 export const partnerNameSchema = z.enum(partnerNames, {
   error: `partenaire attendu : ${partnerNames.join(', ')}`,
@@ -27,6 +37,9 @@ export const partnerLabels: Record<PartnerName, string> = {
   rdv: 'Le service de rendez-vous',
   cnsa: 'La CNSA',
   prefecture: 'La préfecture',
+  'ft-exchange': 'L’échange de fichiers de France Travail',
+  catalogue: 'Le catalogue de l’offre d’insertion',
+  monjob: 'MonJob62',
 };
 
 /** An ISO-8601 instant with an explicit offset, kept as a string on the wire. */

@@ -43,6 +43,9 @@ const urlEnv: Record<PartnerName, string> = {
   rdv: 'JALONS_RDV_URL',
   cnsa: 'JALONS_CNSA_URL',
   prefecture: 'JALONS_PREFECTURE_URL',
+  'ft-exchange': 'JALONS_FT_EXCHANGE_URL',
+  catalogue: 'JALONS_CATALOGUE_URL',
+  monjob: 'JALONS_MONJOB_URL',
 };
 
 /** The simulators' base URL of each partner, on `port`. */
@@ -62,6 +65,9 @@ const envSchema = z.object({
   JALONS_RDV_URL: z.url({ message: 'JALONS_RDV_URL : URL attendue' }).optional(),
   JALONS_CNSA_URL: z.url({ message: 'JALONS_CNSA_URL : URL attendue' }).optional(),
   JALONS_PREFECTURE_URL: z.url({ message: 'JALONS_PREFECTURE_URL : URL attendue' }).optional(),
+  JALONS_FT_EXCHANGE_URL: z.url({ message: 'JALONS_FT_EXCHANGE_URL : URL attendue' }).optional(),
+  JALONS_CATALOGUE_URL: z.url({ message: 'JALONS_CATALOGUE_URL : URL attendue' }).optional(),
+  JALONS_MONJOB_URL: z.url({ message: 'JALONS_MONJOB_URL : URL attendue' }).optional(),
   JALONS_PARTNER_TOKEN: z.string().min(1).optional(),
   JALONS_PARTNER_TIMEOUT_MS: z.coerce
     .number()

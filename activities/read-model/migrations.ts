@@ -2,7 +2,9 @@
  * The read model's schema, as numbered migrations applied once each, in order,
  * under an advisory lock (several workers may start together).
  */
+import { grantsMigration } from './grants.js';
 import type { ReadModelDb } from './db.js';
+import { exchangesMigration } from '../exchanges/schema.js';
 
 const migrations: { version: number; name: string; sql: string }[] = [
   {
@@ -106,7 +108,50 @@ const migrations: { version: number; name: string; sql: string }[] = [
       create index paths_active on paths (workflow_id) where status = 'active';
     `,
   },
+  {
+    version: 4,
+    name: 'comptes, rôles, périmètres et journal des connexions',
+    sql: `
+      -- People who use the web app, its API and the codec server. No secret in clear:
+      -- password_hash is scrypt with its own salt and parameters, api_token_hash a SHA-256.
+      create table accounts (
+        login text primary key,
+        password_hash text,
+        role text not null check (role in ('lecture', 'agent', 'admin')),
+        organisations text[] not null default '{}',
+        territories text[] not null default '{}',
+        all_cases boolean not null default false,
+        disabled boolean not null default false,
+        session_version integer not null default 1,
+        api_token_hash text unique,
+        api_token_created_at timestamptz,
+        password_changed_at timestamptz,
+        last_login_at timestamptz,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      );
+
+      -- Logins, failed logins, logouts and account changes (never a password).
+      create table account_events (
+        id bigint generated always as identity primary key,
+        at timestamptz not null default now(),
+        login text,
+        event text not null,
+        channel text not null,
+        ip text,
+        actor text,
+        detail text
+      );
+      create index account_events_login on account_events (login, event, at);
+      create index account_events_at on account_events (at);
+    `,
+  },
 ];
+
+// Migration 6 (issue 9, the exchanges with the insertion network) lives with its activities.
+migrations.push(exchangesMigration);
+// Migration 7: grant cycles (activities/read-model/grants.ts).
+migrations.push(grantsMigration);
 
 export async function migrate(db: ReadModelDb): Promise<void> {
   await db.transaction(async (tx) => {

@@ -9,6 +9,23 @@ export interface ItemFilter {
   organisation?: string;
   referent?: string;
   step?: string;
+  /** The account's perimeter (access control): applied on top of the other filters. */
+  scope?: Scope;
+}
+
+/**
+ * Which cases an account may see: all of them, or those of its organisations
+ * (the organisme référent) and of its territories. Absent = all (callers that
+ * serve a person always pass the account's scope).
+ */
+export type Scope = { all: true } | { all: false; organisations: string[]; territories: string[] };
+
+/** The perimeter as an SQL condition on the paths alias `p`, its values appended to `params`. */
+function scopeClause(scope: Scope | undefined, params: unknown[], alias = 'p'): string {
+  if (!scope || scope.all) return '';
+  params.push(scope.organisations, scope.territories);
+  const [orgs, territories] = [params.length - 1, params.length];
+  return ` and (${alias}.organisation = any($${orgs}::text[]) or ${alias}.territory = any($${territories}::text[]))`;
 }
 
 export interface DeadlineItem {
@@ -29,7 +46,7 @@ function where(filter: ItemFilter, params: unknown[]): string {
     params.push(value);
     clauses.push(`p.${column} = $${params.length}`);
   }
-  return clauses.map((c) => ` and ${c}`).join('');
+  return clauses.map((c) => ` and ${c}`).join('') + scopeClause(filter.scope, params);
 }
 
 const itemColumns = `p.workflow_id, p.beneficiary_id, p.territory, p.organisation, p.referent, p.step, d.kind, d.due_at`;
@@ -63,14 +80,16 @@ export async function dueSoon(
   return db.query<DeadlineItem>(sql, params);
 }
 
-/** Values present, for the filters' choices. */
-export async function filterChoices(db: Queryable): Promise<Record<keyof ItemFilter, string[]>> {
-  const distinct = async (column: string) =>
-    (
-      await db.query<{ v: string }>(
-        `select distinct ${column} as v from paths where ${column} is not null order by 1`,
-      )
-    ).map((r) => r.v);
+/** Values present (within the scope), for the filters' choices. */
+export async function filterChoices(
+  db: Queryable,
+  scope?: Scope,
+): Promise<Record<Exclude<keyof ItemFilter, 'scope'>, string[]>> {
+  const distinct = async (column: string) => {
+    const params: unknown[] = [];
+    const sql = `select distinct p.${column} as v from paths p where p.${column} is not null${scopeClause(scope, params)} order by 1`;
+    return (await db.query<{ v: string }>(sql, params)).map((r) => r.v);
+  };
   return {
     territory: await distinct('territory'),
     organisation: await distinct('organisation'),
@@ -85,11 +104,14 @@ export interface Workload {
   total: number;
 }
 
-/** Open paths per référent; the intensive ones count against the portfolio cap. */
-export async function workloads(db: Queryable): Promise<Workload[]> {
+/** Open paths per référent (within the scope); the intensive ones count against the portfolio cap. */
+export async function workloads(db: Queryable, scope?: Scope): Promise<Workload[]> {
+  const params: unknown[] = [];
   return db.query<Workload>(
-    `select referent, count(*) filter (where intensive)::int as intensive, count(*)::int as total
-     from paths where status = 'active' and referent is not null group by referent order by intensive desc, referent`,
+    `select p.referent, count(*) filter (where p.intensive)::int as intensive, count(*)::int as total
+     from paths p where p.status = 'active' and p.referent is not null${scopeClause(scope, params)}
+     group by p.referent order by intensive desc, p.referent`,
+    params,
   );
 }
 
@@ -109,6 +131,10 @@ export interface IndicatorRow {
   sanctions_ended_by_remobilisation: number;
   intensive: number;
   average_weekly_hours: number | null;
+  /** Interviews held per month owed, over the paths in intensive accompaniment (target: 2). */
+  interviews_per_month: number | null;
+  /** Accompaniments broken: a breach reported after the contract, or an exit other than a job or the end of rights. */
+  ruptures: number;
 }
 
 /** Days between two instants counted in Paris civil days, as délais are. */
@@ -118,15 +144,26 @@ const civilDays = (to: string, from = 'p.rights_opened_at') =>
 /**
  * The indicators of RULES.md §4, per month of opening of the right (Paris) and
  * territory. Shares are fractions of the paths concerned (null when none).
+ * `now`: the months of interviews owed are those ended by then.
  */
-export async function indicators(db: Queryable): Promise<IndicatorRow[]> {
-  return db.query<IndicatorRow>(`
+export async function indicators(db: Queryable, scope?: Scope, now = new Date()): Promise<IndicatorRow[]> {
+  const params: unknown[] = [now];
+  return db.query<IndicatorRow>(
+    `
     with d as (
       select workflow_id,
         bool_or(kind = 'orientation.local' and met_at is not null and not breached) as local_ok,
         bool_or(kind = 'orientation.legal' and met_at is not null and not breached) as legal_ok,
-        bool_or(kind = 'contract' and met_at is not null and not breached) as contract_ok
+        bool_or(kind = 'contract' and met_at is not null and not breached) as contract_ok,
+        (count(*) filter (where kind = 'interviews' and cancelled_at is null and due_at <= $1))::int as months_owed
       from deadlines group by workflow_id
+    ), r as (
+      select workflow_id from paths p
+      where p.contract_signed_at is not null and (
+        p.state->'exit'->>'reason' in ('moved-out', 'other')
+        or exists (select 1 from jsonb_array_elements(p.state->'journal') j
+                   where j->>'event' in ('breach.reported', 'sanction.proposed')
+                     and (j->>'at')::timestamptz > p.contract_signed_at))
     ), s as (
       select workflow_id, count(*)::int as n, count(*) filter (where ended_by = 'remobilisation')::int as remobilised
       from sanctions group by workflow_id
@@ -144,22 +181,35 @@ export async function indicators(db: Queryable): Promise<IndicatorRow[]> {
       coalesce(sum(s.n), 0)::int as sanctions,
       coalesce(sum(s.remobilised), 0)::int as sanctions_ended_by_remobilisation,
       (count(*) filter (where p.intensive and p.status = 'active'))::int as intensive,
-      round(avg(p.weekly_hours)::numeric, 1)::float as average_weekly_hours
-    from paths p left join d using (workflow_id) left join s using (workflow_id)
-    group by 1, 2 order by 1, 2`);
+      round(avg(p.weekly_hours)::numeric, 1)::float as average_weekly_hours,
+      round((sum(p.interviews) filter (where d.months_owed > 0))::numeric / nullif(sum(d.months_owed), 0), 1)::float
+        as interviews_per_month,
+      count(r.workflow_id)::int as ruptures
+    from paths p left join d using (workflow_id) left join s using (workflow_id) left join r using (workflow_id)
+    where true${scopeClause(scope, params)}
+    group by 1, 2 order by 1, 2`,
+    params,
+  );
 }
 
 /** Days between opening and orientation, in the buckets a person reads at a glance. */
-export async function orientationDelays(db: Queryable): Promise<{ bucket: string; count: number }[]> {
-  return db.query(`
+export async function orientationDelays(
+  db: Queryable,
+  scope?: Scope,
+): Promise<{ bucket: string; count: number }[]> {
+  const params: unknown[] = [];
+  return db.query(
+    `
     select bucket, count(*)::int as count from (
       select case
         when ${civilDays('oriented_at', 'rights_opened_at')} <= 7 then '0–7 j'
         when ${civilDays('oriented_at', 'rights_opened_at')} <= 15 then '8–15 j'
         when ${civilDays('oriented_at', 'rights_opened_at')} <= 42 then '16–42 j'
         else 'plus de 42 j' end as bucket
-      from paths where oriented_at is not null) x
-    group by bucket order by min(case bucket when '0–7 j' then 1 when '8–15 j' then 2 when '16–42 j' then 3 else 4 end)`);
+      from paths p where oriented_at is not null${scopeClause(scope, params)}) x
+    group by bucket order by min(case bucket when '0–7 j' then 1 when '8–15 j' then 2 when '16–42 j' then 3 else 4 end)`,
+    params,
+  );
 }
 
 export interface FailedNotification {
@@ -171,11 +221,42 @@ export interface FailedNotification {
   failed: string;
 }
 
+export interface FailedPartnerCall {
+  beneficiary_id: string;
+  call: string;
+  operation: string;
+  error: string;
+  failed_at: Date;
+}
+
+/** Transmissions a partner refused for good: each is a task for a person (send again, or handled). */
+export async function failedPartnerCalls(
+  db: Queryable,
+  limit = 100,
+  scope?: Scope,
+): Promise<FailedPartnerCall[]> {
+  const params: unknown[] = [];
+  return db.query<FailedPartnerCall>(
+    `select p.beneficiary_id, c->>'id' as call, c->>'operation' as operation, c->>'error' as error,
+       (c->>'failedAt')::timestamptz as failed_at
+     from paths p cross join lateral jsonb_array_elements(coalesce(p.state->'partnerCalls', '[]'::jsonb)) c
+     where c->>'status' = 'failed'${scopeClause(scope, params)}
+     order by failed_at desc limit ${Number(limit)}`,
+    params,
+  );
+}
+
 /** Messages the relay refused for good: operations must reach these people another way. */
-export async function failedNotifications(db: Queryable, limit = 100): Promise<FailedNotification[]> {
+export async function failedNotifications(
+  db: Queryable,
+  limit = 100,
+  scope?: Scope,
+): Promise<FailedNotification[]> {
+  const params: unknown[] = [];
   return db.query<FailedNotification>(
     `select n.workflow_id, p.beneficiary_id, n.sent_at, n.recipient, n.template, n.failed
-     from notifications n join paths p using (workflow_id) where n.failed is not null
+     from notifications n join paths p using (workflow_id) where n.failed is not null${scopeClause(scope, params)}
      order by n.sent_at desc limit ${Number(limit)}`,
+    params,
   );
 }

@@ -1,7 +1,11 @@
-/** The operations web app's page frame: French, accessible (skip link, labels, contrast, focus). */
+/**
+ * The operations web app's page frame: French, accessible (skip link, labels,
+ * contrast, focus). The style sheet is served from /style.css so that the
+ * Content-Security-Policy can forbid every inline style and script.
+ */
 import { html, raw, type Raw } from '../html.js';
 
-const css = `
+export const css = `
   :root { color-scheme: light; --ink:#161616; --muted:#3a3a3a; --accent:#000091; --late:#b60000; --ok:#18753c; }
   * { box-sizing: border-box; }
   body { font-family: system-ui, sans-serif; color: var(--ink); margin: 0; line-height: 1.5; }
@@ -22,6 +26,12 @@ const css = `
   fieldset { border: 1px solid #ccc; margin: 1rem 0; padding: 1rem; } .field { margin-bottom: .75rem; }
   .hint { color: var(--muted); font-size: .9rem; }
   meter { width: 12rem; }
+  header .who { margin-left: auto; display: flex; gap: 1rem; align-items: center; }
+  header .who button { background: #fff; color: var(--accent); padding: .25rem .75rem; }
+  .login { max-width: 26rem; } .login input { width: 100%; }
+  .secret { font-family: ui-monospace, monospace; background: #f2f2f9; padding: .5rem; word-break: break-all; }
+  form.inline { display: inline; } form.inline button { padding: .2rem .6rem; }
+  a.button { display: inline-block; background: var(--accent); color: #fff; padding: .45rem 1rem; text-decoration: none; }
 `;
 
 const sections = [
@@ -29,29 +39,55 @@ const sections = [
   ['/referents', 'Portefeuilles des référents'],
   ['/indicateurs', 'Indicateurs'],
   ['/subventions', 'Subventions'],
+  ['/comptes', 'Comptes'],
 ] as const;
 
-export function page(title: string, current: string, body: Raw): string {
+/** The signed-in person, as the header shows them (and what their account may open). */
+export interface PageUser {
+  login: string;
+  role: string;
+  /** CSRF token for the logout form. */
+  csrf: string;
+  /** Sections this account may not open (left out of the menu). */
+  hidden: string[];
+}
+
+function who(user: PageUser): Raw {
+  return html`<div class="who">
+    <span>Connecté : <strong>${user.login}</strong> (${user.role})</span>
+    <form class="inline" method="post" action="/deconnexion">
+      <input type="hidden" name="_csrf" value="${user.csrf}" />
+      <button type="submit">Se déconnecter</button>
+    </form>
+  </div>`;
+}
+
+function nav(current: string, user?: PageUser): Raw {
+  const shown = user ? sections.filter(([href]) => !user.hidden.includes(href)) : sections;
+  return html`<nav aria-label="Sections">
+      ${shown.map(
+        ([href, label]) =>
+          html`<a href="${href}" ${raw(href === current ? ' aria-current="page"' : '')}>${label}</a>`,
+      )}
+    </nav>
+    ${user ? who(user) : ''}`;
+}
+
+/** A page; `user` null for the login page (no menu), undefined for a page that does not name the person. */
+export function page(title: string, current: string, body: Raw, user?: PageUser | null): string {
   return html`<!doctype html>
     <html lang="fr">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} — Jalons</title>
-        <style>
-          ${raw(css)}
-        </style>
+        <link rel="stylesheet" href="/style.css" />
       </head>
       <body>
         <a class="skip" href="#contenu">Aller au contenu</a>
         <header>
           <strong>Jalons</strong>
-          <nav aria-label="Sections">
-            ${sections.map(
-              ([href, label]) =>
-                html`<a href="${href}" ${raw(href === current ? ' aria-current="page"' : '')}>${label}</a>`,
-            )}
-          </nav>
+          ${user === null ? '' : nav(current, user)}
         </header>
         <main id="contenu">
           <h1>${title}</h1>

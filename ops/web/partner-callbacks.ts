@@ -30,8 +30,8 @@ const sameToken = (given: string, expected: string): boolean => {
 };
 
 export function registerPartnerCallbacks(app: FastifyInstance, o: PartnerCallbackOptions): void {
-  // `config.public`: no person's session here, the partner's token instead.
-  app.post(ATTENDANCE_CALLBACK_PATH, { config: { public: true } }, async (req, reply) => {
+  // `auth: 'none'`: no person's session nor API token here (ops/web/access.ts), the partner's token instead.
+  app.post(ATTENDANCE_CALLBACK_PATH, { config: { auth: 'none' } }, async (req, reply) => {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (!sameToken(bearer, o.token))
       return reply.code(401).send({ erreur: 'Jeton du partenaire absent ou invalide.' });

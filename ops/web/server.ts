@@ -3,14 +3,18 @@
  * timeline and the acts a person may record there (the same validated Updates
  * as the CLI), référents' portfolios, indicators (CSV export, a chart).
  * Lists read the read model; a path's page reads the workflow itself.
+ * Every page needs a signed-in account and shows only its perimeter (access.ts,
+ * cases.ts); the JSON API for remote actions is in api.ts.
  */
+import { randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ReadModelDb } from '../../activities/read-model/db.js';
 import {
   dueSoon,
   failedNotifications,
+  failedPartnerCalls,
   filterChoices,
   indicators,
   lateItems,
@@ -18,26 +22,52 @@ import {
   workloads,
   type DeadlineItem,
   type FailedNotification,
+  type FailedPartnerCall,
   type ItemFilter,
+  type Scope,
 } from '../../activities/read-model/queries.js';
 import { formatParis } from '../../domain/calendar.js';
 import { pathEventTypes, type PathEventInput } from '../../domain/path-events.js';
 import type { PathState } from '../../domain/path.js';
 import { getPolicy } from '../../domain/policy.js';
 import { deadlineLabels, stepLabels } from '../format.js';
+import { z } from '../../domain/validation.js';
 import { html, raw, type Raw } from '../html.js';
-import { ActionRefused, actOnPath, showPath } from '../paths.js';
-import { page } from './layout.js';
+import { ActionRefused } from '../paths.js';
+import { page, type PageUser } from './layout.js';
 import type { GrantState } from '../../domain/grants/cycle.js';
 import { grantStateQuery } from '../../workflows/grant.js';
+import { canAct, scopeOf, type Account } from '../accounts.js';
+import { csrfField, installAccess, pageUser, refuse, type AccessOptions } from './access.js';
+import { apiRoutes } from './api.js';
+import { accountRoutes } from './accounts-page.js';
+import { actFor, pathFor, PathNotFound } from './cases.js';
+import { registerPartnerCallbacks } from './partner-callbacks.js';
+import { grantIndicators, type GrantIndicatorRow } from '../../activities/read-model/grants.js';
+import {
+  partnerOperationLabels,
+  type PartnerCall,
+  type PartnerOperation,
+} from '../../domain/partner-calls.js';
 
-export interface WebAppOptions {
+export interface WebAppOptions extends Partial<Omit<AccessOptions, 'db'>> {
   client: Client;
   db: ReadModelDb;
+  /** The token partners present on their webhooks (the attendance callback); none: no webhook. */
+  partnerToken?: string;
   port: number;
   host?: string;
   /** The clock of "due this week" (tests). */
   now?: () => Date;
+  /** Fastify's trustProxy: which reverse proxies' X-Forwarded-For to believe (the login limit counts per address). */
+  trustProxy?: boolean | string;
+}
+
+/** What a page needs of the person viewing it. */
+interface View {
+  user: PageUser | undefined;
+  scope: Scope;
+  account: Account;
 }
 
 const eventLabels: Record<string, string> = {
@@ -58,6 +88,8 @@ const eventLabels: Record<string, string> = {
   'review.completed': 'Réexamen du parcours social',
   'reminders.switched': 'Rappels activés ou coupés ({"on": false} pour couper)',
   'rights.ended': 'Sortie (fin de droit)',
+  'partner.resolved':
+    'Transmission refusée : renvoyer ou traitée ({"call": "…", "action": "retry" ou "handled"})',
 };
 const trackLabels = { employment: 'Emploi', 'socio-professional': 'Socio-professionnel', social: 'Social' };
 
@@ -127,8 +159,70 @@ function failedTable(rows: FailedNotification[]): Raw {
   </table>`;
 }
 
-async function dashboard(db: ReadModelDb, filter: ItemFilter, now: Date): Promise<string> {
-  const choices = await filterChoices(db);
+function partnerTasksTable(rows: FailedPartnerCall[]): Raw {
+  if (rows.length === 0) return html``;
+  return html`<table>
+    <caption>
+      Transmissions refusées par un partenaire (${rows.length}) : à renvoyer ou à traiter
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Dossier</th>
+        <th scope="col">Date</th>
+        <th scope="col">Transmission</th>
+        <th scope="col">Motif du partenaire</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map(
+        (r) =>
+          html`<tr>
+            <td><a href="/parcours/${r.beneficiary_id}">${r.beneficiary_id}</a></td>
+            <td>${parisTime(r.failed_at)}</td>
+            <td>${partnerOperationLabels[r.operation as PartnerOperation] ?? r.operation} (${r.call})</td>
+            <td class="late">${r.error}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+function partnerCallsTable(s: PathState): Raw {
+  const calls = s.partnerCalls ?? [];
+  if (calls.length === 0) return html``;
+  const status = (c: PartnerCall) =>
+    c.status === 'done'
+      ? html`transmise${c.receipt ? ` (reçu ${c.receipt})` : ''}${c.resolution?.action === 'handled' ? ' — traitée hors de Jalons' : ''}`
+      : c.status === 'pending'
+        ? html`en cours`
+        : html`<span class="late">refusée : ${c.error}</span> — acte « partner.resolved » avec la transmission
+            « ${c.id} » (retry pour renvoyer, handled si traitée autrement)`;
+  return html`<table>
+    <caption>
+      Transmissions aux partenaires (${calls.length})
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Décidée le</th>
+        <th scope="col">Transmission</th>
+        <th scope="col">État</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${calls.map(
+        (c) =>
+          html`<tr>
+            <td>${parisTime(c.decidedAt)}</td>
+            <td>${partnerOperationLabels[c.operation]}</td>
+            <td>${status(c)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+async function dashboard(db: ReadModelDb, filter: ItemFilter, now: Date, view: View): Promise<string> {
+  const choices = await filterChoices(db, view.scope);
   const select = (key: (typeof filterKeys)[number]) =>
     html`<div>
       <label for="f-${key}">${filterLabels[key]}</label
@@ -146,10 +240,11 @@ async function dashboard(db: ReadModelDb, filter: ItemFilter, now: Date): Promis
       ${filterKeys.map(select)}
       <div><button type="submit">Filtrer</button></div>
     </form>
-    ${itemsTable('En retard', await lateItems(db, filter), true)}
-    ${itemsTable('À échéance dans les 7 jours', await dueSoon(db, now, 7, filter), false)}
-    ${failedTable(await failedNotifications(db))}`;
-  return page('Retards et échéances', '/', body);
+    ${itemsTable('En retard', await lateItems(db, { ...filter, scope: view.scope }), true)}
+    ${itemsTable('À échéance dans les 7 jours', await dueSoon(db, now, 7, { ...filter, scope: view.scope }), false)}
+    ${failedTable(await failedNotifications(db, 100, view.scope))}
+    ${partnerTasksTable(await failedPartnerCalls(db, 100, view.scope))}`;
+  return page('Retards et échéances', '/', body, view.user);
 }
 
 function deadlineStatus(d: PathState['deadlines'][number]): Raw {
@@ -162,11 +257,14 @@ function deadlineStatus(d: PathState['deadlines'][number]): Raw {
   return d.breached ? html`<span class="late">DÉPASSÉE</span>` : html`en cours`;
 }
 
-function actForm(s: PathState, values: Record<string, string> = {}): Raw {
+/** The act forms, for an account that may act (a read-only account sees none). */
+function actForm(s: PathState, values: Record<string, string>, csrf: Raw, login: string): Raw {
   if (s.status === 'closed') return html`<p>Parcours clos : plus aucun acte possible.</p>`;
   const orientation =
     s.step === 'orientation'
       ? html`<form method="post" action="/parcours/${s.beneficiaryId}/actes">
+          ${csrf}
+          <input type="hidden" name="seen" value="${String(s.seq)}" />
           <fieldset>
             <legend>Décision d’orientation</legend>
             <input type="hidden" name="type" value="orientation.decided" />
@@ -190,6 +288,8 @@ function actForm(s: PathState, values: Record<string, string> = {}): Raw {
       : html``;
   return html`${orientation}
     <form method="post" action="/parcours/${s.beneficiaryId}/actes">
+      ${csrf}
+      <input type="hidden" name="seen" value="${String(s.seq)}" />
       <fieldset>
         <legend>Enregistrer un acte</legend>
         <div class="field">
@@ -212,10 +312,7 @@ ${values.data ?? '{}'}</textarea>
             absence.
           </p>
         </div>
-        <div class="field">
-          <label for="a-by">Agent (identifiant)</label
-          ><input id="a-by" name="by" value="${values.by ?? ''}" />
-        </div>
+        <p class="hint">Les actes sont enregistrés au nom de ${login} (journal d’audit).</p>
         <button type="submit">Enregistrer l’acte</button>
       </fieldset>
     </form>`;
@@ -223,8 +320,9 @@ ${values.data ?? '{}'}</textarea>
 
 function timeline(
   s: PathState,
+  view: View & { csrf: Raw | null },
   message?: { error?: string; done?: string },
-  values?: Record<string, string>,
+  values: Record<string, string> = {},
 ): string {
   const policy = getPolicy(s.policy);
   const body = html`${message?.error ? html`<div class="alert" role="alert"><strong>Refusé :</strong> ${message.error}</div>` : ''}
@@ -256,7 +354,7 @@ function timeline(
         )}
       </tbody>
     </table>
-    ${actForm(s, values)}
+    ${view.csrf ? actForm(s, values, view.csrf, view.account.login) : html`<p>Votre compte est en lecture seule.</p>`}
     <table>
       <caption>
         Étapes
@@ -299,6 +397,7 @@ function timeline(
         )}
       </tbody>
     </table>
+    ${partnerCallsTable(s)}
     ${
       s.sanctions.length
         ? html`<table>
@@ -327,7 +426,7 @@ function timeline(
           </table>`
         : ''
     }`;
-  return page(`Parcours ${s.beneficiaryId}`, '', body);
+  return page(`Parcours ${s.beneficiaryId}`, '', body, view.user);
 }
 
 const grantStatusLabels: Record<string, string> = {
@@ -345,7 +444,7 @@ const milestoneStatusLabels: Record<string, string> = {
 };
 
 /** Grant cycles as timelines of milestones with the days left, read from the workflows themselves. */
-async function grantsPage(client: Client, now: Date): Promise<string> {
+async function grantsPage(client: Client, now: Date, view: View): Promise<string> {
   const grants: GrantState[] = [];
   for await (const w of client.workflow.list({ query: 'WorkflowType = "grantCycle"' }))
     grants.push(await client.workflow.getHandle(w.workflowId).query(grantStateQuery));
@@ -380,12 +479,12 @@ async function grantsPage(client: Client, now: Date): Promise<string> {
         Aucun cycle de subvention.
         <code>npm run jalons -- grant start &lt;id&gt; --programme cnsa-ami-2026</code> en démarre un.
       </p>`;
-  return page('Subventions', '/subventions', body);
+  return page('Subventions', '/subventions', body, view.user);
 }
 
-async function portfolios(db: ReadModelDb): Promise<string> {
+async function portfolios(db: ReadModelDb, view: View): Promise<string> {
   const cap = getPolicy('pas-de-calais').portfolio.intensiveMax;
-  const rows = await workloads(db);
+  const rows = await workloads(db, view.scope);
   const body = html`<p>Plafond : ${cap} personnes en accompagnement intensif par référent.</p>
     <table>
       <caption>
@@ -408,7 +507,7 @@ async function portfolios(db: ReadModelDb): Promise<string> {
         )}
       </tbody>
     </table>`;
-  return page('Portefeuilles des référents', '/referents', body);
+  return page('Portefeuilles des référents', '/referents', body, view.user);
 }
 
 const indicatorColumns: [string, string][] = [
@@ -427,13 +526,54 @@ const indicatorColumns: [string, string][] = [
   ['sanctions_ended_by_remobilisation', 'Levées par remobilisation'],
   ['intensive', 'En accompagnement intensif'],
   ['average_weekly_hours', 'Heures hebdomadaires moyennes'],
+  ['interviews_per_month', 'Entretiens par mois dû (intensif, cible 2)'],
+  ['ruptures', 'Ruptures d’accompagnement'],
 ];
-const cell = (v: unknown) =>
+const shares = new Set(['oriented_within_15_days', 'oriented_within_6_weeks', 'contract_within_month']);
+const cell = (v: unknown, key = '') =>
   v === null || v === undefined
     ? '—'
-    : typeof v === 'number' && v > 0 && v < 1
+    : typeof v === 'number' && shares.has(key)
       ? `${Math.round(v * 1000) / 10} %`
       : String(v);
+
+/** What each indicator counts, as a person reading the table needs it. */
+const indicatorDefinitions: [string, string][] = [
+  [
+    'Délai ouverture → orientation',
+    'jours civils (Paris) entre l’ouverture du droit et la première décision d’orientation.',
+  ],
+  [
+    'Part orientée en 15 jours / 6 semaines',
+    'parmi les orientés, ceux dont l’échéance départementale (15 jours) / légale (6 semaines, CASF D262-65-2) est tenue.',
+  ],
+  [
+    'Délai ouverture → contrat',
+    'indicateur national : jours civils entre l’ouverture du droit et la signature du contrat d’engagement.',
+  ],
+  [
+    'Part signée dans le mois',
+    'parmi les contrats, ceux signés dans le mois suivant l’orientation (loi du 18/12/2023).',
+  ],
+  ['Réorientations', 'décisions de réorientation enregistrées pendant le parcours.'],
+  [
+    'Sanctions prononcées / levées par remobilisation',
+    'suspensions décidées (Département ou France Travail) et celles levées par la reprise des engagements.',
+  ],
+  [
+    'En accompagnement intensif',
+    'parcours actifs en accompagnement intensif (6 mois, 2 entretiens par mois).',
+  ],
+  ['Heures hebdomadaires moyennes', 'heures d’activité prévues au contrat (cible légale 15 h).'],
+  [
+    'Entretiens par mois dû',
+    'entretiens tenus rapportés aux mois d’accompagnement intensif déjà échus (cible 2).',
+  ],
+  [
+    'Ruptures d’accompagnement',
+    'contrats suivis d’un manquement constaté (procédure de sanction) ou d’une sortie autre qu’un emploi ou une fin de droit.',
+  ],
+];
 
 function barChart(data: { bucket: string; count: number }[]): Raw {
   const max = Math.max(1, ...data.map((d) => d.count));
@@ -468,14 +608,53 @@ function barChart(data: { bucket: string; count: number }[]): Raw {
   </figure>`;
 }
 
-async function indicatorPage(db: ReadModelDb): Promise<string> {
-  const rows = await indicators(db);
+const euro = (v: number | null) =>
+  v === null ? '—' : new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(v);
+
+function grantIndicatorTable(rows: GrantIndicatorRow[]): Raw {
+  if (rows.length === 0) return html``;
+  return html`<table>
+    <caption>
+      Cycles de subvention : jalons et montants
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Subvention</th>
+        <th scope="col">Financeur</th>
+        <th scope="col">Jalons tenus / en retard / manqués / à venir</th>
+        <th scope="col">Demandé</th>
+        <th scope="col">Accordé</th>
+        <th scope="col">Reçu</th>
+        <th scope="col">À reverser</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map(
+        (r) =>
+          html`<tr>
+            <td>${r.grant_id} (${r.programme})</td>
+            <td>${r.funder}</td>
+            <td>
+              ${r.milestones_done} / ${r.milestones_late} / ${r.milestones_missed} / ${r.milestones_pending}
+            </td>
+            <td>${euro(r.requested)}</td>
+            <td>${euro(r.granted)}</td>
+            <td>${euro(r.received)}</td>
+            <td>${euro(r.to_repay)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+async function indicatorPage(db: ReadModelDb, view: View): Promise<string> {
+  const rows = await indicators(db, view.scope);
   const body = html`<p>
       Indicateurs du tableau de bord national et de la convention (RULES.md §4), par mois d’ouverture du droit
       et territoire. Les délais sont comptés en jours civils (heure de Paris).
       <a href="/indicateurs.csv">Télécharger en CSV</a>.
     </p>
-    ${barChart(await orientationDelays(db))}
+    ${barChart(await orientationDelays(db, view.scope))}
     <table>
       <caption>
         Indicateurs
@@ -489,22 +668,31 @@ async function indicatorPage(db: ReadModelDb): Promise<string> {
         ${rows.map(
           (r) =>
             html`<tr>
-              ${indicatorColumns.map(([k]) => html`<td>${cell((r as unknown as Record<string, unknown>)[k])}</td>`)}
+              ${indicatorColumns.map(([k]) => html`<td>${cell((r as unknown as Record<string, unknown>)[k], k)}</td>`)}
             </tr>`,
         )}
       </tbody>
-    </table>`;
-  return page('Indicateurs', '/indicateurs', body);
+    </table>
+    ${view.scope.all ? grantIndicatorTable(await grantIndicators(db)) : ''}
+    <h2>Définitions</h2>
+    <dl>
+      ${indicatorDefinitions.map(
+        ([term, def]) =>
+          html`<dt>${term}</dt>
+            <dd>${def}</dd>`,
+      )}
+    </dl>`;
+  return page('Indicateurs', '/indicateurs', body, view.user);
 }
 
-async function indicatorCsv(db: ReadModelDb): Promise<string> {
+async function indicatorCsv(db: ReadModelDb, scope: Scope): Promise<string> {
   const quote = (v: unknown) =>
     v === null || v === undefined
       ? ''
       : /[;"\n]/.test(String(v))
         ? `"${String(v).replace(/"/g, '""')}"`
         : String(v);
-  const rows = await indicators(db);
+  const rows = await indicators(db, scope);
   return (
     [
       indicatorColumns.map(([, l]) => quote(l)).join(';'),
@@ -515,9 +703,9 @@ async function indicatorCsv(db: ReadModelDb): Promise<string> {
   );
 }
 
-/** Turns the form into the event the path's Update takes. */
+/** Turns the form into the event the path's Update takes (`by` is the account, never a field). */
 function eventFromForm(form: Record<string, string>): PathEventInput {
-  const { type = '', data, by, ...fields } = form;
+  const { type = '', data, by: _by, _csrf, seen, ...fields } = form;
   let parsed: unknown = {};
   if (type === 'orientation.decided' && !data) parsed = fields;
   else
@@ -526,60 +714,106 @@ function eventFromForm(form: Record<string, string>): PathEventInput {
     } catch {
       throw new ActionRefused('Les données doivent être un objet JSON valide.');
     }
-  return { type, data: parsed, ...(by?.trim() ? { by: by.trim() } : {}) } as PathEventInput;
+  // The revision the page showed: an act on a path changed since (another agent) is refused.
+  const revision = seen !== undefined && /^\d+$/.test(seen) ? { seen: Number(seen) } : {};
+  return { type, ...revision, data: parsed } as PathEventInput;
 }
 
-export async function startWebApp(options: WebAppOptions): Promise<{ app: FastifyInstance; port: number }> {
-  const { client, db } = options;
-  const now = options.now ?? (() => new Date());
-  const app = Fastify({ logger: false });
-  await app.register(formbody);
-  const send = (reply: { type: (t: string) => { send: (b: string) => unknown } }, body: string) =>
-    reply.type('text/html; charset=utf-8').send(body);
+const viewOf = (req: FastifyRequest, reply: FastifyReply): View => {
+  if (!req.account) throw new Error('page sans compte authentifié');
+  return { user: pageUser(req, reply), scope: scopeOf(req.account), account: req.account };
+};
+const send = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
+const formSchema = z.record(z.string(), z.string());
 
+function pageRoutes(app: FastifyInstance, client: Client, db: ReadModelDb, now: () => Date): void {
   app.get<{ Querystring: ItemFilter }>('/', async (req, reply) => {
-    const filter = Object.fromEntries(filterKeys.map((k) => [k, req.query[k] || undefined])) as ItemFilter;
-    return send(reply, await dashboard(db, filter, now()));
+    const filter = Object.fromEntries(
+      filterKeys.map((k) => [k, typeof req.query[k] === 'string' && req.query[k] ? req.query[k] : undefined]),
+    ) as ItemFilter;
+    return send(reply, await dashboard(db, filter, now(), viewOf(req, reply)));
   });
   app.get<{ Params: { id: string }; Querystring: { fait?: string } }>('/parcours/:id', async (req, reply) => {
+    const view = viewOf(req, reply);
     try {
-      return send(reply, timeline(await showPath(client, req.params.id), { done: req.query.fait }));
+      const state = await pathFor(client, view.account, req.params.id);
+      const csrf = canAct(view.account) ? csrfField(reply) : null;
+      const done = typeof req.query.fait === 'string' ? req.query.fait : undefined;
+      return send(reply, timeline(state, { ...view, csrf }, { done }));
     } catch (err) {
+      if (!(err instanceof PathNotFound)) throw err;
+      return refuse(req, reply, 404, err.message);
+    }
+  });
+  app.post<{ Params: { id: string } }>('/parcours/:id/actes', async (req, reply) => {
+    const view = viewOf(req, reply);
+    const id = req.params.id;
+    const form = formSchema.safeParse(req.body ?? {});
+    if (!form.success) return refuse(req, reply, 400, 'Formulaire invalide.');
+    try {
+      const event = eventFromForm(form.data);
+      await actFor(client, view.account, id, event);
+      return reply.redirect(
+        `/parcours/${encodeURIComponent(id)}?fait=${encodeURIComponent(event.type)}`,
+        303,
+      );
+    } catch (err) {
+      if (err instanceof PathNotFound) return refuse(req, reply, 404, err.message);
       if (!(err instanceof ActionRefused)) throw err;
+      const state = await pathFor(client, view.account, id);
       return send(
-        reply.code(404),
-        page('Parcours introuvable', '', html`<p role="alert">${err.message}</p>`),
+        reply.code(422),
+        timeline(state, { ...view, csrf: csrfField(reply) }, { error: err.message }, form.data),
       );
     }
   });
-  app.post<{ Params: { id: string }; Body: Record<string, string> }>(
-    '/parcours/:id/actes',
-    async (req, reply) => {
-      const id = req.params.id;
-      try {
-        const event = eventFromForm(req.body ?? {});
-        await actOnPath(client, id, event);
-        return reply.redirect(
-          `/parcours/${encodeURIComponent(id)}?fait=${encodeURIComponent(event.type)}`,
-          303,
-        );
-      } catch (err) {
-        if (!(err instanceof ActionRefused)) throw err;
-        const state = await showPath(client, id);
-        return send(reply.code(422), timeline(state, { error: err.message }, req.body));
-      }
-    },
-  );
-  app.get('/referents', async (_req, reply) => send(reply, await portfolios(db)));
-  app.get('/subventions', async (_req, reply) => send(reply, await grantsPage(client, now())));
-  app.get('/indicateurs', async (_req, reply) => send(reply, await indicatorPage(db)));
-  app.get('/indicateurs.csv', async (_req, reply) =>
+  app.get('/referents', async (req, reply) => send(reply, await portfolios(db, viewOf(req, reply))));
+  app.get('/subventions', async (req, reply) => {
+    const view = viewOf(req, reply);
+    // Grant cycles are the Département's: accounts limited to a perimeter do not see them.
+    if (!view.scope.all)
+      return refuse(
+        req,
+        reply,
+        403,
+        'Les subventions sont réservées aux comptes qui voient tous les dossiers.',
+      );
+    return send(reply, await grantsPage(client, now(), view));
+  });
+  app.get('/indicateurs', async (req, reply) => send(reply, await indicatorPage(db, viewOf(req, reply))));
+  app.get('/indicateurs.csv', async (req, reply) =>
     reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="indicateurs-jalons.csv"')
-      .send(await indicatorCsv(db)),
+      .send(await indicatorCsv(db, viewOf(req, reply).scope)),
   );
+}
 
+/** The app with its routes, not yet listening (tests and other modules may add routes). */
+export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>): Promise<FastifyInstance> {
+  const { client, db } = options;
+  const now = options.now ?? (() => new Date());
+  const app = Fastify({ logger: false, trustProxy: options.trustProxy ?? false });
+  await app.register(formbody);
+  await installAccess(app, {
+    db,
+    // Without configured keys (tests), sessions last as long as the process.
+    sessionKeys: options.sessionKeys ?? [randomBytes(32)],
+    secureCookie: options.secureCookie ?? true,
+    loginRateLimit: options.loginRateLimit ?? { max: 30, timeWindowMs: 60_000 },
+    sessionHours: options.sessionHours ?? 10,
+    oidc: options.oidc ?? null,
+  });
+  pageRoutes(app, client, db, now);
+  apiRoutes(app, client, db, now);
+  accountRoutes(app, db);
+  if (options.partnerToken) registerPartnerCallbacks(app, { client, token: options.partnerToken });
+  await app.register((await import('./exchanges.js')).exchangePages, { client, db, now }); // issue 9
+  return app;
+}
+
+export async function startWebApp(options: WebAppOptions): Promise<{ app: FastifyInstance; port: number }> {
+  const app = await buildWebApp(options);
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
   return { app, port: typeof address === 'object' && address ? address.port : options.port };

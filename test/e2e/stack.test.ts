@@ -1,10 +1,12 @@
 /**
  * The README's first command, as a newcomer runs it: the embedded stack comes
  * up on its own ports, loads the demo, the reminders can be read in the mail
- * page; Ctrl-C stops everything; a second run finds its data and sends nothing twice.
+ * page, the first accounts' passwords are in a mode-600 file and the demo's agent
+ * sees only its territory; Ctrl-C stops everything; a second run finds its data
+ * (and its sessions) and sends nothing twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +73,33 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
+/** Logs in through the login form; returns the session cookie. */
+async function login(user: string, password: string): Promise<string> {
+  const base = `http://127.0.0.1:${ports.web}`;
+  const form = await fetch(`${base}/connexion`);
+  const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const res = await fetch(`${base}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ login: user, password, _csrf: csrf }).toString(),
+  });
+  expect(res.status).toBe(303);
+  return res.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+/** `jalons <args>` with the stack's data folder, as a second terminal would run it. */
+const cli = (...args: string[]) =>
+  new Promise<{ code: number; stderr: string }>((resolve) =>
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'ops/cli.ts', ...args],
+      { env: { ...process.env, JALONS_DATA_DIR: dataDir, JALONS_READMODEL_URL: '' } },
+      (err, _stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr }),
+    ),
+  );
+
 const messages = async (): Promise<ReceivedMail[]> =>
   (await fetch(`http://127.0.0.1:${ports.mail}/api/messages`)).json() as Promise<ReceivedMail[]>;
 
@@ -101,7 +130,22 @@ describe('the one-command stack', () => {
       expect(keys.filter((k) => k?.startsWith('parcours-DEMO-001/'))).toEqual([]);
       expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
       expect(first.out()).toContain(`Exploitation (web)     http://127.0.0.1:${ports.web}`);
-      const dashboard = async () => (await fetch(`http://127.0.0.1:${ports.web}/`)).text();
+      const passwordFile = join(dataDir, 'admin-password.txt');
+      expect(first.out()).toContain(
+        `Connexion              comptes créés : admin, agent-lens-lievin — mots de passe dans ${passwordFile}`,
+      );
+      expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
+      const passwords = Object.fromEntries(
+        readFileSync(passwordFile, 'utf8')
+          .split('\n')
+          .filter((l) => l && !l.startsWith('#'))
+          .map((l) => l.split(' ') as [string, string]),
+      );
+      expect(Object.keys(passwords)).toEqual(['admin', 'agent-lens-lievin']);
+      expect((await fetch(`http://127.0.0.1:${ports.web}/`, { redirect: 'manual' })).status).toBe(303);
+      const adminCookie = await login('admin', passwords.admin!);
+      const dashboard = async (cookie = adminCookie) =>
+        (await fetch(`http://127.0.0.1:${ports.web}/`, { headers: { cookie } })).text();
       // The read model caught up with the demo: DEMO-005 (opened 50 days ago) is late.
       let late = '';
       for (let i = 0; i < 30 && !late.includes('/parcours/DEMO-005'); i++) {
@@ -109,6 +153,15 @@ describe('the one-command stack', () => {
         await new Promise((r) => setTimeout(r, 500));
       }
       expect(late).toContain('<a href="/parcours/DEMO-005">DEMO-005</a>');
+      // The demo's agent sees its territory (lens-lievin: DEMO-002 is due this week), not the others.
+      const agentView = await dashboard(await login('agent-lens-lievin', passwords['agent-lens-lievin']!));
+      expect(agentView).toContain('<a href="/parcours/DEMO-002">DEMO-002</a>');
+      expect(agentView).not.toContain('DEMO-005');
+      expect(agentView).not.toContain('montreuillois');
+      // The embedded read model is the stack's alone while it runs: the CLI says so instead of corrupting it.
+      const busy = await cli('account', 'list');
+      expect(busy.code).toBe(3);
+      expect(busy.stderr).toContain('est ouvert par la pile');
       // The codec server decrypts for the Temporal UI only with its token.
       const decode = (headers: Record<string, string>) =>
         fetch(`http://127.0.0.1:${ports.codec}/decode`, {
@@ -136,9 +189,13 @@ describe('the one-command stack', () => {
       const after = (await messages()).map((m) => m.headers['x-jalons-key']);
       expect(new Set(after).size).toBe(after.length);
       expect(after).toEqual(expect.arrayContaining(keys));
-      // The embedded read model kept its data across the restart.
+      expect(second.out()).toContain(`Connexion              admin — mots de passe dans ${passwordFile}`);
+      // The embedded read model kept its data across the restart, and the session key its sessions.
       expect(await dashboard()).toContain('<a href="/parcours/DEMO-005">DEMO-005</a>');
       expect(await stop(second.child)).toBe(0);
+      // Stack stopped: the CLI manages the accounts.
+      const list = await cli('account', 'list');
+      expect(list).toMatchObject({ code: 0 });
     },
   );
 });

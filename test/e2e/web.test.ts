@@ -1,17 +1,19 @@
 /**
  * The operations web app in a real browser (Debian's Chromium driven by
  * playwright-core), on the dev server with the real worker and read model:
- * a person finds a late orientation, opens it, is refused an invalid référent
- * in French, records the orientation, and sees it leave the late list.
+ * a person logs in with the keyboard, finds a late orientation, opens it, is
+ * refused an invalid référent in French, records the orientation (in their
+ * name), and sees it leave the late list.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
 import { lateItems } from '../../activities/read-model/queries.js';
+import { createAccount } from '../../ops/accounts.js';
 import { MailSink } from '../../ops/mail-sink.js';
-import { startPath } from '../../ops/paths.js';
+import { showPath, startPath } from '../../ops/paths.js';
 import { startGrantCycle } from '../../ops/grants.js';
 import { startWebApp } from '../../ops/web/server.js';
 import { activitiesFor } from '../../workers/worker.js';
@@ -34,7 +36,13 @@ beforeAll(async () => {
   const smtp = { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined };
   worker = await testWorker(env, activitiesFor(smtp, 'config/directory.json', db), { taskQueue });
   running = worker.run();
-  web = await startWebApp({ client: env.client, db, port: 0 });
+  // Plain http on the loopback, as in the embedded stack: no Secure flag on the cookie.
+  web = await startWebApp({ client: env.client, db, port: 0, secureCookie: false });
+  await createAccount(
+    db,
+    { login: 'agent-web', role: 'agent', allCases: true, password: PASSWORD },
+    { channel: 'cli' },
+  );
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -58,6 +66,23 @@ afterAll(async () => {
   await sink?.close();
 });
 
+const PASSWORD = 'mot de passe du test web';
+
+/** A new browser page, signed in through the login page with the keyboard only. */
+async function signedInPage(path = '/'): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${web.port}${path}`);
+  await expect.poll(() => page.locator('h1').textContent(), { timeout: 20_000 }).toBe('Connexion');
+  // The login field has the focus; Tab to the password, Enter to submit.
+  await page.keyboard.type('agent-web');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  // A slow, deliberate password hash (scrypt) on a shared machine: give it time.
+  await expect.poll(() => page.url(), { timeout: 20_000 }).toBe(`http://127.0.0.1:${web.port}${path}`);
+  return page;
+}
+
 async function until(check: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 60 && !(await check()); i++) await new Promise((r) => setTimeout(r, 250));
 }
@@ -76,10 +101,14 @@ describe('operations web app', () => {
     });
     await until(async () => (await lateItems(db)).some((i) => i.beneficiary_id === 'WEB-001'));
 
-    const page = await browser.newPage();
+    const page = await signedInPage('/');
     const base = `http://127.0.0.1:${web.port}`;
-    await page.goto(`${base}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    // The style sheet loads under the strict Content-Security-Policy (no inline style).
+    expect(
+      await page.evaluate<string>(`getComputedStyle(document.querySelector('header')).backgroundColor`),
+    ).toBe('rgb(0, 0, 145)');
+    expect(await page.locator('header').textContent()).toContain('Connecté : agent-web');
     const late = page.locator('table', { has: page.locator('caption', { hasText: 'En retard' }) });
     await expect.poll(() => late.locator('a', { hasText: 'WEB-001' }).count()).toBe(1);
     expect(await late.locator('a', { hasText: 'WEB-002' }).count()).toBe(0);
@@ -107,6 +136,10 @@ describe('operations web app', () => {
     await page.click('button:has-text("Enregistrer l’orientation")');
     await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Décision d’orientation');
     expect(await page.locator('main').textContent()).toContain('référent ref-77');
+    expect((await showPath(env.client, 'WEB-001')).journal.at(-1)).toMatchObject({
+      event: 'orientation.decided',
+      by: 'agent-web',
+    });
 
     await until(
       async () =>
@@ -124,23 +157,23 @@ describe('operations web app', () => {
       grantId: 'G-WEB',
       programme: 'ft-conseillers-autonomie-2023',
     });
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${web.port}/subventions`);
+    const page = await signedInPage('/subventions');
     await expect.poll(() => page.locator('caption').first().textContent()).toContain('G-WEB');
     expect(await page.locator('main').textContent()).toMatch(/dépassé de \d+ j|MANQUÉ|fait/);
     await page.close();
   });
 
   it('shows référents’ portfolios and the indicators, with a CSV export', async () => {
-    const page = await browser.newPage();
+    const page = await signedInPage('/referents');
     const base = `http://127.0.0.1:${web.port}`;
-    await page.goto(`${base}/referents`);
     expect(await page.locator('table').textContent()).toContain('ref-77');
     await page.goto(`${base}/indicateurs`);
     expect(await page.locator('svg[role=img] title').textContent()).toContain(
       'Délais entre l’ouverture du droit et l’orientation',
     );
-    const csv = await (await fetch(`${base}/indicateurs.csv`)).text();
+    // The browser's session: the export needs a signed-in account too.
+    expect((await fetch(`${base}/indicateurs.csv`, { redirect: 'manual' })).status).toBe(303);
+    const csv = await (await page.request.get(`${base}/indicateurs.csv`)).text();
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toContain('Part orientée en 15 jours');
     // WEB-001 was oriented 20 days after the opening (late for 15 days, on time for 6 weeks).

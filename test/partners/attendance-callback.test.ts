@@ -6,13 +6,16 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
+import { buildWebApp } from '../../ops/web/server.js';
+import { failedPartnerCalls } from '../../activities/read-model/queries.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATORS_TOKEN } from '../../activities/partners/index.js';
 import type { PathState } from '../../domain/path.js';
 import { MailSink } from '../../ops/mail-sink.js';
 import { actOnPath, showPath, startPath } from '../../ops/paths.js';
-import { ATTENDANCE_CALLBACK_PATH, registerPartnerCallbacks } from '../../ops/web/partner-callbacks.js';
+import { ATTENDANCE_CALLBACK_PATH } from '../../ops/web/partner-callbacks.js';
 import { PartnerSimulators } from '../../simulators/server.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
@@ -21,6 +24,7 @@ let env: TestWorkflowEnvironment;
 let sink: MailSink;
 let sims: PartnerSimulators;
 let app: FastifyInstance;
+let db: ReadModelDb;
 let worker: Worker;
 let running: Promise<void>;
 const taskQueue = 'e2e-attendance';
@@ -28,17 +32,19 @@ const taskQueue = 'e2e-attendance';
 beforeAll(async () => {
   env = await devServerEnv();
   sink = await MailSink.start({ smtpPort: 0 });
-  app = Fastify();
-  registerPartnerCallbacks(app, { client: env.client, token: SIMULATORS_TOKEN });
+  // The real operations app (sessions, CSRF, roles): the webhook opts out of them for the partner's token.
+  db = await openReadModel('memory:');
+  app = await buildWebApp({ client: env.client, db, partnerToken: SIMULATORS_TOKEN });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   sims = await PartnerSimulators.start({
     port: 0,
     attendanceCallbackUrl: `${url}${ATTENDANCE_CALLBACK_PATH}`,
   });
+  // The worker writes the read model the web app reads (as in the embedded stack).
   const activities = activitiesFor(
     { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
     'config/directory.json',
-    'memory:',
+    db,
     sims.config(),
   );
   worker = await testWorker(env, activities, { taskQueue });
@@ -48,6 +54,7 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await app?.close();
+  await db?.close();
   await sims?.close();
   await env?.teardown();
   await sink?.close();
@@ -96,6 +103,39 @@ describe('the attendance callback', () => {
       expect.objectContaining({ by: 'rdv-insertion', ref: deliveries[0]?.event.eventId }),
     ]);
     expect(attended.rejected).toEqual([]);
+    await env.client.workflow.getHandle(`parcours-${id}`).terminate('fin du test');
+  }, 120_000);
+
+  it('a transmission the partner refuses reaches the read model as a task for operations', async () => {
+    const id = 'ATT-002';
+    sims.faults.inject({
+      partner: 'france-travail',
+      route: 'notifyOrientation',
+      kind: 'status',
+      status: 422,
+      message: 'personne inconnue de France Travail',
+    });
+    await startPath(env.client, taskQueue, {
+      beneficiaryId: id,
+      rightsOpenedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      territory: 'audomarois',
+    });
+    await actOnPath(env.client, id, {
+      type: 'orientation.decided',
+      data: { track: 'employment', organisation: 'france-travail', referent: 'ref-6' },
+    });
+    let tasks: Awaited<ReturnType<typeof failedPartnerCalls>> = [];
+    for (let i = 0; i < 100 && tasks.length === 0; i++) {
+      tasks = (await failedPartnerCalls(db)).filter((t) => t.beneficiary_id === id);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(tasks).toEqual([
+      expect.objectContaining({
+        call: 'france-travail-orientation#1',
+        operation: 'france-travail.orientation',
+        error: expect.stringContaining('personne inconnue de France Travail'),
+      }),
+    ]);
     await env.client.workflow.getHandle(`parcours-${id}`).terminate('fin du test');
   }, 120_000);
 

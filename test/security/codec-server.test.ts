@@ -1,6 +1,12 @@
-/** The codec server: decrypts for the Temporal UI's origin and an authenticated caller only. */
+/**
+ * The codec server: decrypts for the Temporal UI's origin and an authenticated
+ * caller only: a configured token, or an administrator's personal API token
+ * (agents and read-only accounts are refused: decrypting shows every case).
+ */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
+import { accountEvents, createAccount, issueApiToken, setDisabled } from '../../ops/accounts.js';
 import { startCodecServer } from '../../ops/codec-server.js';
 import { EncryptionCodec, parseKeyRing } from '../../workers/codec.js';
 
@@ -8,11 +14,29 @@ const codec = new EncryptionCodec(parseKeyRing(`k1:${randomBytes(32).toString('b
 const UI = 'http://127.0.0.1:8233';
 let server: Awaited<ReturnType<typeof startCodecServer>>;
 let base = '';
+let db: ReadModelDb;
+const tokens: Record<string, string> = {};
 beforeAll(async () => {
-  server = await startCodecServer({ codec, tokens: ['jeton-de-test'], uiOrigin: UI, port: 0 });
+  db = await openReadModel('memory:');
+  for (const [login, role] of [
+    ['admin-codec', 'admin'],
+    ['agent-codec', 'agent'],
+    ['lecteur-codec', 'lecture'],
+  ] as const) {
+    await createAccount(
+      db,
+      { login, role, ...(role === 'admin' ? {} : { allCases: true }) },
+      { channel: 'cli' },
+    );
+    tokens[login] = await issueApiToken(db, login, { channel: 'cli' });
+  }
+  server = await startCodecServer({ codec, tokens: ['jeton-de-test'], accounts: db, uiOrigin: UI, port: 0 });
   base = `http://127.0.0.1:${server.port}`;
 });
-afterAll(async () => server?.app.close());
+afterAll(async () => {
+  await server?.app.close();
+  await db?.close();
+});
 
 const encrypted = async () => {
   const [p] = await codec.encode([
@@ -56,6 +80,42 @@ describe('codec server', () => {
     );
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('decrypts with an administrator’s API token only; refuses agents and read-only accounts (403), disabled ones (401)', async () => {
+    const payloads = [await encrypted()];
+    const as = (login: string) =>
+      post('/decode', { payloads }, { authorization: `Bearer ${tokens[login]}`, origin: UI });
+    const ok = await as('admin-codec');
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { payloads: { data: string }[] };
+    expect(Buffer.from(body.payloads[0]!.data, 'base64').toString()).toBe('"ref-42"');
+    for (const login of ['agent-codec', 'lecteur-codec']) {
+      const refused = await as(login);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('access-control-allow-origin')).toBe(UI);
+      expect(await refused.json()).toEqual({
+        message: 'Déchiffrement réservé aux administrateurs : il montre les dossiers de tous les périmètres.',
+      });
+    }
+    const events = await accountEvents(db, 20);
+    expect(
+      events
+        .filter((e) => e.event === 'codec.refused')
+        .map((e) => e.login)
+        .sort(),
+    ).toEqual(['agent-codec', 'lecteur-codec']);
+    expect(events.filter((e) => e.event === 'codec.decrypt').map((e) => e.login)).toEqual(['admin-codec']);
+    await setDisabled(db, 'admin-codec', true, { channel: 'cli' });
+    expect((await as('admin-codec')).status).toBe(401);
+    // Another origin is refused before any token is looked at.
+    await setDisabled(db, 'admin-codec', false, { channel: 'cli' });
+    const foreign = await post(
+      '/decode',
+      { payloads },
+      { authorization: `Bearer ${tokens['admin-codec']}`, origin: 'https://ailleurs.example' },
+    );
+    expect(foreign.status).toBe(403);
   });
 
   it('answers the browser’s preflight for the UI only, and rejects a malformed body in French', async () => {

@@ -93,6 +93,8 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris', () => {
           doneAt: null,
           status: 'missed',
         });
+        // The cycle ends once its last state is in the read model.
+        await env.client.workflow.getHandle(grantWorkflowId(id)).result();
         const description = await env.client.workflow.getHandle(grantWorkflowId(id)).describe();
         expect(description.status.name).toBe('COMPLETED');
       }
@@ -153,6 +155,8 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris', () => {
         ['financial-report', 'done'],
       ]);
       expect(done.payments).toEqual([{ kind: 'grant', amount: 200_000, dueAt: null }]);
+      // The cycle ends once its last state is in the read model.
+      await env.client.workflow.getHandle(grantWorkflowId('CNSA-OK')).result();
       expect((await env.client.workflow.getHandle(grantWorkflowId('CNSA-OK')).describe()).status.name).toBe(
         'COMPLETED',
       );

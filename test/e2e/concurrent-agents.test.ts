@@ -1,0 +1,77 @@
+/**
+ * Two agents act on the same case at the same moment, each on the page they
+ * opened (the revision they saw): one act is applied, the other is refused in
+ * French with what changed, and the path holds one act only. Dev server (the
+ * time-skipping server drops refused Updates).
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MailSink } from '../../ops/mail-sink.js';
+import { ActionRefused, actOnPath, showPath, startPath } from '../../ops/paths.js';
+import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
+
+let env: TestWorkflowEnvironment;
+let sink: MailSink;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = 'e2e-concurrent-agents';
+
+beforeAll(async () => {
+  env = await devServerEnv();
+  sink = await MailSink.start({ smtpPort: 0 });
+  worker = await testWorker(env, realActivities(sink.smtpPort), { taskQueue });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await sink?.close();
+});
+
+describe('two agents on one case', () => {
+  it('one wins, the other gets a clear French message and changes nothing', async () => {
+    const id = 'CONC-001';
+    await startPath(env.client, taskQueue, {
+      beneficiaryId: id,
+      rightsOpenedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      territory: 'audomarois',
+    });
+    await actOnPath(env.client, id, {
+      type: 'orientation.decided',
+      by: 'agent-a',
+      data: { track: 'employment', organisation: 'france-travail', referent: 'ref-3' },
+    });
+    const opened = await showPath(env.client, id);
+    // Both fix the first appointment from the same page (revision `opened.seq`), at once.
+    const schedule = (by: string, day: number) =>
+      actOnPath(env.client, id, {
+        type: 'appointment.scheduled',
+        by,
+        seen: opened.seq,
+        data: { at: new Date(Date.now() + day * 86_400_000).toISOString() },
+      });
+    const results = await Promise.allSettled([schedule('agent-a', 7), schedule('agent-b', 9)]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]?.reason).toBeInstanceOf(ActionRefused);
+    expect((lost[0]?.reason as Error).message).toMatch(
+      /^Le dossier a changé depuis que vous l’avez ouvert \(« appointment\.scheduled » enregistré par agent-[ab] le .+\) : rechargez la fiche et refaites l’acte s’il a encore lieu d’être\.$/,
+    );
+    const after = await showPath(env.client, id);
+    expect(after.seq).toBe(opened.seq + 1);
+    expect(after.journal.filter((j) => j.event === 'appointment.scheduled')).toHaveLength(1);
+    // Reloaded, the other agent may act on what is there now.
+    await actOnPath(env.client, id, {
+      type: 'reminders.switched',
+      by: 'agent-b',
+      seen: after.seq,
+      data: { on: false },
+    });
+    expect((await showPath(env.client, id)).remindersOff).toBe(true);
+    await env.client.workflow.getHandle(`parcours-${id}`).terminate('fin du test');
+  }, 120_000);
+});
