@@ -102,7 +102,10 @@ const loginFormSchema = z.object({
 
 /** Sections of the menu an account may not open (the others, added later ones included, are shown). */
 export function hiddenSectionsFor(a: Account): string[] {
-  return [...(scopeOf(a).all ? [] : ['/subventions']), ...(a.role === 'admin' ? [] : ['/comptes'])];
+  return [
+    ...(scopeOf(a).all ? [] : ['/subventions', '/rapports']),
+    ...(a.role === 'admin' ? [] : ['/comptes']),
+  ];
 }
 
 /** What the page frame shows of the signed-in person (and the logout form's CSRF token). */

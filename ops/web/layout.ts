@@ -39,6 +39,8 @@ const sections = [
   ['/referents', 'Portefeuilles des référents'],
   ['/indicateurs', 'Indicateurs'],
   ['/subventions', 'Subventions'],
+  ['/rapports', 'Rapports'],
+  ['/catalogue', 'Catalogue de l’offre'],
   ['/comptes', 'Comptes'],
 ] as const;
 

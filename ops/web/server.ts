@@ -355,6 +355,7 @@ function timeline(
       </tbody>
     </table>
     ${view.csrf ? actForm(s, values, view.csrf, view.account.login) : html`<p>Votre compte est en lecture seule.</p>`}
+    ${view.csrf && s.status !== 'closed' ? html`<p><a href="/parcours/${s.beneficiaryId}/plan">Composer le plan d’activités du contrat (catalogue de l’offre)</a></p>` : ''}
     <table>
       <caption>
         Étapes

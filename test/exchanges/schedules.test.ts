@@ -14,6 +14,7 @@
  * 1 intensive; plans of 13 h and 3 h → 8 h; 2 interviews; 1 exit to a job;
  * 1 PMSMP, 1 autonomy préparatoire, 1 candidate (RP-001), who did not exit.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,11 +136,11 @@ async function quiet(id: string): Promise<void> {
     const d = await env.client.workflow.getHandle(`parcours-${id}`).describe();
     if (d.raw.pendingWorkflowTask || (d.raw.pendingActivities?.length ?? 0) > 0) return false;
     const s = await showPath(env.client, id);
-    const [row] = await h.db.query<{ revision: number }>(
-      `select revision from paths where beneficiary_id = $1`,
-      [id],
-    );
-    return row?.revision === s.seq + s.handled.length + s.rejected.length;
+    const [row] = await h.db.query<{ state: unknown }>(`select state from paths where beneficiary_id = $1`, [
+      id,
+    ]);
+    // The read model holds the path's latest state (whatever its revision counts).
+    return isDeepStrictEqual(row?.state, JSON.parse(JSON.stringify(s)));
   });
 }
 
@@ -154,8 +155,8 @@ async function loadPaths(): Promise<void> {
   for (const [id, at, territory] of opened)
     await startPath(env.client, taskQueue, { beneficiaryId: id, rightsOpenedAt: at, territory });
   for (const [id, type, at, data] of acts) {
-    // workflows/path.ts loses the closing snapshot when the exit arrives while it awaits a read-model
-    // write (it leaves its loop without recording again): the exit is sent once the path is idle.
+    // Paths from before patched('record-at-close') lost the closing snapshot when the exit arrived
+    // during a read-model write; the exit is still sent once the path is idle, as before.
     if (type === 'rights.ended') await quiet(id);
     await actOnPath(env.client, id, { type, at, data: data ?? {} } as PathEventInput);
   }
