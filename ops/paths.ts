@@ -10,9 +10,9 @@ import {
 } from '@temporalio/client';
 import { pathWorkflowId } from '../domain/ids.js';
 import { pathInputSchema, type OrientationDecision, type PathInput, type PathState } from '../domain/path.js';
-import { getPolicy } from '../domain/policy.js';
 import { frenchIssues } from '../domain/validation.js';
 import type { PathEventInput } from '../domain/path-events.js';
+import { newPathState } from '../domain/path-machine.js';
 import { beneficiaryPath, orientUpdate, pathEventUpdate, stateQuery } from '../workflows/path.js';
 import { pathSearchAttributes } from '../workflows/search-attributes.js';
 
@@ -27,7 +27,14 @@ export async function startPath(
   const parsed = pathInputSchema.safeParse(input);
   if (!parsed.success)
     throw new ActionRefused(`Données du parcours invalides : ${frenchIssues(parsed.error)}`);
-  getPolicy(parsed.data.policy);
+  // The workflow builds the same state: a path it could not start (no national rules in force
+  // at that date, unknown policy) is refused here, in French, instead of failing its first task.
+  try {
+    newPathState(parsed.data);
+  } catch (err) {
+    if (err instanceof RangeError) throw new ActionRefused(`Parcours refusé : ${err.message}.`);
+    throw err;
+  }
   const workflowId = pathWorkflowId(parsed.data.beneficiaryId);
   try {
     await client.workflow.start(beneficiaryPath, { args: [parsed.data], workflowId, taskQueue });

@@ -74,4 +74,17 @@ describe('two agents on one case', () => {
     expect((await showPath(env.client, id)).remindersOff).toBe(true);
     await env.client.workflow.getHandle(`parcours-${id}`).terminate('fin du test');
   }, 120_000);
+
+  it('a path opened before any national rule is refused at start, in French, and nothing is started', async () => {
+    await expect(
+      startPath(env.client, taskQueue, {
+        beneficiaryId: 'CONC-OLD',
+        rightsOpenedAt: '2024-12-20T09:00:00+01:00',
+        territory: 'audomarois',
+      }),
+    ).rejects.toThrow(
+      new ActionRefused('Parcours refusé : aucune règle nationale en vigueur le 2024-12-20.'),
+    );
+    await expect(env.client.workflow.getHandle('parcours-CONC-OLD').describe()).rejects.toThrow();
+  });
 });
