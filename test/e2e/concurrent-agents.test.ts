@@ -4,49 +4,30 @@
  * French with what changed, and the path holds one act only. Dev server (the
  * time-skipping server drops refused Updates).
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MailSink } from '../../ops/mail-sink.js';
+import { describe, expect, it } from 'vitest';
 import { ActionRefused, actOnPath, showPath, startPath } from '../../ops/paths.js';
-import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
+import { devServerWithWorker } from '../support/temporal.js';
 
-let env: TestWorkflowEnvironment;
-let sink: MailSink;
-let worker: Worker;
-let running: Promise<void>;
 const taskQueue = 'e2e-concurrent-agents';
-
-beforeAll(async () => {
-  env = await devServerEnv();
-  sink = await MailSink.start({ smtpPort: 0 });
-  worker = await testWorker(env, realActivities(sink.smtpPort), { taskQueue });
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await sink?.close();
-});
+const t = devServerWithWorker(taskQueue);
 
 describe('two agents on one case', () => {
   it('one wins, the other gets a clear French message and changes nothing', async () => {
     const id = 'CONC-001';
-    await startPath(env.client, taskQueue, {
+    await startPath(t.env.client, taskQueue, {
       beneficiaryId: id,
       rightsOpenedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
       territory: 'audomarois',
     });
-    await actOnPath(env.client, id, {
+    await actOnPath(t.env.client, id, {
       type: 'orientation.decided',
       by: 'agent-a',
       data: { track: 'employment', organisation: 'france-travail', referent: 'ref-3' },
     });
-    const opened = await showPath(env.client, id);
+    const opened = await showPath(t.env.client, id);
     // Both fix the first appointment from the same page (revision `opened.seq`), at once.
     const schedule = (by: string, day: number) =>
-      actOnPath(env.client, id, {
+      actOnPath(t.env.client, id, {
         type: 'appointment.scheduled',
         by,
         seen: opened.seq,
@@ -61,23 +42,23 @@ describe('two agents on one case', () => {
     expect((lost[0]?.reason as Error).message).toMatch(
       /^Le dossier a changé depuis que vous l’avez ouvert \(« appointment\.scheduled » enregistré par agent-[ab] le .+\) : rechargez la fiche et refaites l’acte s’il a encore lieu d’être\.$/,
     );
-    const after = await showPath(env.client, id);
+    const after = await showPath(t.env.client, id);
     expect(after.seq).toBe(opened.seq + 1);
     expect(after.journal.filter((j) => j.event === 'appointment.scheduled')).toHaveLength(1);
     // Reloaded, the other agent may act on what is there now.
-    await actOnPath(env.client, id, {
+    await actOnPath(t.env.client, id, {
       type: 'reminders.switched',
       by: 'agent-b',
       seen: after.seq,
       data: { on: false },
     });
-    expect((await showPath(env.client, id)).remindersOff).toBe(true);
-    await env.client.workflow.getHandle(`parcours-${id}`).terminate('fin du test');
+    expect((await showPath(t.env.client, id)).remindersOff).toBe(true);
+    await t.env.client.workflow.getHandle(`parcours-${id}`).terminate('fin du test');
   }, 120_000);
 
   it('a path opened before any national rule is refused at start, in French, and nothing is started', async () => {
     await expect(
-      startPath(env.client, taskQueue, {
+      startPath(t.env.client, taskQueue, {
         beneficiaryId: 'CONC-OLD',
         rightsOpenedAt: '2024-12-20T09:00:00+01:00',
         territory: 'audomarois',
@@ -85,6 +66,6 @@ describe('two agents on one case', () => {
     ).rejects.toThrow(
       new ActionRefused('Parcours refusé : aucune règle nationale en vigueur le 2024-12-20.'),
     );
-    await expect(env.client.workflow.getHandle('parcours-CONC-OLD').describe()).rejects.toThrow();
+    await expect(t.env.client.workflow.getHandle('parcours-CONC-OLD').describe()).rejects.toThrow();
   });
 });

@@ -5,12 +5,9 @@
  * day; the `jalons grant` commands; refusals from the workflow's validators in
  * French, through the CLI (exit 3) and the client, changing nothing.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { civilDateOf, formatParis } from '../../domain/calendar.js';
 import type { GrantState } from '../../domain/grants/cycle.js';
-import { MailSink } from '../../ops/mail-sink.js';
 import {
   ActionRefused,
   actOnGrant,
@@ -18,38 +15,22 @@ import {
   showGrant,
   startGrantCycle,
 } from '../../ops/grants.js';
-import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
+import { devServerWithWorker } from '../support/temporal.js';
 import { jalonsCli } from '../support/cli.js';
 
 const DAY = 86_400_000;
-let env: TestWorkflowEnvironment;
-let sink: MailSink;
-let worker: Worker;
-let running: Promise<void>;
 const taskQueue = 'e2e-grants';
-
-beforeAll(async () => {
-  env = await devServerEnv();
-  sink = await MailSink.start({ smtpPort: 0 });
-  worker = await testWorker(env, realActivities(sink.smtpPort), { taskQueue });
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await sink?.close();
-});
+const t = devServerWithWorker(taskQueue);
 
 async function until(check: () => Promise<boolean> | boolean): Promise<void> {
   for (let i = 0; i < 80 && !(await check()); i++) await new Promise((r) => setTimeout(r, 250));
 }
 
-const jalons = jalonsCli(() => ({ address: env.address, taskQueue }));
+const jalons = jalonsCli(() => ({ address: t.env.address, taskQueue }));
 
 describe('recurring duties as Schedules', () => {
   it('are created once under deterministic ids, updated in place, and a triggered one emails its reminder once a day', async () => {
-    const first = await ensureGrantSchedules(env.client, taskQueue);
+    const first = await ensureGrantSchedules(t.env.client, taskQueue);
     // RULES.md §3.2–3.5: CIE (Pilot'Actions, dialogue de gestion), CLS (Pilot'Actions), France Travail
     // (comité de pilotage), the autonomy platform's comités stratégique and technique, équipe projet.
     expect(first).toEqual(
@@ -63,11 +44,11 @@ describe('recurring duties as Schedules', () => {
         'jalons-duty-plateforme-metiers-autonomie-project-team',
       ].map((scheduleId) => ({ scheduleId, created: true })),
     );
-    const second = await ensureGrantSchedules(env.client, taskQueue);
+    const second = await ensureGrantSchedules(t.env.client, taskQueue);
     expect(second.every((s) => !s.created)).toBe(true);
 
     const id = 'jalons-duty-plateforme-metiers-autonomie-technical-committee';
-    const handle = env.client.schedule.getHandle(id);
+    const handle = t.env.client.schedule.getHandle(id);
     const described = await handle.describe();
     expect(described.spec.timezone).toBe('Europe/Paris');
     // Quarterly: January (from the 2nd, the 1st is a holiday), April, July, October, at 09:00.
@@ -112,8 +93,8 @@ describe('recurring duties as Schedules', () => {
 
     await handle.trigger();
     const key = `duty/plateforme-metiers-autonomie/technical-committee/${civilDateOf(new Date())}`;
-    await sink.waitFor((m) => m.some((x) => x.headers['x-jalons-key'] === key), 20_000);
-    const mail = sink.messages().find((m) => m.headers['x-jalons-key'] === key);
+    await t.sink.waitFor((m) => m.some((x) => x.headers['x-jalons-key'] === key), 20_000);
+    const mail = t.sink.messages().find((m) => m.headers['x-jalons-key'] === key);
     expect(mail?.to).toEqual(['subventions@departement.example']);
     expect(mail?.subject).toBe(
       '[Jalons] Comité technique (échéance trimestrielle) — Consortium de la plateforme des métiers de l’autonomie',
@@ -123,8 +104,8 @@ describe('recurring duties as Schedules', () => {
     // Triggered again the same day: nothing new is sent (outbox).
     await handle.trigger();
     await new Promise((r) => setTimeout(r, 3_000));
-    expect(sink.messages().filter((m) => m.headers['x-jalons-key'] === key)).toHaveLength(1);
-    await ensureGrantSchedules(env.client, taskQueue);
+    expect(t.sink.messages().filter((m) => m.headers['x-jalons-key'] === key)).toHaveLength(1);
+    await ensureGrantSchedules(t.env.client, taskQueue);
   });
 });
 
@@ -181,20 +162,20 @@ describe('jalons grant …', () => {
   }, 180_000);
 
   it('a France Travail denunciation outside the month before the end is refused by the validator', async () => {
-    await startGrantCycle(env.client, taskQueue, {
+    await startGrantCycle(t.env.client, taskQueue, {
       grantId: 'E2E-FT',
       programme: 'ft-conseillers-autonomie-2023',
       startedAt: new Date().toISOString(),
     });
     // Started today: the renewals since 2023 are caught up at once (one period a year from 01/01/2023).
     const year = Number(civilDateOf(new Date()).slice(0, 4));
-    await until(async () => (await showGrant(env.client, 'E2E-FT')).convention?.period === year - 2023);
-    const before = await showGrant(env.client, 'E2E-FT');
+    await until(async () => (await showGrant(t.env.client, 'E2E-FT')).convention?.period === year - 2023);
+    const before = await showGrant(t.env.client, 'E2E-FT');
     expect(before.convention).toMatchObject({ start: `${year}-01-01`, end: `${year}-12-31` });
     // A date in the current period, outside December (the window).
     let at = new Date(Date.now() - 3_600_000);
     if (civilDateOf(at).slice(5, 7) === '12') at = new Date(at.getTime() - 40 * DAY);
-    const error = await actOnGrant(env.client, 'E2E-FT', { type: 'denounce', at: at.toISOString() }).catch(
+    const error = await actOnGrant(t.env.client, 'E2E-FT', { type: 'denounce', at: at.toISOString() }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ActionRefused);
@@ -202,7 +183,7 @@ describe('jalons grant …', () => {
       `Dénonciation refusée : reçue le ${formatParis(at)}, hors de la fenêtre du 01/12/${year} au 31/12/${year} ` +
         '(le mois précédant la fin de la convention) ; sans dénonciation dans cette fenêtre, la convention est reconduite.',
     );
-    const after = await showGrant(env.client, 'E2E-FT');
+    const after = await showGrant(t.env.client, 'E2E-FT');
     expect(after.status).toBe('active');
     expect(after.history).toEqual(before.history);
     const cli = await jalons('grant', 'denounce', 'E2E-FT', '--at', at.toISOString());

@@ -4,49 +4,30 @@
  * messages is spread out, none lost, none twice. On the dev server (the test
  * server does not enforce task queue rate limits).
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MailSink } from '../../ops/mail-sink.js';
+import { describe, expect, it } from 'vitest';
 import { startPath } from '../../ops/paths.js';
-import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
+import { devServerWithWorker } from '../support/temporal.js';
 
 const DAY = 86_400_000;
 const PATHS = 20;
 const PER_SECOND = 2;
 
-let env: TestWorkflowEnvironment;
-let sink: MailSink;
-let worker: Worker;
-let running: Promise<void>;
 const taskQueue = 'e2e-notification-rate';
-
-beforeAll(async () => {
-  env = await devServerEnv();
-  sink = await MailSink.start({ smtpPort: 0 });
-  worker = await testWorker(env, realActivities(sink.smtpPort), { taskQueue }, PER_SECOND);
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await sink?.close();
-});
+const t = devServerWithWorker(taskQueue, PER_SECOND);
 
 describe('the notifications’ task queue', () => {
   it(`sends a wave of ${PATHS} due escalations at no more than ${PER_SECOND} a second, each once`, async () => {
     // Opened 20 days ago: the 15-day orientation target is past, its escalation is due at once.
     const opened = new Date(Date.now() - 20 * DAY).toISOString();
     for (let i = 1; i <= PATHS; i++)
-      await startPath(env.client, taskQueue, {
+      await startPath(t.env.client, taskQueue, {
         beneficiaryId: `RATE-${String(i).padStart(3, '0')}`,
         rightsOpenedAt: opened,
         territory: 'audomarois',
       });
     const isEscalation = (m: { headers: Record<string, string> }) =>
       /^parcours-RATE-\d{3}\/orientation\.local#1:escalation$/.test(m.headers['x-jalons-key'] ?? '');
-    const mails = (await sink.waitFor((ms) => ms.filter(isEscalation).length >= PATHS, 120_000)).filter(
+    const mails = (await t.sink.waitFor((ms) => ms.filter(isEscalation).length >= PATHS, 120_000)).filter(
       isEscalation,
     );
     expect(new Set(mails.map((m) => m.headers['x-jalons-key'])).size).toBe(PATHS);
@@ -54,9 +35,9 @@ describe('the notifications’ task queue', () => {
     // 20 messages at 2 a second take at least 9.5 s; allow the server's one-second burst.
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(((PATHS - 1) / PER_SECOND - 1.5) * 1000);
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(sink.messages().filter(isEscalation)).toHaveLength(PATHS);
+    expect(t.sink.messages().filter(isEscalation)).toHaveLength(PATHS);
     for (let i = 1; i <= PATHS; i++)
-      await env.client.workflow
+      await t.env.client.workflow
         .getHandle(`parcours-RATE-${String(i).padStart(3, '0')}`)
         .terminate('fin du test');
   }, 180_000);

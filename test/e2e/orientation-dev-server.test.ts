@@ -3,37 +3,18 @@
  * the `jalons` CLI starts and reads a path, the real worker sends through real
  * SMTP, refused actions get French errors and change nothing.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PathState } from '../../domain/path.js';
-import { MailSink } from '../../ops/mail-sink.js';
 import { ActionRefused, orientPath, showPath, startPath } from '../../ops/paths.js';
-import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
+import { devServerWithWorker } from '../support/temporal.js';
 import { jalonsCli } from '../support/cli.js';
 
 const DAY = 86_400_000;
 
-let env: TestWorkflowEnvironment;
-let sink: MailSink;
-let worker: Worker;
-let running: Promise<void>;
 const taskQueue = 'e2e-orientation';
+const t = devServerWithWorker(taskQueue);
 
-beforeAll(async () => {
-  env = await devServerEnv();
-  sink = await MailSink.start({ smtpPort: 0 });
-  worker = await testWorker(env, realActivities(sink.smtpPort), { taskQueue });
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await sink?.close();
-});
-
-const jalons = jalonsCli(() => ({ address: env.address, taskQueue }));
+const jalons = jalonsCli(() => ({ address: t.env.address, taskQueue }));
 
 describe('orientation slice on the dev server', () => {
   it('the CLI starts a path 20 days after the opening: the missed target is escalated by email at once', async () => {
@@ -54,10 +35,10 @@ describe('orientation slice on the dev server', () => {
     const again = await jalons('path', 'start', 'E2E-001', '--opened', opened, '--territory', 'audomarois');
     expect(again.stdout).toContain('existe déjà : rien n’a changé');
 
-    const [mail] = await sink.waitFor((m) =>
+    const [mail] = await t.sink.waitFor((m) =>
       m.some((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local#1:escalation'),
     );
-    const escalation = sink
+    const escalation = t.sink
       .messages()
       .find((x) => x.headers['x-jalons-key'] === 'parcours-E2E-001/orientation.local#1:escalation');
     expect(mail).toBeDefined();
@@ -69,7 +50,7 @@ describe('orientation slice on the dev server', () => {
     expect(escalation?.html).toContain('<html lang="fr">');
     // The reminder before the target came too late to be useful: never sent.
     expect(
-      sink.messages().filter((x) => x.headers['x-jalons-key']?.startsWith('parcours-E2E-001/')).length,
+      t.sink.messages().filter((x) => x.headers['x-jalons-key']?.startsWith('parcours-E2E-001/')).length,
     ).toBe(1);
 
     const shown = await jalons('path', 'show', 'E2E-001', '--json');
@@ -85,14 +66,14 @@ describe('orientation slice on the dev server', () => {
 
   it('refuses an invalid orientation with a French message and changes nothing, then accepts a valid one', async () => {
     const opened = new Date(Date.now() - 3 * DAY).toISOString();
-    await startPath(env.client, taskQueue, {
+    await startPath(t.env.client, taskQueue, {
       beneficiaryId: 'E2E-002',
       rightsOpenedAt: opened,
       territory: 'lens-lievin',
     });
-    const before = await showPath(env.client, 'E2E-002');
+    const before = await showPath(t.env.client, 'E2E-002');
     const refusal = (arg: unknown) =>
-      orientPath(env.client, 'E2E-002', arg as never).then(
+      orientPath(t.env.client, 'E2E-002', arg as never).then(
         () => 'accepté',
         (e: unknown) => (e instanceof ActionRefused ? e.message : `autre erreur : ${String(e)}`),
       );
@@ -125,7 +106,7 @@ describe('orientation slice on the dev server', () => {
         decidedAt: '2020-01-01T10:00:00+01:00',
       }),
     ).toBe('Un acte ne peut précéder l’ouverture du droit.');
-    expect(await showPath(env.client, 'E2E-002')).toEqual(before);
+    expect(await showPath(t.env.client, 'E2E-002')).toEqual(before);
 
     const cli = await jalons(
       'path',
@@ -163,7 +144,7 @@ describe('orientation slice on the dev server', () => {
     // Once oriented, a new orientation is a réorientation: refused in French, nothing changed.
     expect(twice.code).toBe(3);
     expect(twice.stderr).toContain('Refusé : Ce parcours est déjà orienté : utilisez une réorientation');
-    expect((await showPath(env.client, 'E2E-002')).orientation?.referent).toBe('ref-1');
+    expect((await showPath(t.env.client, 'E2E-002')).orientation?.referent).toBe('ref-1');
 
     const unknown = await jalons('path', 'show', 'E2E-404');
     expect(unknown.code).toBe(3);
@@ -182,12 +163,12 @@ describe('acting on a path and finding it, on the dev server', () => {
   }
   const ids = async (query: string) => {
     const found: string[] = [];
-    for await (const w of env.client.workflow.list({ query })) found.push(w.workflowId);
+    for await (const w of t.env.client.workflow.list({ query })) found.push(w.workflowId);
     return found.sort();
   };
 
   it('records acts through `jalons path act`, refuses what the rules forbid, and shows the path in visibility', async () => {
-    await startPath(env.client, taskQueue, {
+    await startPath(t.env.client, taskQueue, {
       beneficiaryId: 'E2E-003',
       rightsOpenedAt: new Date(Date.now() - 3 * DAY).toISOString(),
       territory: 'montreuillois',
@@ -197,7 +178,7 @@ describe('acting on a path and finding it, on the dev server', () => {
     expect(oriented.code).toBe(0);
     expect((JSON.parse(oriented.stdout) as PathState).step).toBe('first-appointment');
 
-    const before = await showPath(env.client, 'E2E-003');
+    const before = await showPath(t.env.client, 'E2E-003');
     const refused = await jalons(
       'path',
       'act',
@@ -218,7 +199,7 @@ describe('acting on a path and finding it, on the dev server', () => {
     );
     expect(badData.code).toBe(3);
     expect(badData.stderr).toContain('Refusé : Événement invalide : data.excused');
-    expect(await showPath(env.client, 'E2E-003')).toEqual(before);
+    expect(await showPath(t.env.client, 'E2E-003')).toEqual(before);
 
     const query =
       'JalonsStep = "first-appointment" AND JalonsReferent = "ref-5" AND JalonsTerritory = "montreuillois"';

@@ -1,7 +1,8 @@
 /** Temporal servers and workers for tests: the real servers, provisioned offline. */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { MailSink } from '../../ops/mail-sink.js';
 import type { Activities } from '../../activities/index.js';
 import { registerSearchAttributes } from '../../ops/temporal.js';
 import { TEST_PAYLOAD_KEYS, testDataConverter } from './keys.js';
@@ -90,4 +91,38 @@ export async function testWorker(
     stop(notifier, () => notifier.shutdown());
   };
   return worker;
+}
+
+/** What `devServerWithWorker` sets up for a test file, filled in before its tests run. */
+export interface DevServerWithWorker {
+  env: TestWorkflowEnvironment;
+  sink: MailSink;
+  worker: Worker;
+}
+
+/**
+ * For a whole test file: the dev server, a real SMTP sink and a worker with the real
+ * activities on `taskQueue`, started before its tests and stopped after them.
+ */
+export function devServerWithWorker(taskQueue: string, notificationsPerSecond?: number): DevServerWithWorker {
+  const t = {} as DevServerWithWorker;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    t.env = await devServerEnv();
+    t.sink = await MailSink.start({ smtpPort: 0 });
+    t.worker = await testWorker(
+      t.env,
+      realActivities(t.sink.smtpPort),
+      { taskQueue },
+      notificationsPerSecond,
+    );
+    running = t.worker.run();
+  });
+  afterAll(async () => {
+    t.worker?.shutdown();
+    await running;
+    await t.env?.teardown();
+    await t.sink?.close();
+  });
+  return t;
 }
