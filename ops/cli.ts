@@ -17,8 +17,27 @@ import { runStack } from './stack.js';
 import { registerGrantCommands } from './grants-cli.js';
 import { connectClient, provisionedPath } from './temporal.js';
 import { registerImportCommand } from './import-cli.js';
+import { RemoteJalons, remoteOptions } from './remote.js';
+import { deadlineLabels } from './format.js';
 
-const program = new Command('jalons').description('Jalons — échéances du parcours RSA et des subventions');
+const program = new Command('jalons')
+  .description('Jalons — échéances du parcours RSA et des subventions')
+  .option('--serveur <url>', 'mode distant : agit par l’API de l’application (ou JALONS_SERVER_URL)')
+  .option('--jeton-fichier <fichier>', 'mode distant : fichier du jeton personnel (ou JALONS_API_TOKEN)');
+
+/** The commands that work in remote mode; the others act on Temporal directly. */
+const remoteCommands = new Set<Command>();
+const remote = (): RemoteJalons | null => {
+  const options = remoteOptions(program.opts<{ serveur?: string; jetonFichier?: string }>());
+  return options ? new RemoteJalons(options) : null;
+};
+program.hook('preAction', (_program, command) => {
+  if (!remoteCommands.has(command) && remoteOptions(program.opts()))
+    throw new ActionRefused(
+      `« ${command.name()} » agit directement sur Temporal et n’existe pas en mode distant (--serveur) : commandes distantes : path show, path act, path orient, late, whoami.`,
+    );
+});
+const remotely = (command: Command): Command => (remoteCommands.add(command), command);
 
 function printPath(state: PathState, json: boolean): void {
   console.log(json ? JSON.stringify(state, null, 2) : describePath(state));
@@ -57,16 +76,26 @@ path
     );
   });
 
-path
-  .command('show <beneficiaryId>')
-  .description('affiche l’état du parcours')
-  .option('--json', 'sortie JSON')
-  .action(async (id: string, o: { json?: boolean }) => {
-    const client = await connectClient(loadConfig());
-    printPath(await showPath(client, id), Boolean(o.json));
-  });
+remotely(
+  path
+    .command('show <beneficiaryId>')
+    .description('affiche l’état du parcours')
+    .option('--json', 'sortie JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const api = remote();
+      const state = api ? await api.path(id) : await showPath(await connectClient(loadConfig()), id);
+      printPath(state, Boolean(o.json));
+    }),
+);
 
-path
+const notByInRemoteMode = (by: string | undefined) => {
+  if (by)
+    throw new ActionRefused(
+      '--by n’existe pas en mode distant : l’acte est enregistré au nom du compte du jeton.',
+    );
+};
+
+const orient = path
   .command('orient <beneficiaryId>')
   .description('enregistre la décision d’orientation')
   .requiredOption('--track <parcours>', 'employment | socio-professional | social')
@@ -87,6 +116,13 @@ path
         json?: boolean;
       },
     ) => {
+      const api = remote();
+      if (api) {
+        notByInRemoteMode(o.by);
+        const data = { track: o.track, organisation: o.organisation, referent: o.referent };
+        const event = { type: 'orientation.decided', data, ...(o.decidedAt ? { at: o.decidedAt } : {}) };
+        return printPath(await api.act(id, event as PathEventInput), Boolean(o.json));
+      }
       const client = await connectClient(loadConfig());
       const state = await orientPath(client, id, {
         track: o.track as OrientationDecision['track'],
@@ -98,8 +134,9 @@ path
       printPath(state, Boolean(o.json));
     },
   );
+remotely(orient);
 
-path
+const act = path
   .command('act <beneficiaryId> <type>')
   .description(`enregistre un acte sur le parcours (${pathEventTypes.join(', ')})`)
   .option('--data <json>', 'données de l’acte, en JSON (ex. \'{"excused":true}\')', '{}')
@@ -113,10 +150,17 @@ path
     } catch {
       throw new ActionRefused('--data doit être un objet JSON valide.');
     }
+    const api = remote();
+    if (api) {
+      notByInRemoteMode(o.by);
+      const event = { type, data, ...(o.at ? { at: o.at } : {}) };
+      return printPath(await api.act(id, event as PathEventInput), Boolean(o.json));
+    }
     const client = await connectClient(loadConfig());
     const event = { type, data, ...(o.at ? { at: o.at } : {}), ...(o.by ? { by: o.by } : {}) };
     printPath(await actOnPath(client, id, event as PathEventInput), Boolean(o.json));
   });
+remotely(act);
 
 path
   .command('suggest')
@@ -153,9 +197,11 @@ path
     },
   );
 
-program
+const late = program
   .command('late')
-  .description('liste les parcours en retard (attributs de recherche de Temporal)')
+  .description(
+    'liste les parcours en retard (attributs de recherche de Temporal ; en mode distant, les échéances du modèle de lecture)',
+  )
   .option('--territory <t>', 'territoire')
   .option('--organisation <o>', 'organisme référent')
   .option('--referent <r>', 'référent (identifiant pseudonyme)')
@@ -169,6 +215,8 @@ program
       step?: string;
       json?: boolean;
     }) => {
+      const api = remote();
+      if (api) return printRemoteLate(await api.late({ ...o, json: undefined }), Boolean(o.json));
       const client = await connectClient(loadConfig());
       const late = await latePaths(client, o);
       if (o.json) return console.log(JSON.stringify(late, null, 2));
@@ -179,6 +227,35 @@ program
         );
     },
   );
+
+remotely(late);
+
+function printRemoteLate(items: Awaited<ReturnType<RemoteJalons['late']>>, json: boolean): void {
+  if (json) return console.log(JSON.stringify(items, null, 2));
+  console.log(`${items.length} échéance(s) en retard dans votre périmètre`);
+  for (const i of items)
+    console.log(
+      `  ${i.beneficiaryId}  ${deadlineLabels[i.kind] ?? i.kind}, due le ${formatParis(new Date(i.dueAt))}  ${stepLabels[i.step] ?? i.step}  ${i.territory}  ${i.referent ?? '—'}`,
+    );
+}
+
+remotely(
+  program
+    .command('whoami')
+    .description('mode distant : le compte du jeton, son rôle et son périmètre')
+    .option('--json', 'sortie JSON')
+    .action(async (o: { json?: boolean }) => {
+      const api = remote();
+      if (!api)
+        throw new ActionRefused('whoami n’a de sens qu’en mode distant (--serveur ou JALONS_SERVER_URL).');
+      const me = await api.me();
+      if (o.json) return console.log(JSON.stringify(me));
+      const scope = me.scope.all
+        ? 'tous les dossiers'
+        : [...(me.scope.organisations ?? []), ...(me.scope.territories ?? [])].join(', ');
+      console.log(`${me.login} — rôle ${me.role} — périmètre : ${scope}`);
+    }),
+);
 
 program
   .command('simulate <scenario>')

@@ -1,5 +1,5 @@
 /**
- * The JSON API for remote actions (scripts, the CLI on another machine):
+ * The JSON API for remote actions (scripts, the CLI in remote mode: ops/remote.ts):
  * `Authorization: Bearer <personal API token>` (see `jalons account token`),
  * the same roles and perimeter as the pages, French errors as `{ "erreur": … }`.
  *

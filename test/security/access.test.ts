@@ -29,6 +29,7 @@ import { buildWebApp, startWebApp } from '../../ops/web/server.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { EncryptionCodec, parseKeyRing } from '../../workers/codec.js';
 import { devServerEnv, testWorker, TEST_PAYLOAD_KEYS } from '../support/temporal.js';
+import { jalonsCli } from '../support/cli.js';
 
 const DAY = 86_400_000;
 const taskQueue = 'security-access';
@@ -516,4 +517,103 @@ describe('access control of the web app, its API and the codec server', () => {
     expect((await app.inject({ method: 'GET', url: '/api/ferme' })).statusCode).toBe(401);
     await app.close();
   });
+});
+
+describe('the CLI’s remote mode (jalons --serveur): the API’s roles and perimeter, never Temporal directly', () => {
+  let token = '';
+  // TEMPORAL_ADDRESS points nowhere: a remote command that reached for Temporal would fail.
+  const jalons = jalonsCli(() => ({
+    address: '127.0.0.1:1',
+    taskQueue,
+    env: { JALONS_SERVER_URL: base, JALONS_API_TOKEN: token },
+  }));
+  const as = (login: string) => (token = tokens[login]!);
+
+  it('tells who the token is, shows its own case and hides another organisation’s as if it did not exist', async () => {
+    as('agent-a');
+    const me = await jalons('whoami', '--json');
+    expect(me.code).toBe(0);
+    expect(JSON.parse(me.stdout)).toEqual({
+      login: 'agent-a',
+      role: 'agent',
+      scope: { all: false, organisations: ['org-a'], territories: [] },
+    });
+    const own = await jalons('path', 'show', 'ACC-A');
+    expect(own.code).toBe(0);
+    expect(own.stdout).toMatch(/^Parcours ACC-A — .* \(territoire lens-lievin, politique pas-de-calais\)$/m);
+    expect(own.stdout).toContain('Orientation : social, org-a, référent ref-a');
+    const other = await jalons('path', 'show', 'ACC-B');
+    expect(other.code).toBe(3);
+    expect(other.stderr).toContain('Refusé : Aucun parcours pour l’allocataire ACC-B dans votre périmètre.');
+    // B's first appointment is late (nobody could act on it): its territory's agent sees it, A's does not.
+    const lateIds = async () =>
+      (JSON.parse((await jalons('late', '--json')).stdout) as { beneficiaryId: string }[]).map(
+        (i) => i.beneficiaryId,
+      );
+    expect(await lateIds()).not.toContain('ACC-B');
+    as('agent-audo');
+    expect(await lateIds()).toEqual(['ACC-B']);
+  }, 180_000);
+
+  it('records an act in the token’s name, refuses one on another organisation’s case, and a read-only token', async () => {
+    as('agent-a');
+    const beforeB = await journalOf('ACC-B');
+    const onB = await jalons('path', 'act', 'ACC-B', 'reminders.switched', '--data', '{"on":false}');
+    expect(onB.code).toBe(3);
+    expect(onB.stderr).toContain('dans votre périmètre');
+    expect(await journalOf('ACC-B')).toEqual(beforeB);
+
+    const forged = await jalons(
+      'path',
+      'act',
+      'ACC-A',
+      'reminders.switched',
+      '--data',
+      '{"on":false}',
+      '--by',
+      'x',
+    );
+    expect(forged.code).toBe(3);
+    expect(forged.stderr).toContain('--by n’existe pas en mode distant');
+    const done = await jalons(
+      'path',
+      'act',
+      'ACC-A',
+      'reminders.switched',
+      '--data',
+      '{"on":false}',
+      '--json',
+    );
+    expect(done.code).toBe(0);
+    const journal = await journalOf('ACC-A');
+    expect(journal.at(-1)).toMatchObject({ event: 'reminders.switched', by: 'agent-a' });
+
+    as('lecteur-a');
+    const readOnly = await jalons('path', 'act', 'ACC-A', 'reminders.switched', '--data', '{"on":true}');
+    expect(readOnly.code).toBe(3);
+    expect(readOnly.stderr).toContain('Votre compte est en lecture seule');
+    expect(await journalOf('ACC-A')).toEqual(journal);
+  }, 180_000);
+
+  it('refuses a wrong token, and the commands that act on Temporal directly', async () => {
+    token = 'jalons_faux';
+    const wrong = await jalons('path', 'show', 'ACC-A');
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain(
+      `Refusé : jeton personnel refusé par ${base} (inconnu, révoqué, ou compte désactivé).`,
+    );
+    as('admin-1');
+    const start = await jalons(
+      'path',
+      'start',
+      'ACC-C',
+      '--opened',
+      new Date().toISOString(),
+      '--territory',
+      'audomarois',
+    );
+    expect(start.code).toBe(3);
+    expect(start.stderr).toContain('« start » agit directement sur Temporal et n’existe pas en mode distant');
+    await expect(showPath(env.client, 'ACC-C')).rejects.toThrow();
+  }, 180_000);
 });

@@ -18,15 +18,21 @@ const withoutNpmWarnings = (s: string) =>
     .filter((l) => !l.startsWith('npm warn'))
     .join('\n');
 
-/** A runner bound to a server address and task queue, read when each command runs. */
-export function jalonsCli(target: () => { address: string; taskQueue: string }) {
+/**
+ * A runner bound to a server address and task queue (and any other variables),
+ * read when each command runs.
+ */
+export function jalonsCli(
+  target: () => { address: string; taskQueue: string; env?: Record<string, string> },
+) {
   return async (...args: string[]): Promise<CliResult> => {
-    const { address, taskQueue } = target();
+    const { address, taskQueue, env: extra } = target();
     const env = {
       ...process.env,
       TEMPORAL_ADDRESS: address,
       JALONS_TASK_QUEUE: taskQueue,
       JALONS_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      ...extra,
     };
     try {
       const { stdout, stderr } = await run('npx', ['tsx', 'ops/cli.ts', ...args], { env });
