@@ -19,7 +19,6 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
-  bundleWorkflowCode,
   DefaultLogger,
   makeTelemetryFilterString,
   Runtime,
@@ -35,8 +34,8 @@ import { applyPathEvent, newPathState } from '../domain/path-machine.js';
 import { MailSink } from '../ops/mail-sink.js';
 import { startPath } from '../ops/paths.js';
 import { provisionedPath, registerSearchAttributes } from '../ops/temporal.js';
-import { encryptedDataConverter, failureConverterPath, parseKeyRing } from '../workers/codec.js';
-import { activitiesFor, JalonsWorkers, notificationWorkerOptions, workflowsPath } from '../workers/worker.js';
+import { encryptedDataConverter, parseKeyRing } from '../workers/codec.js';
+import { activitiesFor, JalonsWorkers, notificationWorkerOptions } from '../workers/worker.js';
 import { PartnerSimulators } from '../simulators/server.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { testDataConverter } from '../test/support/keys.js';
@@ -126,14 +125,10 @@ const db: ReadModelDb = await openReadModel(pg.url);
 const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
 const CACHE = Number(process.env.JALONS_MAX_CACHED_WORKFLOWS ?? 100);
 const dataDir = mkdtempSync(join(tmpdir(), 'jalons-bench-data-'));
-// Bundled once, as the image does (Dockerfile): workers load it (JALONS_WORKFLOW_BUNDLE).
-const bundle = await bundleWorkflowCode({
-  workflowsPath,
-  failureConverterPath,
-  logger: new DefaultLogger('ERROR'),
-});
-const bundlePath = join(dataDir, 'workflows.js');
-writeFileSync(bundlePath, bundle.code);
+// Built as the image builds it (`npm run build`, run by `npm run bench`): the compiled worker
+// (dist/app) and the workflow bundle it loads (JALONS_WORKFLOW_BUNDLE).
+const bundlePath = 'dist/workflows.js';
+const bundle = { code: readFileSync(bundlePath, 'utf8') };
 
 interface WorkerProcess {
   name: string;
@@ -142,9 +137,11 @@ interface WorkerProcess {
 }
 /** The real worker (`workers/main.ts`: workflows + the notifications' queue), as production runs it. */
 async function startWorkerProcess(name: string): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['dist/app/workers/main.js'], {
     env: {
       ...process.env,
+      // As the image runs it (Dockerfile): fewer glibc malloc arenas for the worker's threads.
+      MALLOC_ARENA_MAX: '2',
       TEMPORAL_ADDRESS: env.address,
       JALONS_TASK_QUEUE: taskQueue,
       SMTP_PORT: String(sink.smtpPort),

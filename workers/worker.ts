@@ -13,7 +13,10 @@ import type { PartnerConfig } from '../activities/partners/index.js';
 import { notificationQueue } from '../workflows/queues.js';
 import { encryptedDataConverter, loadKeyRing } from './codec.js';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The workflows' entry, beside this file: TypeScript from the sources, JavaScript once compiled (dist/app). */
+export const workflowsPath = fileURLToPath(
+  new URL(`../workflows/index.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url),
+);
 
 export function smtpTransport(smtp: Config['smtp']) {
   return nodemailer.createTransport({ ...smtp, tls: { rejectUnauthorized: smtp.secure } });
