@@ -18,12 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  DefaultLogger,
-  makeTelemetryFilterString,
-  Runtime,
-  Worker,
-} from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
 import { notificationQueue } from '../workflows/queues.js';
 import cliProgress from 'cli-progress';
 import { openReadModel, type ReadModelDb } from '../activities/read-model/db.js';
@@ -49,6 +44,8 @@ const { values } = parseArgs({
     n: { type: 'string', default: '2000' },
     readmodel: { type: 'string', default: '10000' },
     full: { type: 'boolean' },
+    /** V8 old-generation limit of each of the worker's isolates (main and workflow thread), in MiB. */
+    'worker-heap': { type: 'string' },
   },
 });
 const N = values.full ? 52_700 : Number(values.n);
@@ -137,7 +134,8 @@ interface WorkerProcess {
 }
 /** The real worker (`workers/main.ts`: workflows + the notifications' queue), as production runs it. */
 async function startWorkerProcess(name: string): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['dist/app/workers/main.js'], {
+  const heap = values['worker-heap'] ? [`--max-old-space-size=${Number(values['worker-heap'])}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...heap, 'dist/app/workers/main.js'], {
     env: {
       ...process.env,
       // As the image runs it (Dockerfile): fewer glibc malloc arenas for the worker's threads.
@@ -226,7 +224,12 @@ row(
 // 2. Steady state: the worker process's memory and CPU while idle, then during a wave of overdue escalations.
 await new Promise((r) => setTimeout(r, 5000));
 const idle = procStats(first.pid);
-results.memory = { idleRss: idle.rss, cachedWorkflows: CACHE, openPaths: 2 * N };
+results.memory = {
+  idleRss: idle.rss,
+  cachedWorkflows: CACHE,
+  openPaths: 2 * N,
+  workerHeapMiB: values['worker-heap'] ?? null,
+};
 row(
   `Mémoire du worker au repos, ${2 * N} workflows ouverts (${N} parcours)`,
   mib(idle.rss),

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { OrientationDecision, PathState } from '../domain/path.js';
 import { loadConfig } from '../workers/config.js';
-import { describePath, stepLabels } from './format.js';
+import { deadlineLabels, describePath, stepLabels } from './format.js';
 import { pathEventTypes, type PathEventInput } from '../domain/path-events.js';
 import { suggestTrack } from '../domain/orientation-criteria.js';
 import { frenchIssues, z } from '../domain/validation.js';
@@ -18,7 +18,6 @@ import { registerGrantCommands } from './grants-cli.js';
 import { connectClient, provisionedPath } from './temporal.js';
 import { registerImportCommand } from './import-cli.js';
 import { RemoteJalons, remoteOptions } from './remote.js';
-import { deadlineLabels } from './format.js';
 
 const program = new Command('jalons')
   .description('Jalons — échéances du parcours RSA et des subventions')

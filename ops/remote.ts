@@ -76,14 +76,20 @@ export function remoteOptions(opts: { serveur?: string; jetonFichier?: string })
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
     throw new ActionRefused(`adresse du serveur invalide : « ${url} » (attendu : https://…).`);
-  const token = opts.jetonFichier
-    ? readFileSync(opts.jetonFichier, 'utf8').trim()
-    : process.env.JALONS_API_TOKEN?.trim();
+  const token = opts.jetonFichier ? tokenFile(opts.jetonFichier) : process.env.JALONS_API_TOKEN?.trim();
   if (!token)
     throw new ActionRefused(
       'mode distant : il faut un jeton personnel (JALONS_API_TOKEN ou --jeton-fichier ; voir « jalons account token »).',
     );
   return { url: parsed.href.replace(/\/$/, ''), token };
+}
+
+function tokenFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new ActionRefused(`fichier du jeton illisible : ${file} (${(err as NodeJS.ErrnoException).code}).`);
+  }
 }
 
 export class RemoteJalons {
