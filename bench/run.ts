@@ -154,17 +154,29 @@ async function startWorkerProcess(name: string): Promise<WorkerProcess> {
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // The worker's last words, to say why if it dies during a measure (e.g. a V8 heap limit).
+  let tail = '';
+  let stopping = false;
   await new Promise<void>((resolve, reject) => {
     child.stderr?.on('data', (d: Buffer) => {
+      tail = (tail + String(d)).slice(-4_000);
       if (String(d).includes('[worker] démarré')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`le worker ${name} s’est arrêté (code ${code})`)));
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      const why = `le worker ${name} s’est arrêté (code ${code}, signal ${signal}) :\n${tail}`;
+      reject(new Error(why));
+      log(why);
+      pg.stop();
+      void env.teardown().finally(() => process.exit(1));
+    });
   });
   return {
     name,
     pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping = true;
         child.once('exit', () => resolve());
         child.kill('SIGINT');
       }),
