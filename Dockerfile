@@ -12,23 +12,21 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- Stage 1: production dependencies ----------------------------------------
-FROM ${NODE_IMAGE} AS deps
+# --- Base: npm quiet, the lock file -------------------------------------------
+FROM ${NODE_IMAGE} AS base
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
+
+# --- Stage 1: production dependencies ----------------------------------------
+FROM base AS deps
 RUN npm ci --omit=dev --loglevel=error \
  && npm cache clean --force
 
 # --- Stage 2: build (compiler and bundler) -------------------------------------
-FROM ${NODE_IMAGE} AS build
-WORKDIR /app
-ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
-    NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false
-COPY package.json package-lock.json ./
+FROM base AS build
 RUN npm ci --loglevel=error
 COPY . .
 # The workflow code is bundled once here (JALONS_WORKFLOW_BUNDLE): a worker loads it instead of
@@ -36,15 +34,11 @@ COPY . .
 RUN bash scripts/build.sh
 
 # --- Stage 3: runtime ------------------------------------------------------------
-FROM ${NODE_IMAGE} AS runtime
+FROM base AS runtime
 # MALLOC_ARENA_MAX: fewer glibc malloc arenas for the worker's threads (measured: less resident memory).
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
-    JALONS_WORKFLOW_BUNDLE=/app/dist/workflows.js \
-    NPM_CONFIG_UPDATE_NOTIFIER=false \
-    NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false
-WORKDIR /app
+    JALONS_WORKFLOW_BUNDLE=/app/dist/workflows.js
 # Code and dependencies belong to root and are read-only for the process user.
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .

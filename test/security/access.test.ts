@@ -528,6 +528,8 @@ describe('the CLI’s remote mode (jalons --serveur): the API’s roles and peri
     env: { JALONS_SERVER_URL: base, JALONS_API_TOKEN: token },
   }));
   const as = (login: string) => (token = tokens[login]!);
+  const switchReminders = (id: string, on: boolean, ...options: string[]) =>
+    jalons('path', 'act', id, 'reminders.switched', '--data', JSON.stringify({ on }), ...options);
 
   it('tells who the token is, shows its own case and hides another organisation’s as if it did not exist', async () => {
     as('agent-a');
@@ -558,38 +560,21 @@ describe('the CLI’s remote mode (jalons --serveur): the API’s roles and peri
   it('records an act in the token’s name, refuses one on another organisation’s case, and a read-only token', async () => {
     as('agent-a');
     const beforeB = await journalOf('ACC-B');
-    const onB = await jalons('path', 'act', 'ACC-B', 'reminders.switched', '--data', '{"on":false}');
+    const onB = await switchReminders('ACC-B', false);
     expect(onB.code).toBe(3);
     expect(onB.stderr).toContain('dans votre périmètre');
     expect(await journalOf('ACC-B')).toEqual(beforeB);
 
-    const forged = await jalons(
-      'path',
-      'act',
-      'ACC-A',
-      'reminders.switched',
-      '--data',
-      '{"on":false}',
-      '--by',
-      'x',
-    );
+    const forged = await switchReminders('ACC-A', false, '--by', 'x');
     expect(forged.code).toBe(3);
     expect(forged.stderr).toContain('--by n’existe pas en mode distant');
-    const done = await jalons(
-      'path',
-      'act',
-      'ACC-A',
-      'reminders.switched',
-      '--data',
-      '{"on":false}',
-      '--json',
-    );
+    const done = await switchReminders('ACC-A', false, '--json');
     expect(done.code).toBe(0);
     const journal = await journalOf('ACC-A');
     expect(journal.at(-1)).toMatchObject({ event: 'reminders.switched', by: 'agent-a' });
 
     as('lecteur-a');
-    const readOnly = await jalons('path', 'act', 'ACC-A', 'reminders.switched', '--data', '{"on":true}');
+    const readOnly = await switchReminders('ACC-A', true);
     expect(readOnly.code).toBe(3);
     expect(readOnly.stderr).toContain('Votre compte est en lecture seule');
     expect(await journalOf('ACC-A')).toEqual(journal);
