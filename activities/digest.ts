@@ -1,41 +1,65 @@
 /**
  * The référents' daily digest: for each référent, what falls due in the next
  * 7 days and what is late on their cases, from the read model; one email each,
- * sent through the outbox (a digest goes out once per référent and day).
+ * sent through the outbox (a digest goes out once per référent and day). The
+ * workflow lists the référents, then sends each digest as its own activity on
+ * the notifications' rate-limited queue.
  */
 import { dueSoon, lateItems, type DeadlineItem } from './read-model/queries.js';
 import type { ReadModelDb } from './read-model/db.js';
 import type { NotificationReceipt, NotificationRequest } from './notifications.js';
 import { civilDateOf } from '../domain/calendar.js';
 
+const WEEK = 7;
+const MAX_ITEMS = 10_000;
+
 export function createDigestActivities(deps: {
   readModel: () => Promise<ReadModelDb>;
   send: (req: NotificationRequest) => Promise<NotificationReceipt>;
 }) {
+  /** One référent's digest, or nothing when nothing is due or late on their cases. */
+  async function sendReferentDigest(input: { at: string; referent: string }): Promise<{ sent: boolean }> {
+    const at = new Date(input.at);
+    const db = await deps.readModel();
+    const filter = { referent: input.referent };
+    const due = await dueSoon(db, at, WEEK, filter, MAX_ITEMS);
+    const late = await lateItems(db, filter, MAX_ITEMS);
+    if (due.length === 0 && late.length === 0) return { sent: false };
+    const day = civilDateOf(at);
+    const line = (i: DeadlineItem) => `${i.beneficiary_id}|${i.kind}|${new Date(i.due_at).toISOString()}`;
+    const receipt = await deps.send({
+      key: `digest/${input.referent}/${day}`,
+      template: 'digest.referent',
+      to: { referent: input.referent },
+      data: {
+        referent: input.referent,
+        day,
+        due: due.map(line).join('\n'),
+        late: late.map(line).join('\n'),
+      },
+    });
+    return { sent: !receipt.alreadySent };
+  }
+
+  /** The référents with something due within the week or late (those with nothing get nothing). */
+  async function digestReferents(input: { at: string }): Promise<string[]> {
+    const db = await deps.readModel();
+    const items = [
+      ...(await dueSoon(db, new Date(input.at), WEEK, {}, MAX_ITEMS)),
+      ...(await lateItems(db, {}, MAX_ITEMS)),
+    ];
+    return [...new Set(items.flatMap((i) => (i.referent ? [i.referent] : [])))].sort();
+  }
+
   return {
-    /** Returns how many référents were written to (those with nothing due get nothing). */
+    digestReferents,
+    sendReferentDigest,
+    /** Before the per-référent digest (patch `digest-per-referent`): all in one activity, kept for runs in flight. */
     async sendReferentDigests(input: { at: string }): Promise<{ referents: number; sent: number }> {
-      const at = new Date(input.at);
-      const db = await deps.readModel();
-      const byReferent = new Map<string, { due: DeadlineItem[]; late: DeadlineItem[] }>();
-      const entry = (r: string) => byReferent.get(r) ?? byReferent.set(r, { due: [], late: [] }).get(r)!;
-      for (const item of await dueSoon(db, at, 7, {}, 10_000))
-        if (item.referent) entry(item.referent).due.push(item);
-      for (const item of await lateItems(db, {}, 10_000))
-        if (item.referent) entry(item.referent).late.push(item);
+      const referents = await digestReferents(input);
       let sent = 0;
-      const day = civilDateOf(at);
-      for (const [referent, { due, late }] of byReferent) {
-        const line = (i: DeadlineItem) => `${i.beneficiary_id}|${i.kind}|${new Date(i.due_at).toISOString()}`;
-        const receipt = await deps.send({
-          key: `digest/${referent}/${day}`,
-          template: 'digest.referent',
-          to: { referent },
-          data: { referent, day, due: due.map(line).join('\n'), late: late.map(line).join('\n') },
-        });
-        if (!receipt.alreadySent) sent++;
-      }
-      return { referents: byReferent.size, sent };
+      for (const referent of referents) if ((await sendReferentDigest({ ...input, referent })).sent) sent++;
+      return { referents: referents.length, sent };
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The référents' daily digest as a Temporal Schedule, on the dev server (the
  * test server has no Schedules): triggered, it emails each référent the late
- * and upcoming deadlines of their cases, once per day.
+ * and upcoming deadlines of their cases, once per day, each digest through the
+ * notifications' rate-limited queue.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -13,6 +14,7 @@ import { actOnPath, startPath } from '../../ops/paths.js';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../ops/schedules.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
+import { notificationQueue } from '../../workflows/queues.js';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;
@@ -93,6 +95,14 @@ describe('référents’ daily digest (Schedule)', () => {
     expect(digest?.subject).toMatch(/^\[Jalons\] Vos échéances de la semaine \(\d+ à venir, 1 en retard\)$/);
     expect(digest?.text).toMatch(/En retard :\n• DIG-001 — premier rendez-vous/);
     expect(digest?.text).toContain('• DIG-002 — premier rendez-vous');
+
+    // Each digest is its own activity on the notifications' rate-limited queue.
+    const [run] = (await handle.describe()).info.recentActions;
+    const history = await env.client.workflow.getHandle(run!.action.workflow.workflowId).fetchHistory();
+    const sends = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'sendReferentDigest');
+    expect(sends.map((a) => a?.taskQueue?.name)).toEqual([notificationQueue(taskQueue)]);
 
     // A second run the same day sends nothing new (outbox).
     await handle.trigger();
