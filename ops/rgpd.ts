@@ -121,6 +121,12 @@ export function describePurge(r: PurgeReport): string {
     `    ${'Copies de courriels :'.padEnd(28)} ${r.files.mail.length} fichier(s)`,
     `    ${'Rapports d’import CAF :'.padEnd(28)} ${r.files.imports.length} fichier(s)`,
   ];
+  if (r.accountLog)
+    lines.push(
+      `  Journal des comptes (connexions, adresses) : conservé ${r.accountLog.months} mois ; ` +
+        `${r.accountLog.events} ligne(s) antérieure(s) au ${formatParis(new Date(r.accountLog.cutoff))}` +
+        (r.dryRun ? ' seraient supprimées.' : ' supprimée(s).'),
+    );
   if (r.paths.length) {
     lines.push('', 'Allocataires concernés (identifiant pseudonyme, date de sortie) :');
     for (const p of r.paths)

@@ -61,6 +61,8 @@ const envSchema = z.object({
   JALONS_WEB_TRUST_PROXY: z.string().optional(),
   /** RGPD: months a closed path is kept after its exit before the purge removes it (ops/rgpd.ts). */
   JALONS_RETENTION_MONTHS: retentionMonthsSchema.default(24),
+  /** RGPD: months the accounts' journal (logins, failures, changes, with addresses) is kept (CNIL: 6 to 12). */
+  JALONS_ACCOUNT_LOG_MONTHS: retentionMonthsSchema.default(12),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     notificationsPerSecond: e.JALONS_NOTIFICATIONS_PER_SECOND,
     workflowBundle: e.JALONS_WORKFLOW_BUNDLE ? resolve(e.JALONS_WORKFLOW_BUNDLE) : undefined,
     retentionMonths: e.JALONS_RETENTION_MONTHS,
+    accountLogMonths: e.JALONS_ACCOUNT_LOG_MONTHS,
     dataDir: resolve(e.JALONS_DATA_DIR),
     directoryFile: resolve(e.JALONS_DIRECTORY),
     readModelUrl: e.JALONS_READMODEL_URL || resolve(e.JALONS_DATA_DIR, 'readmodel'),

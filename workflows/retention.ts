@@ -9,12 +9,14 @@ import * as wf from '@temporalio/workflow';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { ExpiredPath, RetentionBatch, RetentionCounts } from '../activities/read-model/retention.js';
+import type { AccountLogPurge } from '../activities/read-model/activities.js';
 import type { PersonRecord, PurgedFiles } from '../ops/rgpd.js';
 
-const { retentionPlan, purgeExpiredBatch, purgeExpiredFiles, personRecord } = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const { retentionPlan, purgeExpiredBatch, purgeExpiredFiles, purgeAccountLog, personRecord } =
+  wf.proxyActivities<Activities>({
+    startToCloseTimeout: '5 minutes',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
 
 export interface PurgeRequest {
   /** Months kept after the exit; default: the workers' JALONS_RETENTION_MONTHS. */
@@ -32,7 +34,12 @@ export interface PurgeReport {
   paths: ExpiredPath[];
   counts: RetentionCounts;
   files: PurgedFiles;
+  /** The accounts' journal past its own retention (absent in purges run before it was added). */
+  accountLog?: AccountLogPurge;
 }
+
+/** Before this patch, the purge left the accounts' journal (logins, addresses) for ever. */
+export const ACCOUNT_LOG_PATCH = 'account-log-retention';
 
 export async function rgpdPurge(request: PurgeRequest = {}): Promise<PurgeReport> {
   const months = request.months;
@@ -54,7 +61,9 @@ export async function rgpdPurge(request: PurgeRequest = {}): Promise<PurgeReport
   }
   const workflowIds = paths.map((p) => p.workflowId);
   const files = await purgeExpiredFiles({ cutoff: plan.cutoff, dryRun, workflowIds });
-  return { dryRun, months: plan.months, at, cutoff: plan.cutoff, paths, counts, files };
+  const report: PurgeReport = { dryRun, months: plan.months, at, cutoff: plan.cutoff, paths, counts, files };
+  if (wf.patched(ACCOUNT_LOG_PATCH)) report.accountLog = await purgeAccountLog({ at, dryRun });
+  return report;
 }
 
 function sum(a: RetentionCounts, b: RetentionCounts): RetentionCounts {

@@ -2,7 +2,7 @@
 import type { ReadModelDb } from './db.js';
 import { recordPath, type PathSnapshot } from './record.js';
 import { recordGrant, type GrantSnapshot } from './grants.js';
-import { purgeExpiredBatch, readModelRecord, type RetentionBatch } from './retention.js';
+import { purgeAccountEvents, purgeExpiredBatch, readModelRecord, type RetentionBatch } from './retention.js';
 import { pathWorkflowId } from '../../domain/ids.js';
 import {
   fileTracesOf,
@@ -27,6 +27,14 @@ export function createReadModelActivities(db: () => Promise<ReadModelDb>) {
   };
 }
 
+/** What the purge did (or would do) to the accounts' journal. */
+export interface AccountLogPurge {
+  months: number;
+  cutoff: string;
+  /** Rows of account_events before the cutoff. */
+  events: number;
+}
+
 /** RGPD (workflows/retention.ts): the worker's own settings decide the retention and the data folder. */
 function createRetentionActivities(db: () => Promise<ReadModelDb>) {
   return {
@@ -40,6 +48,13 @@ function createRetentionActivities(db: () => Promise<ReadModelDb>) {
       after: string | null;
     }): Promise<RetentionBatch> {
       return purgeExpiredBatch(await db(), { ...input, cutoff: new Date(input.cutoff) });
+    },
+    /** The accounts' journal past JALONS_ACCOUNT_LOG_MONTHS (the workers' setting). */
+    async purgeAccountLog(input: { at: string; dryRun: boolean }): Promise<AccountLogPurge> {
+      const months = loadConfig().accountLogMonths;
+      const cutoff = retentionCutoff(new Date(input.at), months);
+      const events = await purgeAccountEvents(await db(), { cutoff, dryRun: input.dryRun });
+      return { months, cutoff: cutoff.toISOString(), events };
     },
     async purgeExpiredFiles(input: {
       cutoff: string;

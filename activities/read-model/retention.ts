@@ -97,6 +97,18 @@ export async function purgeExpiredBatch(
   });
 }
 
+/** The accounts' journal before `cutoff` (staff's logins and addresses): counted, and deleted unless `dryRun`. */
+export async function purgeAccountEvents(
+  db: ReadModelDb,
+  options: { cutoff: Date; dryRun: boolean },
+): Promise<number> {
+  const rows = options.dryRun
+    ? 'select count(*)::int as n from account_events where at < $1'
+    : 'with gone as (delete from account_events where at < $1 returning 1) select count(*)::int as n from gone';
+  const [row] = await db.query<{ n: number }>(rows, [options.cutoff.toISOString()]);
+  return row?.n ?? 0;
+}
+
 async function expiredPaths(
   tx: Queryable,
   cutoff: Date,

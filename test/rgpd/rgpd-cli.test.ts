@@ -72,10 +72,21 @@ beforeAll(async () => {
   // The in-process worker's settings (the CLI's own environment does not decide the retention).
   process.env.JALONS_DATA_DIR = dataDir;
   process.env.JALONS_RETENTION_MONTHS = '12';
+  process.env.JALONS_ACCOUNT_LOG_MONTHS = '6';
   env = await devServerEnv();
   sink = await MailSink.start({ smtpPort: 0 });
   db = await openReadModel('memory:');
   for (const s of [old, recent, open]) await writePath(db, s);
+  // The accounts' journal: two lines older than its 6 months, one within them.
+  for (const [months, login] of [
+    [14, 'agent-ancien'],
+    [8, 'agent-ancien'],
+    [2, 'agent-recent'],
+  ] as const)
+    await db.query(
+      `insert into account_events (at, login, event, channel, ip) values ($1, $2, 'login', 'web', '192.0.2.1')`,
+      [monthsAgo(months).toISOString(), login],
+    );
   const smtp = { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined };
   worker = await testWorker(env, activitiesFor(smtp, 'config/directory.json', db), { taskQueue });
   running = worker.run();
@@ -88,6 +99,9 @@ afterAll(async () => {
   await sink?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+const accountLogins = async () =>
+  (await db.query<{ login: string }>('select login from account_events order by at')).map((r) => r.login);
 
 async function until_(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
   for (let i = 0; i < 240; i++) {
@@ -115,13 +129,18 @@ describe('jalons rgpd purge', () => {
       paths: 1,
     });
     expect(report.files).toEqual({ mail: ['mail/old.json'], imports: [] });
+    expect(report.accountLog).toMatchObject({ months: 6, events: 2 });
     expect(await rowsByWorkflow(db)).toEqual(before);
+    expect(await accountLogins()).toEqual(['agent-ancien', 'agent-ancien', 'agent-recent']);
     expect(statSync(join(dataDir, 'mail', 'old.json')).isFile()).toBe(true);
 
     const text = await jalons('rgpd', 'purge', '--dry-run');
     expect(text.stdout).toContain('Purge RGPD — SIMULATION : rien n’a été supprimé.');
     expect(text.stdout).toContain('RGC-OLD  sorti le');
     expect(text.stdout).not.toContain('RGC-RECENT');
+    expect(text.stdout).toMatch(
+      /Journal des comptes \(connexions, adresses\) : conservé 6 mois ; 2 ligne\(s\) antérieure\(s\) au \d{2}\/\d{2}\/\d{4} seraient supprimées\./,
+    );
     expect(await rowsByWorkflow(db)).toEqual(before);
   }, 180_000);
 
@@ -166,6 +185,8 @@ describe('jalons rgpd purge', () => {
     expect(await rowsByWorkflow(db)).toEqual(kept);
     expect(() => statSync(join(dataDir, 'mail', 'old.json'))).toThrow();
     expect(statSync(join(dataDir, 'mail', 'live.json')).isFile()).toBe(true);
+    expect(report.accountLog).toMatchObject({ months: 6, events: 2 });
+    expect(await accountLogins()).toEqual(['agent-recent']);
   }, 180_000);
 
   it('--months shortens the retention for one run', async () => {
