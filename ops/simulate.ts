@@ -25,7 +25,7 @@ import { encryptedDataConverter, parseKeyRing } from '../workers/codec.js';
 import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from '../workflows/path.js';
 import { MailSink } from './mail-sink.js';
 import { PartnerSimulators } from '../simulators/server.js';
-import { registerSearchAttributes } from './temporal.js';
+import { registerSearchAttributes, startedInTime } from './temporal.js';
 
 import {
   applyGrantEvent,
@@ -180,10 +180,12 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
   const dataConverter = encryptedDataConverter(
     parseKeyRing(`simulation:${randomBytes(32).toString('base64')}`),
   );
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: options.testServerPath } },
-    client: { dataConverter },
-  });
+  const env = await startedInTime(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: options.testServerPath } },
+      client: { dataConverter },
+    }),
+  );
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const taskQueue = 'jalons-simulation';
   const rejected = new Map<string, { event: string; error: string }[]>();

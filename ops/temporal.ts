@@ -53,3 +53,18 @@ export async function registerSearchAttributes(connection: Connection, namespace
     if (!/already exists/i.test((err as Error).message)) throw err;
   }
 }
+
+/**
+ * Starts a local Temporal server (`start`), again if it was not up in time: the
+ * SDK gives one 5 s (fixed in its core), and a JVM on two busy cores sometimes
+ * needs more. Any other failure is thrown at once.
+ */
+export async function startedInTime<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test((err as Error).message)) throw err;
+    }
+  }
+}

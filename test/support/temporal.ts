@@ -4,7 +4,7 @@ import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/
 import { afterAll, beforeAll, inject } from 'vitest';
 import { MailSink } from '../../ops/mail-sink.js';
 import type { Activities } from '../../activities/index.js';
-import { registerSearchAttributes } from '../../ops/temporal.js';
+import { registerSearchAttributes, startedInTime as started } from '../../ops/temporal.js';
 import { TEST_PAYLOAD_KEYS, testDataConverter } from './keys.js';
 import { activitiesFor, notificationWorkerOptions } from '../../workers/worker.js';
 import { pathSearchAttributes } from '../../workflows/search-attributes.js';
@@ -22,10 +22,12 @@ export function quietRuntime(): void {
 export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   process.env.JALONS_TEST_SERVER_START = startAt ? startAt.toISOString() : '';
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
-    client: { dataConverter: testDataConverter },
-  });
+  const env = await started(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+      client: { dataConverter: testDataConverter },
+    }),
+  );
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
@@ -33,14 +35,16 @@ export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvir
 /** The Temporal CLI dev server (visibility, Schedules, search attributes). */
 export async function devServerEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createLocal({
-    client: { dataConverter: testDataConverter },
-    server: {
-      executable: { type: 'existing-path', path: inject('temporalCliPath') },
-      searchAttributes: Object.values(pathSearchAttributes),
-      extraArgs,
-    },
-  });
+  return started(() =>
+    TestWorkflowEnvironment.createLocal({
+      client: { dataConverter: testDataConverter },
+      server: {
+        executable: { type: 'existing-path', path: inject('temporalCliPath') },
+        searchAttributes: Object.values(pathSearchAttributes),
+        extraArgs,
+      },
+    }),
+  );
 }
 
 /** Real activities wired to an SMTP server on `smtpPort` and the default directory. */
