@@ -5,7 +5,7 @@
  * workflow lists the référents, then sends each digest as its own activity on
  * the notifications' rate-limited queue.
  */
-import { dueSoon, lateItems, type DeadlineItem } from './read-model/queries.js';
+import { dueSoon, lateItems, referentsWithItems, type DeadlineItem } from './read-model/queries.js';
 import type { ReadModelDb } from './read-model/db.js';
 import type { NotificationReceipt, NotificationRequest } from './notifications.js';
 import { civilDateOf } from '../domain/calendar.js';
@@ -43,12 +43,7 @@ export function createDigestActivities(deps: {
 
   /** The référents with something due within the week or late (those with nothing get nothing). */
   async function digestReferents(input: { at: string }): Promise<string[]> {
-    const db = await deps.readModel();
-    const items = [
-      ...(await dueSoon(db, new Date(input.at), WEEK, {}, MAX_ITEMS)),
-      ...(await lateItems(db, {}, MAX_ITEMS)),
-    ];
-    return [...new Set(items.flatMap((i) => (i.referent ? [i.referent] : [])))].sort();
+    return referentsWithItems(await deps.readModel(), new Date(input.at), WEEK);
   }
 
   return {

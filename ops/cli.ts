@@ -26,15 +26,16 @@ const program = new Command('jalons')
 
 /** The commands that work in remote mode; the others act on Temporal directly. */
 const remoteCommands = new Set<Command>();
-const remote = (): RemoteJalons | null => {
-  const options = remoteOptions(program.opts<{ serveur?: string; jetonFichier?: string }>());
-  return options ? new RemoteJalons(options) : null;
-};
+/** Set before each action from --serveur / JALONS_SERVER_URL: null when the CLI acts on Temporal. */
+let remoteApi: RemoteJalons | null = null;
+const remote = (): RemoteJalons | null => remoteApi;
 program.hook('preAction', (_program, command) => {
-  if (!remoteCommands.has(command) && remoteOptions(program.opts()))
+  const options = remoteOptions(program.opts<{ serveur?: string; jetonFichier?: string }>());
+  if (options && !remoteCommands.has(command))
     throw new ActionRefused(
       `« ${command.name()} » agit directement sur Temporal et n’existe pas en mode distant (--serveur) : commandes distantes : path show, path act, path orient, late, whoami.`,
     );
+  remoteApi = options ? new RemoteJalons(options) : null;
 });
 const remotely = (command: Command): Command => (remoteCommands.add(command), command);
 

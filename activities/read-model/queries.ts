@@ -49,6 +49,16 @@ function where(filter: ItemFilter, params: unknown[]): string {
   return clauses.map((c) => ` and ${c}`).join('') + scopeClause(filter.scope, params);
 }
 
+/** A deadline passed and not met, on an open path. */
+const lateCondition = `d.met_at is null and d.cancelled_at is null and d.breached and p.status = 'active'`;
+/** A deadline falling in [$1, $2), not late, that a person acts on (params: `dueWindow`). */
+const dueCondition = `d.met_at is null and d.cancelled_at is null and not d.breached and p.status = 'active'
+      and d.due_at >= $1 and d.due_at < $2 and d.kind not in ('observations', 'france-travail-proposal')`;
+const dueWindow = (now: Date, days: number): unknown[] => [
+  now.toISOString(),
+  new Date(now.getTime() + days * 86_400_000).toISOString(),
+];
+
 const itemColumns = `p.workflow_id, p.beneficiary_id, p.territory, p.organisation, p.referent, p.step, d.kind, d.due_at`;
 
 /** Deadlines passed and not met, oldest first. */
@@ -59,7 +69,7 @@ export async function lateItems(
 ): Promise<DeadlineItem[]> {
   const params: unknown[] = [];
   const sql = `select ${itemColumns} from deadlines d join paths p using (workflow_id)
-    where d.met_at is null and d.cancelled_at is null and d.breached and p.status = 'active'${where(filter, params)}
+    where ${lateCondition}${where(filter, params)}
     order by d.due_at, p.beneficiary_id, d.kind limit ${Number(limit)}`;
   return db.query<DeadlineItem>(sql, params);
 }
@@ -72,12 +82,18 @@ export async function dueSoon(
   filter: ItemFilter = {},
   limit = 200,
 ): Promise<DeadlineItem[]> {
-  const params: unknown[] = [now.toISOString(), new Date(now.getTime() + days * 86_400_000).toISOString()];
+  const params = dueWindow(now, days);
   const sql = `select ${itemColumns} from deadlines d join paths p using (workflow_id)
-    where d.met_at is null and d.cancelled_at is null and not d.breached and p.status = 'active'
-      and d.due_at >= $1 and d.due_at < $2 and d.kind not in ('observations', 'france-travail-proposal')${where(filter, params)}
+    where ${dueCondition}${where(filter, params)}
     order by d.due_at limit ${Number(limit)}`;
   return db.query<DeadlineItem>(sql, params);
+}
+
+/** The référents with a deadline late, or due within `days` (those `lateItems` and `dueSoon` list). */
+export async function referentsWithItems(db: Queryable, now: Date, days = 7): Promise<string[]> {
+  const sql = `select distinct p.referent as v from deadlines d join paths p using (workflow_id)
+    where p.referent is not null and ((${lateCondition}) or (${dueCondition})) order by 1`;
+  return (await db.query<{ v: string }>(sql, dueWindow(now, days))).map((r) => r.v);
 }
 
 /** Values present (within the scope), for the filters' choices. */
