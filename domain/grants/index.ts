@@ -27,3 +27,4 @@ export * from './programme.js';
 export * from './money.js';
 export * from './renewal.js';
 export * from './governance.js';
+export * from './acts.js';
