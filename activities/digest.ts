@@ -49,12 +49,5 @@ export function createDigestActivities(deps: {
   return {
     digestReferents,
     sendReferentDigest,
-    /** Before the per-référent digest (patch `digest-per-referent`): all in one activity, kept for runs in flight. */
-    async sendReferentDigests(input: { at: string }): Promise<{ referents: number; sent: number }> {
-      const referents = await digestReferents(input);
-      let sent = 0;
-      for (const referent of referents) if ((await sendReferentDigest({ ...input, referent })).sent) sent++;
-      return { referents: referents.length, sent };
-    },
   };
 }

@@ -4,12 +4,13 @@
  * (5xx) is not retried; everything else (connection refused, 4xx) is.
  */
 import { createHash } from 'node:crypto';
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ReadModelDb } from './read-model/db.js';
 import type { Transporter } from 'nodemailer';
 import { resolveRecipient, type Directory, type Recipient } from './directory.js';
 import { render } from './templates.js';
+import { deliveryOf, lateNotice } from '../domain/delivery.js';
 
 export interface NotificationRequest {
   /** Stable per workflow and reminder: `<workflowId>/<reminder id>`. */
@@ -17,6 +18,11 @@ export interface NotificationRequest {
   template: string;
   to: Recipient;
   data: Record<string, string>;
+  /**
+   * When the workflow meant it to leave, with the business hours (Paris): held up by an outage,
+   * it waits for the next opening and says it is late (domain/delivery.ts).
+   */
+  due?: { at: string; opens: string; closes: string };
 }
 
 export interface NotificationReceipt {
@@ -40,7 +46,7 @@ export function createNotificationActivities(deps: {
      * such a duplicate.
      */
     async sendNotification(req: NotificationRequest): Promise<NotificationReceipt> {
-      const { subject, text, html } = render(req.template, req.data);
+      const { subject, text, html } = withLateness(render(req.template, req.data), req.due);
       const recipients = resolveRecipient(deps.directory, req.to);
       const messageId = `<${createHash('sha256').update(req.key).digest('hex').slice(0, 32)}@jalons>`;
       const db = await deps.readModel();
@@ -84,4 +90,42 @@ export function createNotificationActivities(deps: {
       return { messageId, recipients, alreadySent: false };
     },
   };
+}
+
+/**
+ * A message whose instant is long past leaves in business hours only (retried at the next opening,
+ * without counting as an error of the relay) and starts with a line saying it is late.
+ */
+function withLateness(
+  m: { subject: string; text: string; html: string },
+  due: NotificationRequest['due'],
+): { subject: string; text: string; html: string } {
+  if (!due) return m;
+  // The server's clock (this attempt's scheduling), not the worker's: the same in production, and
+  // the time-skipping test server's own time in tests.
+  const now = serverNow();
+  const dueAt = new Date(due.at);
+  const delivery = deliveryOf(dueAt, now, { opens: due.opens, closes: due.closes });
+  if (!delivery.send)
+    throw ApplicationFailure.create({
+      message: `message retardé : il partira à l’ouverture (${delivery.waitUntil.toISOString()})`,
+      type: 'OutsideBusinessHours',
+      nextRetryDelay: delivery.waitUntil.getTime() - now.getTime(),
+    });
+  if (!delivery.late) return m;
+  const notice = lateNotice(dueAt, now);
+  return {
+    subject: `[Retardé] ${m.subject}`,
+    text: `${notice}\n\n${m.text}`,
+    // The notice holds only dates and fixed words: nothing to escape.
+    html: m.html.replace(/(<body[^>]*>)/, `$1<p><strong>${notice}</strong></p>`),
+  };
+}
+
+function serverNow(): Date {
+  try {
+    return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+  } catch {
+    return new Date(); // called outside an activity (a script): the machine's clock
+  }
 }

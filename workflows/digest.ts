@@ -4,17 +4,13 @@ import type { Activities } from '../activities/index.js';
 import { notificationRetry } from './retry.js';
 import { notificationQueue } from './queues.js';
 
-/** Before this patch, every digest went out from one activity, outside the notifications' rate limit. */
-export const DIGEST_PER_REFERENT_PATCH = 'digest-per-referent';
-
-const { sendReferentDigests, digestReferents } = wf.proxyActivities<Activities>({
+const { digestReferents } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   retry: notificationRetry,
 });
 
 export async function referentDigest(): Promise<{ referents: number; sent: number; failed?: number }> {
   const at = new Date(Date.now()).toISOString();
-  if (!wf.patched(DIGEST_PER_REFERENT_PATCH)) return sendReferentDigests({ at });
   const referents = await digestReferents({ at });
   const { sendReferentDigest } = wf.proxyActivities<Activities>({
     startToCloseTimeout: '1 minute',

@@ -4,16 +4,9 @@
  * campaigns, dialogue de gestion, comités) — one reminder to the role in charge.
  * The message key holds the Paris day: a second run the same day sends nothing.
  */
-import * as wf from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
 import { civilDateOf } from '../domain/calendar.js';
 import type { Role } from '../domain/policy.js';
-import { notificationRetry } from './retry.js';
-
-const { sendNotification } = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: notificationRetry,
-});
+import { sendNotification } from './notify.js';
 
 export interface DutyReminderInput {
   /** The programme or governance the duty belongs to. */

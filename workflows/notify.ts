@@ -1,19 +1,19 @@
-/** Sending a message a workflow has recorded, shared by the path and the grant cycle. */
+/**
+ * Sending a message a workflow has recorded, shared by every workflow: always
+ * through the notifications' rate-limited task queue (docs/architecture.md).
+ */
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { NotificationReceipt, NotificationRequest } from '../activities/notifications.js';
+import type { BusinessHours } from '../domain/holidays.js';
 import { notificationRetry } from './retry.js';
 import { notificationQueue } from './queues.js';
 
-const options = { startToCloseTimeout: '1 minute', retry: notificationRetry } as const;
-/** Before this patch, messages were sent from the workflow's own task queue (no rate limit). */
-export const NOTIFICATION_QUEUE_PATCH = 'notification-queue';
-const sameQueue = wf.proxyActivities<Activities>(options);
-
-function sendNotification(request: NotificationRequest): Promise<NotificationReceipt> {
-  if (!wf.patched(NOTIFICATION_QUEUE_PATCH)) return sameQueue.sendNotification(request);
+/** The one door every e-mail of every workflow goes through. */
+export function sendNotification(request: NotificationRequest): Promise<NotificationReceipt> {
   const queued = wf.proxyActivities<Activities>({
-    ...options,
+    startToCloseTimeout: '1 minute',
+    retry: notificationRetry,
     taskQueue: notificationQueue(wf.workflowInfo().taskQueue),
   });
   return queued.sendNotification(request);
@@ -25,6 +25,11 @@ export interface RecordedMessage {
   template: string;
   recipient: NotificationRequest['to'];
   data: Record<string, string>;
+  /**
+   * When the message was meant to leave, and the Département's business hours:
+   * a message held up by an outage leaves in business hours, marked late.
+   */
+  due?: { at: string; hours: BusinessHours };
 }
 
 /** Sends it; a permanent refusal is noted on its record (for operations), never retried forever. */
@@ -38,6 +43,7 @@ export async function sendRecorded(
       template: m.template,
       to: m.recipient,
       data: m.data,
+      ...(m.due ? { due: { at: m.due.at, opens: m.due.hours.opens, closes: m.due.hours.closes } } : {}),
     });
   } catch (err) {
     const record = records.find((n) => n.id === m.key);

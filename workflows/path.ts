@@ -3,164 +3,191 @@
  * from the opening of the right to the exit. The step machine and the deadlines
  * are pure domain code (domain/path-machine.ts, domain/path-timers.ts); this
  * workflow feeds it events (Updates from people, Signals from partners) and
- * time (one durable timer for the earliest pending action), sends the messages
- * it decides, keeps the search attributes current and continues as new before
- * the history grows large.
+ * time (one durable timer for the earliest pending action). Its clock never
+ * waits on a side effect: the read model, the e-mails (./effects.ts) and the
+ * partner calls (./partners.ts) run beside the loop, so a deadline breaches and
+ * its escalation is queued at its instant whatever the database, the SMTP relay
+ * or a partner is doing (docs/architecture.md).
  */
 import * as wf from '@temporalio/workflow';
 import { ApplicationFailure, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { OrientationDecision, PathInput, PathState } from '../domain/path.js';
 import { pathInputSchema } from '../domain/path.js';
-import type { PathEventInput } from '../domain/path-events.js';
+import { partnerEventTypes, type PathEventInput, type PathEventType } from '../domain/path-events.js';
 import { applyPathEvent, newPathState, refusalOf } from '../domain/path-machine.js';
-import { fireTimedAction, outboxActions, timedActions } from '../domain/path-timers.js';
-import { orientationSliceV1 } from './path-v1.js';
-import { sendRecorded } from './notify.js';
+import { fireTimedAction, outboxActions, timedActions, type TimedAction } from '../domain/path-timers.js';
+import { getPolicy } from '../domain/policy.js';
 import { pathSearchValues } from './search-attributes.js';
 import { PartnerCaller } from './partners.js';
+import { SideEffects } from './effects.js';
+import type { RecordedMessage } from './notify.js';
 import { pendingPartnerCalls } from '../domain/partner-calls.js';
 import { partnerFailureMessage } from '../domain/path-partners.js';
 
-/** Paths started before this patch run the orientation-only slice (v1). */
-export const FULL_PATH_PATCH = 'full-path';
 /** Continue as new past this many history events (Temporal's limit is 51,200). */
 const DEFAULT_HISTORY_LIMIT = 8_000;
-/** Time spent sending the messages due at the same instant is not lateness. */
+/** Time spent handling the actions due at the same instant is not lateness. */
 const PROCESSING_TOLERANCE_MS = 60_000;
-
-const { recordPath } = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // The database may be down for a while: retried with backoff, never dropped.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-/** Paths started before this patch did not write to the read model. */
-export const READ_MODEL_PATCH = 'read-model';
-export const WAKE_AFTER_RECORD_PATCH = 'wake-after-record';
-/**
- * Paths before this patch could close without recording their last change, and did not record
- * a partner's answer in the read model.
- */
-export const RECORD_AT_CLOSE_PATCH = 'record-at-close';
-/** Paths before this patch did not call the partner systems (their owed calls go out once they wake up). */
-export const PARTNERS_PATCH = 'partners';
 /** How long a continue-as-new waits for partner calls under way (the next run sends them again, same key). */
 const PARTNER_DRAIN_MS = 60_000;
 
+const { recordPath } = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // The database may be down for a while: retried with backoff, never dropped (beside the loop).
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 /** A person's act: validated first, refused with a French message, nothing changed. */
 export const pathEventUpdate = wf.defineUpdate<PathState, [PathEventInput]>('event');
-/** The v1 orientation Update, still accepted (same as an `orientation.decided` event). */
+/** The orientation decision alone (same as an `orientation.decided` event). */
 export const orientUpdate = wf.defineUpdate<PathState, [OrientationDecision]>('orient');
 /** A partner system's message; a refused one is kept in `rejected` with its reason. */
 export const partnerEventSignal = wf.defineSignal<[PathEventInput]>('partnerEvent');
 export const stateQuery = wf.defineQuery<PathState>('state');
+/** What the path still owes its side systems (operations' view of an outage). */
+export const pendingEffectsQuery = wf.defineQuery<{ messages: number; readModelBehind: boolean }>(
+  'pendingEffects',
+);
 
 export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
-  if (!wf.patched(FULL_PATH_PATCH)) return (await orientationSliceV1(rawInput)) as unknown as PathState;
   const input = pathInputSchema.parse(rawInput);
   const state = input.carried ?? newPathState(input);
+  const hours = getPolicy(state.policy).businessHours;
   let version = 0;
+  const now = () => new Date(Date.now());
 
   const act = (raw: unknown): PathState => {
-    applyPathEvent(state, raw, new Date(Date.now()));
+    applyPathEvent(state, raw, now());
     version++;
     return state;
   };
   const validate = (raw: unknown): void => {
-    const refusal = refusalOf(state, raw, new Date(Date.now()));
+    const refusal = refusalOf(state, raw, now());
     if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
   };
   wf.setHandler(stateQuery, () => state);
   wf.setHandler(pathEventUpdate, act, { validator: validate });
   wf.setHandler(orientUpdate, (d) => act(fromDecision(d)), { validator: (d) => validate(fromDecision(d)) });
   wf.setHandler(partnerEventSignal, (raw) => {
-    const refusal = refusalOf(state, raw, new Date(Date.now()));
+    const refusal = partnerRefusal(raw) ?? refusalOf(state, raw, now());
     if (refusal === null) return void act(raw);
-    const type = typeof raw === 'object' && raw && 'type' in raw ? String(raw.type) : 'inconnu';
-    state.rejected.push({ at: new Date(Date.now()).toISOString(), event: type, error: refusal });
+    state.rejected.push({ at: now().toISOString(), event: eventTypeOf(raw), error: refusal });
     version++;
   });
 
   const partners = new PartnerCaller(
     () => state.partnerCalls ?? [],
     (failed) => {
-      if (failed) partnerFailureMessage(state, failed, new Date(Date.now()));
+      if (failed) partnerFailureMessage(state, failed, now());
       version++;
     },
   );
-  const sendToPartners = () => {
-    if (pendingPartnerCalls(state.partnerCalls).length > 0 && wf.patched(PARTNERS_PATCH)) partners.launch();
+  const effects = new SideEffects(
+    async (revision) =>
+      void (await recordPath({ workflowId: wf.workflowInfo().workflowId, revision, state })),
+    () => state.notifications,
+    () => version++,
+  );
+  wf.setHandler(pendingEffectsQuery, () => ({
+    messages: effects.queued,
+    readModelBehind: !effects.idle && effects.queued === 0,
+  }));
+  const send = (message: RecordedMessage | null, dueAt: Date) => {
+    if (message) effects.send({ ...message, due: { at: dueAt.toISOString(), hours } });
   };
 
   const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  // Since when the history asks for a continue-as-new: it waits for the side effects, never the clock.
+  let fullSince: number | null = null;
+  const readyToContinue = () =>
+    fullSince !== null && effects.idle && (partners.idle || Date.now() - fullSince >= PARTNER_DRAIN_MS);
   let shown = '';
-  let recorded = -1;
   for (;;) {
-    // Taken before any await: a change during the read-model write below wakes the wait at once.
-    const seenAtTop = version;
-    sendToPartners();
+    // Taken before anything else: a change made while we look wakes the wait at once.
+    const seen = version;
+    if (pendingPartnerCalls(state.partnerCalls).length > 0) partners.launch();
     shown = showInVisibility(state, shown);
-    const revision = revisionOf(state, wf.patched(RECORD_AT_CLOSE_PATCH));
-    if (revision !== recorded && wf.patched(READ_MODEL_PATCH)) {
-      await recordPath({ workflowId: wf.workflowInfo().workflowId, revision, state });
-      recorded = revision;
-    }
+    effects.record(revisionOf(state));
     if (state.status === 'closed') break;
-    const info = wf.workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > limit) {
-      await wf.condition(wf.allHandlersFinished);
-      if (!partners.idle) await wf.condition(() => partners.idle, PARTNER_DRAIN_MS);
+    if (fullSince === null && historyFull(limit)) fullSince = Date.now();
+    if (readyToContinue())
       await wf.continueAsNew<typeof beneficiaryPath>({ ...rawInput, carried: state, historyLimit: limit });
-    }
-    // Before this patch, a change made while the read model was being written waited for the next timer.
-    const seen = wf.patched(WAKE_AFTER_RECORD_PATCH) ? seenAtTop : version;
-    const changed = () => version !== seen;
+
+    const changed = () => version !== seen || readyToContinue();
     const [next] = timedActions(state);
-    if (!next) {
+    const wait = Math.min(nextWake(next), drainWake(fullSince, partners.idle));
+    if (wait === Infinity) {
       await wf.condition(changed);
       continue;
     }
-    const wait = next.at.getTime() - Date.now();
     if (wait > 0 && (await wf.condition(changed, wait))) continue;
+    if (!next || next.at.getTime() > Date.now()) continue;
     // An action is dated at its instant, unless it was already overdue (a backdated act): now.
-    const late = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS;
-    const message = fireTimedAction(state, next, late ? new Date(Date.now()) : next.at);
+    const firedAt = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS ? now() : next.at;
+    send(fireTimedAction(state, next, firedAt), firedAt);
     version++;
-    if (message) await sendRecorded(state.notifications, message);
   }
-  await closeWithPartners(state, partners);
+  await closeWithPartners(state, partners, (m) => send(m, now()));
   // What changed while the loop was writing (the closing act itself, a partner's answer) is recorded too.
-  if (wf.patched(RECORD_AT_CLOSE_PATCH) && revisionOf(state, true) !== recorded)
-    await recordPath({ workflowId: wf.workflowInfo().workflowId, revision: revisionOf(state, true), state });
-  await wf.condition(wf.allHandlersFinished);
+  effects.record(revisionOf(state));
+  await wf.condition(() => effects.idle && partners.idle && wf.allHandlersFinished());
   return state;
 }
 
+const nextWake = (next: TimedAction | undefined): number =>
+  next ? next.at.getTime() - Date.now() : Infinity;
+
+const drainWake = (fullSince: number | null, partnersIdle: boolean): number =>
+  fullSince === null || partnersIdle ? Infinity : Math.max(0, fullSince + PARTNER_DRAIN_MS - Date.now());
+
+function historyFull(limit: number): boolean {
+  const info = wf.workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > limit;
+}
+
+/** A Signal carries a partner system's message only; a person's act goes through the `event` Update. */
+function partnerRefusal(raw: unknown): string | null {
+  const type = eventTypeOf(raw);
+  return (partnerEventTypes as readonly string[]).includes(type as PathEventType)
+    ? null
+    : `type « ${type} » refusé : un partenaire ne peut envoyer que ${partnerEventTypes.join(', ')}`;
+}
+
+/** The event's type as a short printable word, for the refusal record (never the whole input). */
+function eventTypeOf(raw: unknown): string {
+  const type = typeof raw === 'object' && raw && 'type' in raw ? raw.type : undefined;
+  return typeof type === 'string' && /^[a-z.-]{1,40}$/.test(type) ? type : 'inconnu';
+}
+
 /**
- * Grows with every change the read model shows: events, fired timers, refusals, and partner calls
- * settled or sent again (a queued call comes with its event).
+ * Grows with every change the read model shows: events, fired timers, refusals, partner calls
+ * settled or sent again (a queued call comes with its event), and messages refused by the relay.
  */
-function revisionOf(state: PathState, withCalls: boolean): number {
-  const calls = withCalls
-    ? (state.partnerCalls ?? []).reduce((n, c) => n + c.attempt + (c.status === 'pending' ? 0 : 1), 0)
-    : 0;
-  return state.seq + state.handled.length + state.rejected.length + calls;
+function revisionOf(state: PathState): number {
+  const calls = (state.partnerCalls ?? []).reduce(
+    (n, c) => n + c.attempt + (c.status === 'pending' ? 0 : 1),
+    0,
+  );
+  const failed = state.notifications.reduce((n, m) => n + (m.failed ? 1 : 0), 0);
+  return state.seq + state.handled.length + state.rejected.length + calls + failed;
 }
 
 /**
  * A closing path still owes its last partner calls (e.g. the CAF restoring the
  * allocation at the exit): it waits for them, and a refusal is sent at once.
  */
-async function closeWithPartners(state: PathState, partners: PartnerCaller): Promise<void> {
+async function closeWithPartners(
+  state: PathState,
+  partners: PartnerCaller,
+  send: (m: RecordedMessage | null) => void,
+): Promise<void> {
   if (partners.idle) return;
   await wf.condition(() => partners.idle);
   const unsent = outboxActions(state).filter(
     (x) => x.id.startsWith('partner-failed:') && !state.handled.includes(x.id),
   );
-  for (const action of unsent) {
-    const message = fireTimedAction(state, action, new Date(Date.now()));
-    if (message) await sendRecorded(state.notifications, message);
-  }
+  for (const action of unsent) send(fireTimedAction(state, action, new Date(Date.now())));
 }
 
 function fromDecision(d: OrientationDecision): PathEventInput {

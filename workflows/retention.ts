@@ -38,9 +38,6 @@ export interface PurgeReport {
   accountLog?: AccountLogPurge;
 }
 
-/** Before this patch, the purge left the accounts' journal (logins, addresses) for ever. */
-export const ACCOUNT_LOG_PATCH = 'account-log-retention';
-
 export async function rgpdPurge(request: PurgeRequest = {}): Promise<PurgeReport> {
   const months = request.months;
   if (months !== undefined && (!Number.isInteger(months) || months < 1 || months > 600))
@@ -62,7 +59,7 @@ export async function rgpdPurge(request: PurgeRequest = {}): Promise<PurgeReport
   const workflowIds = paths.map((p) => p.workflowId);
   const files = await purgeExpiredFiles({ cutoff: plan.cutoff, dryRun, workflowIds });
   const report: PurgeReport = { dryRun, months: plan.months, at, cutoff: plan.cutoff, paths, counts, files };
-  if (wf.patched(ACCOUNT_LOG_PATCH)) report.accountLog = await purgeAccountLog({ at, dryRun });
+  report.accountLog = await purgeAccountLog({ at, dryRun });
   return report;
 }
 
