@@ -5,10 +5,38 @@
  */
 import { z } from './validation.js';
 import { instantSchema } from './calendar.js';
-import { pseudonymousIdSchema } from './ids.js';
+import {
+  agentIdSchema,
+  eventIdSchema,
+  organisationCodeSchema,
+  partnerCallIdSchema,
+  referentCodeSchema,
+} from './ids.js';
 import { exemptionReasonSchema } from './national-rules.js';
 import { trackSchema } from './path-track.js';
 import { planSchema } from './activity-plan.js';
+import { cleanText, freeTextSchema } from './text.js';
+
+/** Bounds of a path event (docs/bounds.md lists each with its reason). */
+export const pathEventBounds = {
+  /** A reason or a motive: a sentence or two, never a document. */
+  reasonChars: 500,
+  /** Months of a sanction: the scales stop at 4; a typo of 400 is refused here. */
+  sanctionMonths: 24,
+  /** The revision a person saw (`seen`): far beyond any path's number of events. */
+  seenMax: 1_000_000_000,
+  /** Instants: a year of four digits, between these two. */
+  firstInstant: '2000-01-01T00:00:00Z',
+  lastInstant: '2100-01-01T00:00:00Z',
+} as const;
+
+/** An instant in the years a path can live in: « 20260-01-05 » or the year 1 is refused. */
+export const pathInstantSchema = instantSchema.refine(
+  (d) =>
+    d.getTime() >= Date.parse(pathEventBounds.firstInstant) &&
+    d.getTime() < Date.parse(pathEventBounds.lastInstant),
+  'date entre 2000 et 2099 attendue',
+);
 
 /** Barriers (freins) recorded at the diagnostic, after the national orientation criteria. */
 export const barrierSchema = z.enum(
@@ -39,12 +67,17 @@ export const exitReasonSchema = z.enum(['end-of-rights', 'moved-out', 'job', 'de
 const orientationData = z
   .object({
     track: trackSchema,
-    organisation: z.string().min(1, 'organisme référent requis'),
-    referent: pseudonymousIdSchema,
+    organisation: organisationCodeSchema,
+    referent: referentCodeSchema,
   })
   .strict();
 
 const empty = z.object({}).strict().default({});
+const months = z
+  .number()
+  .int('nombre de mois entier attendu')
+  .positive('au moins 1 mois')
+  .max(pathEventBounds.sanctionMonths, `au plus ${pathEventBounds.sanctionMonths} mois`);
 const hours = z
   .number()
   .nonnegative('nombre d’heures positif attendu')
@@ -54,22 +87,31 @@ const hours = z
 export const pathEventData = {
   'orientation.decided': orientationData,
   'reorientation.decided': orientationData.extend({
-    reason: z.string().min(1, 'motif de réorientation requis'),
+    reason: freeTextSchema('motif de réorientation', pathEventBounds.reasonChars),
   }),
-  'appointment.scheduled': z.object({ at: instantSchema }).strict(),
+  'appointment.scheduled': z.object({ at: pathInstantSchema }).strict(),
   'appointment.attended': empty,
   'appointment.missed': z.object({ excused: z.boolean() }).strict(),
-  'diagnostic.completed': z.object({ barriers: z.array(barrierSchema) }).strict(),
+  'diagnostic.completed': z
+    .object({
+      barriers: z
+        .array(barrierSchema)
+        .max(barrierSchema.options.length, `freins : ${barrierSchema.options.length} au plus`),
+    })
+    .strict(),
   'contract.signed': z
     .object({
       weeklyHours: hours,
       intensive: z.boolean(),
       /** Why fewer hours than the law's 15 (the person's situation). */
-      reduction: z.string().min(1).optional(),
+      reduction: freeTextSchema('motif de la réduction', pathEventBounds.reasonChars).optional(),
       /** Legal reason for a full exemption (0 h). */
       exemption: exemptionReasonSchema.optional(),
       /** The weekly activity plan (domain/activity-plan.ts): its hours count towards `weeklyHours`. */
-      plan: planSchema.optional(),
+      plan: planSchema
+        .transform((items) => items.map((i) => ({ ...i, label: cleanText(i.label) })))
+        .refine((items) => items.every((i) => i.label), 'intitulé de l’activité requis')
+        .optional(),
     })
     .strict(),
   'interview.held': empty,
@@ -80,7 +122,7 @@ export const pathEventData = {
         error: 'manquement attendu : contract-refusal (refus du contrat) ou obligations',
       }),
       /** Receipt of the notice by the person, when known (« date certaine »). */
-      receivedAt: instantSchema.optional(),
+      receivedAt: pathInstantSchema.optional(),
     })
     .strict(),
   /** France Travail proposes a sanction for a person it follows (L262-37 IV). */
@@ -90,14 +132,14 @@ export const pathEventData = {
         error: 'manquement attendu : contract-refusal (refus du contrat) ou obligations',
       }),
       rate: z.number().gt(0, 'taux strictement positif attendu').max(1, 'taux au plus 1 (100 %)'),
-      months: z.number().int('nombre de mois entier attendu').positive('au moins 1 mois'),
+      months,
     })
     .strict(),
   'observations.received': empty,
   'sanction.decided': z
     .object({
       rate: z.number().gt(0, 'taux strictement positif attendu').max(1, 'taux au plus 1 (100 %)'),
-      months: z.number().int('nombre de mois entier attendu').positive('au moins 1 mois'),
+      months,
       suppression: z.boolean().default(false),
       /** Avis of the équipe pluridisciplinaire, required for a suppression. */
       epAvis: z.boolean().default(false),
@@ -111,7 +153,7 @@ export const pathEventData = {
   /** A person's answer to a partner's refusal: send again (`retry`) or closed by hand (`handled`). */
   'partner.resolved': z
     .object({
-      call: z.string().min(1, 'identifiant de la transmission requis'),
+      call: partnerCallIdSchema,
       action: z.enum(['retry', 'handled'], {
         error: 'action attendue : retry (renvoyer) ou handled (traitée hors de Jalons)',
       }),
@@ -137,16 +179,21 @@ const envelope = <T extends PathEventType>(type: T) =>
     .object({
       type: z.literal(type),
       /** The sender's id for this event: a second delivery of the same id is ignored (applied once). */
-      id: z.string().min(1).max(200, 'identifiant d’événement trop long (200 caractères au plus)').optional(),
+      id: eventIdSchema.optional(),
       /**
        * The revision (`seq`) the person saw when deciding: if the path changed since (another agent
        * acted), the act is refused and nothing changes — the person reloads and decides again.
        */
-      seen: z.number().int().nonnegative().optional(),
+      seen: z
+        .number()
+        .int('révision (seen) : entier attendu')
+        .nonnegative('révision (seen) : entier positif attendu')
+        .max(pathEventBounds.seenMax, `révision (seen) : au plus ${pathEventBounds.seenMax}`)
+        .optional(),
       /** Date of the act; defaults to now, never in the future. */
-      at: instantSchema.optional(),
+      at: pathInstantSchema.optional(),
       /** Who acted (pseudonymous agent id), for the audit. */
-      by: z.string().min(1).optional(),
+      by: agentIdSchema.optional(),
       data: pathEventData[type],
     })
     .strict();

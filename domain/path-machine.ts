@@ -19,6 +19,7 @@ import {
 } from './path.js';
 import { pathEventSchema, type PathEvent } from './path-events.js';
 import { planRefusal } from './activity-plan.js';
+import { compactPathState, pathListBounds } from './path-compaction.js';
 import { getPolicy, type Policy } from './policy.js';
 import { partnerFacts, queuePathPartnerCalls, resolvePathPartnerCall } from './path-partners.js';
 import {
@@ -122,6 +123,7 @@ export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathS
     ...(event.id ? { ref: event.id } : {}),
   });
   queuePathPartnerCalls(state, before, at);
+  compactPathState(state);
   return state;
 }
 
@@ -174,6 +176,10 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
       refuse(
         'Ce parcours n’est pas encore orienté : enregistrez d’abord l’orientation (orientation.decided).',
       );
+    if (s.reorientations.length >= pathListBounds.reorientations)
+      refuse(
+        `Ce parcours compte déjà ${pathListBounds.reorientations} réorientations, le nombre maximal : une situation pareille se traite hors de Jalons.`,
+      );
     s.reorientations.push(s.orientation);
     s.orientation = { ...e.data, decidedAt: at.toISOString(), decidedBy: e.by ?? null };
     for (const d of openDeadlines(s).filter((d) => d.kind === 'social-review')) meet(d, at);
@@ -209,7 +215,8 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     s.appointment.missed.push({ at: at.toISOString(), excused: e.data.excused });
     s.appointment.scheduledAt = null;
     queueMessage(s, {
-      id: `appointment-missed#${s.appointment.missed.length}`,
+      // Unique in the path (the count of misses restarts at each réorientation): the event's revision.
+      id: `appointment-missed#${s.seq + 1}`,
       at: nextOpening(at, policy),
       to: 'referent',
       template: 'convocation.new',
@@ -532,6 +539,10 @@ export function openDeadlines(s: PathState): DeadlineRecord[] {
 
 /** Whether a failure of this kind may start a procedure now. */
 function checkBreach(s: PathState, kind: 'contract-refusal' | 'obligations'): void {
+  if (s.sanctions.length >= pathListBounds.sanctions)
+    refuse(
+      `Ce parcours compte déjà ${pathListBounds.sanctions} sanctions, le nombre maximal : une nouvelle procédure se traite hors de Jalons.`,
+    );
   if (s.step === 'sanction-procedure' || s.step === 'suspension')
     refuse('Une procédure de sanction est déjà en cours pour ce parcours.');
   if (kind === 'contract-refusal')
@@ -553,8 +564,11 @@ export function currentSanction(s: PathState) {
 }
 
 function openDeadline(s: PathState, kind: string, dueAt: Date, period?: string): DeadlineRecord {
+  // Counted, not measured: closed deadlines leave the lists (compaction), their numbers are never reused.
+  const number = (s.deadlineCount ?? s.deadlines.length + s.dropped.length) + 1;
+  s.deadlineCount = number;
   const record: DeadlineRecord = {
-    id: `${kind}#${s.deadlines.length + s.dropped.length + 1}`,
+    id: `${kind}#${number}`,
     kind,
     dueAt: dueAt.toISOString(),
     metAt: null,

@@ -4,8 +4,16 @@
  * it are in ./path-events.ts, the transitions in ./path-machine.ts.
  */
 import { z } from './validation.js';
-import { civilDateSchema, instantSchema } from './calendar.js';
-import { pseudonymousIdSchema } from './ids.js';
+import { civilDateSchema } from './calendar.js';
+import {
+  agentIdSchema,
+  organisationCodeSchema,
+  policyIdSchema,
+  pseudonymousIdSchema,
+  referentCodeSchema,
+  territoryCodeSchema,
+} from './ids.js';
+import { pathInstantSchema } from './path-events.js';
 import { trackSchema, type Track } from './path-track.js';
 import type { PlanItem } from './activity-plan.js';
 import type { PartnerCall } from './partner-calls.js';
@@ -14,7 +22,11 @@ export { trackSchema, type Track };
 
 export const householdSchema = z
   .object({
-    size: z.number().int().positive('taille du foyer : entier positif attendu'),
+    size: z
+      .number()
+      .int('taille du foyer : entier positif attendu')
+      .positive('taille du foyer : entier positif attendu')
+      .max(99, 'taille du foyer : 99 personnes au plus'),
     majore: z.boolean(),
   })
   .strict();
@@ -23,19 +35,24 @@ export type Household = z.infer<typeof householdSchema>;
 export const pathInputSchema = z
   .object({
     beneficiaryId: pseudonymousIdSchema,
-    policy: z.string().default('pas-de-calais'),
-    rightsOpenedAt: z.iso.datetime({
-      offset: true,
-      message: 'date d’ouverture du droit : instant ISO-8601 attendu',
-    }),
-    territory: z.string().min(1, 'territoire requis'),
+    policy: policyIdSchema.default('pas-de-calais'),
+    rightsOpenedAt: z.iso
+      .datetime({
+        offset: true,
+        message: 'date d’ouverture du droit : instant ISO-8601 attendu',
+      })
+      .refine(
+        (s) => pathInstantSchema.safeParse(s).success,
+        'date d’ouverture du droit : entre 2000 et 2099 attendue',
+      ),
+    territory: territoryCodeSchema,
     household: householdSchema.default({ size: 1, majore: false }),
     /** Start of an accompaniment that predates Jalons (the « stock » of décret 2024-1244). */
     accompaniedSince: civilDateSchema.optional(),
     /** State carried over by continue-as-new (never set by a person). */
     carried: z.custom<PathState>((v) => typeof v === 'object' && v !== null).optional(),
     /** History length after which the workflow continues as new (tests lower it). */
-    historyLimit: z.number().int().positive().optional(),
+    historyLimit: z.number().int().positive().max(51_200).optional(),
   })
   .strict();
 export type PathInput = z.input<typeof pathInputSchema>;
@@ -44,11 +61,11 @@ export type PathInput = z.input<typeof pathInputSchema>;
 export const orientationDecisionSchema = z
   .object({
     track: trackSchema,
-    organisation: z.string().min(1, 'organisme référent requis'),
-    referent: pseudonymousIdSchema,
+    organisation: organisationCodeSchema,
+    referent: referentCodeSchema,
     /** Date of the decision; defaults to now. */
-    decidedAt: instantSchema.optional(),
-    decidedBy: z.string().min(1).optional(),
+    decidedAt: pathInstantSchema.optional(),
+    decidedBy: agentIdSchema.optional(),
   })
   .strict();
 export type OrientationDecision = z.input<typeof orientationDecisionSchema>;
@@ -202,4 +219,8 @@ export interface PathState {
   }[];
   /** Number of events applied; with the workflow id, an idempotency key. */
   seq: number;
+  /** Deadlines opened so far (their ids' numbers), kept when closed ones are compacted away. */
+  deadlineCount?: number;
+  /** Entries removed from each list by compaction (domain/path-compaction.ts), and `revision`. */
+  compacted?: Record<string, number>;
 }
