@@ -11,7 +11,8 @@ import { frenchIssues, z } from '../domain/validation.js';
 export const directorySchema = z
   .object({
     from: z.string().min(3),
-    roles: z.record(roleSchema, z.array(z.email()).min(1)),
+    // Partial: a directory written before a role existed still loads (its messages are refused in French).
+    roles: z.partialRecord(roleSchema, z.array(z.email()).min(1)),
     /** e.g. `{id}@referents.departement.example` */
     referentAddress: z.string().includes('{id}'),
   })

@@ -3,6 +3,7 @@ import type { Transporter } from 'nodemailer';
 import type { Directory } from './directory.js';
 import { createDigestActivities } from './digest.js';
 import { createExchangeActivities } from './exchanges/index.js';
+import { createIncidentActivities } from './incidents.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPartnerActivities, partnerConfigFromEnv, type PartnerConfig } from './partners/index.js';
 import { createReadModelActivities } from './read-model/activities.js';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...notifications,
     ...createPartnerActivities(deps.partners ?? partnerConfigFromEnv(process.env)),
     ...createReadModelActivities(deps.readModel),
+    ...createIncidentActivities({ readModel: deps.readModel }),
     ...createDigestActivities({ readModel: deps.readModel, send: notifications.sendNotification }),
     ...createExchangeActivities({
       readModel: deps.readModel,

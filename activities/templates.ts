@@ -7,6 +7,7 @@ import { formatParis } from '../domain/calendar.js';
 import { escapeHtml } from '../ops/html.js';
 import { grantTemplates } from './templates-grants.js';
 import { exchangeTemplates } from './templates-exchanges.js';
+import { incidentTemplates } from './templates-incidents.js';
 
 export interface Rendered {
   subject: string;
@@ -202,7 +203,11 @@ Object.assign(templates, {
 
 export function render(template: string, data: Data): Rendered {
   // Looked up at call time: templates-grants.ts uses this module's helpers (a cycle at load otherwise).
-  const make = templates[template] ?? grantTemplates[template] ?? exchangeTemplates[template];
+  const make =
+    templates[template] ??
+    grantTemplates[template] ??
+    exchangeTemplates[template] ??
+    incidentTemplates[template];
   if (!make)
     throw ApplicationFailure.nonRetryable(`Gabarit de message inconnu : « ${template} ».`, 'UnknownTemplate');
   return make(data);

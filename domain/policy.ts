@@ -18,6 +18,8 @@ export const roleSchema = z.enum([
   'head-of-service',
   'grants-team',
   'france-travail',
+  // Jalons' administrators: told of every stopped path or grant cycle (docs/health.md).
+  'administrators',
 ]);
 export type Role = z.infer<typeof roleSchema>;
 

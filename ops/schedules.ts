@@ -1,16 +1,18 @@
 /**
  * Recurring duties of the path side as Temporal Schedules (created or updated
  * idempotently at start): the référents' digest, each working morning; the RGPD
- * retention purge, each night.
+ * retention purge, each night; the health watch, every 2 minutes (docs/health.md).
  */
 import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temporalio/client';
 import { referentDigest } from '../workflows/digest.js';
 import { rgpdPurge, type PurgeRequest } from '../workflows/retention.js';
+import { healthWatch } from '../workflows/watch.js';
 // The exchanges with the insertion network (issue 9): weekly list, catalogue, MonJob62, reports.
 export { ensureExchangeSchedules } from './exchanges/schedules.js';
 
 export const DIGEST_SCHEDULE_ID = 'jalons-digest-referents';
 export const RETENTION_SCHEDULE_ID = 'jalons-rgpd-purge';
+export const HEALTH_SCHEDULE_ID = 'jalons-sante-surveillance';
 
 async function upsertSchedule(
   client: Client,
@@ -46,4 +48,14 @@ export async function ensureRetentionSchedule(client: Client, taskQueue: string)
     args: [{}] as [PurgeRequest],
   };
   await upsertSchedule(client, RETENTION_SCHEDULE_ID, spec, action);
+}
+
+/**
+ * Every 2 minutes: a stopped path is found within minutes. A run still going when the next is due
+ * (a long sweep) makes the Schedule skip that one (its default overlap policy), never pile up.
+ */
+export async function ensureHealthSchedule(client: Client, taskQueue: string): Promise<void> {
+  const spec = { intervals: [{ every: '2 minutes' as const }] };
+  const action = { type: 'startWorkflow' as const, workflowType: healthWatch, taskQueue, args: [] as [] };
+  await upsertSchedule(client, HEALTH_SCHEDULE_ID, spec, action);
 }

@@ -17,7 +17,12 @@ import { sampleCafFlow } from './sample-caf.js';
 import { PartnerSimulators } from '../simulators/server.js';
 import { DEFAULT_SIMULATORS_PORT, SIMULATORS_TOKEN } from '../activities/partners/index.js';
 import { ATTENDANCE_CALLBACK_PATH } from './web/partner-callbacks.js';
-import { ensureDigestSchedule, ensureExchangeSchedules, ensureRetentionSchedule } from './schedules.js';
+import {
+  ensureDigestSchedule,
+  ensureExchangeSchedules,
+  ensureHealthSchedule,
+  ensureRetentionSchedule,
+} from './schedules.js';
 import { ensureGrantSchedules, startGrantCycle } from './grants.js';
 import { programmeIds } from '../domain/grants/index.js';
 import { startCodecServer } from './codec-server.js';
@@ -161,6 +166,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
   });
   await ensureDigestSchedule(client, config.taskQueue);
   await ensureRetentionSchedule(client, config.taskQueue);
+  await ensureHealthSchedule(client, config.taskQueue);
   await ensureGrantSchedules(client, config.taskQueue);
   await ensureExchangeSchedules(client, config.taskQueue);
   const codec = await startCodecServer({

@@ -6,6 +6,7 @@ export { grantCycle } from './grant.js';
 export { recurringDutyReminder } from './duty.js';
 export { rgpdPurge, rgpdPersonRecord } from './retention.js';
 export { franceTravailWeeklyList } from './weekly-list.js';
+export { healthWatch, incidentAlert } from './watch.js';
 export {
   catalogueSync,
   monjobSync,

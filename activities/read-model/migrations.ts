@@ -5,6 +5,7 @@
 import { grantsMigration } from './grants.js';
 import type { ReadModelDb } from './db.js';
 import { exchangesMigration } from '../exchanges/schema.js';
+import { incidentsMigration } from './incidents.js';
 
 const migrations: { version: number; name: string; sql: string }[] = [
   {
@@ -152,6 +153,21 @@ const migrations: { version: number; name: string; sql: string }[] = [
 migrations.push(exchangesMigration);
 // Migration 7: grant cycles (activities/read-model/grants.ts).
 migrations.push(grantsMigration);
+// Migration 8: the health watch's incidents (activities/read-model/incidents.ts).
+migrations.push(incidentsMigration);
+// Migration 9: the secret links of the grant deadlines' calendar feed (ops/web/grants-ical.ts).
+// Only the SHA-256 of a link is kept; a new link replaces the account's previous one.
+migrations.push({
+  version: 9,
+  name: 'liens secrets de l’agenda des subventions',
+  sql: `
+    create table grant_calendar_tokens (
+      login text primary key references accounts (login) on delete cascade,
+      token_hash text not null unique,
+      created_at timestamptz not null default now()
+    );
+  `,
+});
 
 export async function migrate(db: ReadModelDb): Promise<void> {
   await db.transaction(async (tx) => {
