@@ -1,7 +1,7 @@
 /**
  * National rules (loi n° 2023-1196 « pour le plein emploi » and its décrets), as
  * dated versions: a workflow applies the version in force at the event's date.
- * Sources are in ../shared/RULES.md §1. A change of the law is a new entry here.
+ * Sources are in docs/rules.md §1. A change of the law is a new entry here.
  */
 import { z } from './validation.js';
 import { civilDateSchema, civilDateOf, type CivilDate } from './calendar.js';

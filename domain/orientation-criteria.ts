@@ -1,7 +1,7 @@
 /**
  * The national orientation référentiel (CNE, arrêté du 21/11/2024): four
  * families of criteria give a suggested track. A suggestion only: a person
- * decides the orientation (RULES.md §1).
+ * decides the orientation (docs/rules.md §1).
  */
 import { z } from './validation.js';
 import type { Track } from './path-track.js';

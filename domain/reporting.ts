@@ -1,7 +1,7 @@
 /**
  * Yearly reporting (Pilot'Actions) and funder reports: the indicators each
- * convention asks for that Jalons can know (RULES.md §4; annexes of the
- * convention 2025-2027 in seed 003; CNSA indicators of annexe 3 in seed 000),
+ * convention asks for that Jalons can know (docs/rules.md §4; annexes of the
+ * convention 2025-2027, docs/rules.md §3.2; CNSA indicators of annexe 3 of the AMI 2026, §3.1),
  * and the campaigns a reminder goes out before. Data only: the SQL that computes
  * each indicator is in activities/exchanges/reporting.ts.
  */
@@ -16,7 +16,7 @@ export interface IndicatorDefinition {
   source: string;
 }
 
-const TDB = 'tableau de bord national de l’accompagnement rénové (RULES.md §4)';
+const TDB = 'tableau de bord national de l’accompagnement rénové';
 const CONV = 'convention insertion-emploi 2025-2027, fiche 2.1 (indicateurs locaux)';
 const CNSA = 'AMI CNSA 2026, annexe 3 (indicateurs CNSA)';
 
@@ -168,7 +168,7 @@ export interface ReportingCampaign {
 }
 
 /**
- * The campaigns. Pilot'Actions' entry windows are not dated in the seeds
+ * The campaigns. Pilot'Actions' entry windows are not dated in the acts
  * (« plusieurs campagnes de saisie sont prévues dans l'année ») [U]: the reminder
  * goes out early enough for the known deadline (bilan intermédiaire au 30 juin N+1).
  */

@@ -1,7 +1,7 @@
 // Politique du Département du Pas-de-Calais (données, pas de code).
 // Source : délibération n° 2025-363 du 22/09/2025, convention pour l'insertion et l'emploi
-// 2025-2027 et feuilles de route (../shared/seeds/003_e7122d632176dcab.txt).
-// Les paramètres marqués [U] dans RULES.md sont des choix du Département, à confirmer.
+// 2025-2027 et feuilles de route (docs/rules.md §2).
+// Les paramètres marqués [U] dans docs/rules.md sont des choix du Département, à confirmer.
 export default {
   id: 'pas-de-calais',
   name: 'Département du Pas-de-Calais',

@@ -5,7 +5,7 @@ export default {
   id: 'socle-national',
   name: 'Socle national (délais légaux, sans objectif local)',
   effectiveFrom: '2025-01-01',
-  source: 'Loi n° 2023-1196 et décrets (voir RULES.md §1) ; aucun objectif local',
+  source: 'Loi n° 2023-1196 et décrets (voir docs/rules.md §1) ; aucun objectif local',
   businessHours: { opens: '09:00', closes: '17:00' },
   orientation: {
     // Sans objectif local, l'objectif est le délai légal lui-même.
