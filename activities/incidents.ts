@@ -18,6 +18,7 @@
  * event of its history.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/index.js';
@@ -34,6 +35,9 @@ import {
   type IncidentKind,
   type NewIncident,
 } from './read-model/incidents.js';
+import { healthReport, restartPath, type HealthReport, type Restarted } from '../ops/health.js';
+import { ActionRefused } from '../ops/paths.js';
+import { getAccount } from '../ops/accounts.js';
 
 /** The workflow types the watch looks after. */
 export const WATCHED_TYPES = ['beneficiaryPath', 'grantCycle'] as const;
@@ -102,6 +106,23 @@ export function createIncidentActivities(deps: { readModel: () => Promise<ReadMo
     },
     async markIncidentAlerted(input: { id: number }): Promise<void> {
       await markAlerted(await deps.readModel(), input.id);
+    },
+    /** For `jalons sante`: the workers hold the read model (embedded, it has one process). */
+    async healthReport(): Promise<HealthReport> {
+      return healthReport(await deps.readModel());
+    },
+    /** For `jalons sante relancer`: a refusal is French and not retried. */
+    async restartStoppedPath(input: { id: string; by: string }): Promise<Restarted> {
+      try {
+        const db = await deps.readModel();
+        const account = await getAccount(db, input.by);
+        if (account?.role !== 'admin' || account.disabled)
+          throw new ActionRefused(`--par : « ${input.by} » n’est pas un compte administrateur actif.`);
+        return await restartPath(Context.current().client, db, input.id, input.by);
+      } catch (err) {
+        if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, 'ActionRefused');
+        throw err;
+      }
     },
   };
 }

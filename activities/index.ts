@@ -4,6 +4,7 @@ import type { Directory } from './directory.js';
 import { createDigestActivities } from './digest.js';
 import { createExchangeActivities } from './exchanges/index.js';
 import { createIncidentActivities } from './incidents.js';
+import { createRebuildActivities } from '../ops/rebuild.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPartnerActivities, partnerConfigFromEnv, type PartnerConfig } from './partners/index.js';
 import { createReadModelActivities } from './read-model/activities.js';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPartnerActivities(deps.partners ?? partnerConfigFromEnv(process.env)),
     ...createReadModelActivities(deps.readModel),
     ...createIncidentActivities({ readModel: deps.readModel }),
+    ...createRebuildActivities(deps.readModel),
     ...createDigestActivities({ readModel: deps.readModel, send: notifications.sendNotification }),
     ...createExchangeActivities({
       readModel: deps.readModel,

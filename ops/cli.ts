@@ -282,6 +282,8 @@ program
 
 registerImportCommand(program);
 (await import('./rgpd-cli.js')).registerRgpdCommands(program);
+(await import('./health-cli.js')).registerHealthCommands(program);
+(await import('./rebuild.js')).registerRebuildCommand(program);
 (await import('./accounts-cli.js')).registerAccountCommands(program);
 (await import('./exchanges/cli.js')).registerExchangeCommands(program);
 

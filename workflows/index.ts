@@ -6,7 +6,8 @@ export { grantCycle } from './grant.js';
 export { recurringDutyReminder } from './duty.js';
 export { rgpdPurge, rgpdPersonRecord } from './retention.js';
 export { franceTravailWeeklyList } from './weekly-list.js';
-export { healthWatch, incidentAlert } from './watch.js';
+export { healthWatch, incidentAlert, healthStatus, healthRestart } from './watch.js';
+export { readModelRebuild } from './rebuild.js';
 export {
   catalogueSync,
   monjobSync,

@@ -10,6 +10,7 @@ import * as wf from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { AlertIncident, WatchResult } from '../activities/incidents.js';
+import type { HealthReport, Restarted } from '../ops/health.js';
 import { sendRecorded } from './notify.js';
 
 const { watchWorkflows, markIncidentAlerted } = wf.proxyActivities<Activities>({
@@ -67,4 +68,24 @@ export async function incidentAlert(incident: AlertIncident): Promise<void> {
       },
     });
   await markIncidentAlerted({ id: incident.id });
+}
+
+const admin = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ActionRefused'] },
+});
+
+/** `jalons sante`: the report, read on a worker (the read model is the workers'). */
+export async function healthStatus(): Promise<HealthReport> {
+  return admin.healthReport();
+}
+
+/** `jalons sante relancer`: restarts a stopped path from its recorded state, in `by`'s name. */
+export async function healthRestart(input: { id: string; by: string }): Promise<Restarted> {
+  // Once: a restart that started the new run and then failed must not be refused as « running ».
+  const { restartStoppedPath } = wf.proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: 1 },
+  });
+  return restartStoppedPath(input);
 }
