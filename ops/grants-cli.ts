@@ -28,12 +28,14 @@ const statusLabels: Record<GrantState['status'], string> = {
   completed: 'terminé',
   denounced: 'dénoncée (court jusqu’à la fin de sa période)',
   ended: 'terminée (dénoncée)',
+  terminated: 'résiliée',
 };
 const milestoneStatusLabels: Record<string, string> = {
   done: 'fait',
   late: 'fait en retard',
   missed: 'manqué',
   pending: 'à faire',
+  'not-recorded': 'non enregistré (un fait postérieur le suppose)',
 };
 const funderLabels: Record<Programme['funder'], string> = {
   cnsa: 'CNSA',

@@ -38,9 +38,28 @@ import {
   grantStateQuery,
   recordFunderDecisionUpdate,
   recordPaymentUpdate,
+  recordRepaymentOrderUpdate,
+  requestTerminationUpdate,
+  serveFormalNoticeUpdate,
+  signAmendmentUpdate,
   submitReportUpdate,
 } from '../workflows/grant.js';
+import type { UpdateDefinition } from '@temporalio/common';
 import { ActionRefused } from './paths.js';
+
+/** Each act's Update (the names of grantActSchemas in domain/grants/acts.ts). */
+const grantUpdates: Record<GrantAction['type'], UpdateDefinition<GrantState, [never]>> = {
+  complete: completeMilestoneUpdate,
+  'funder-decision': recordFunderDecisionUpdate,
+  payment: recordPaymentUpdate,
+  report: submitReportUpdate,
+  denounce: denounceUpdate,
+  'resolve-partner-call': resolvePartnerCallUpdate,
+  'repayment-order': recordRepaymentOrderUpdate,
+  'formal-notice': serveFormalNoticeUpdate,
+  'termination-request': requestTerminationUpdate,
+  amendment: signAmendmentUpdate,
+} as Record<GrantAction['type'], UpdateDefinition<GrantState, [never]>>;
 
 export { ActionRefused };
 
@@ -92,20 +111,9 @@ export async function actOnGrant(client: Client, grantId: string, action: GrantA
   const handle = client.workflow.getHandle(grantWorkflowId(grantId));
   const { type, ...args } = action;
   try {
-    switch (type) {
-      case 'complete':
-        return await handle.executeUpdate(completeMilestoneUpdate, { args: [args as never] });
-      case 'funder-decision':
-        return await handle.executeUpdate(recordFunderDecisionUpdate, { args: [args as never] });
-      case 'payment':
-        return await handle.executeUpdate(recordPaymentUpdate, { args: [args as never] });
-      case 'report':
-        return await handle.executeUpdate(submitReportUpdate, { args: [args as never] });
-      case 'denounce':
-        return await handle.executeUpdate(denounceUpdate, { args: [args as never] });
-      case 'resolve-partner-call':
-        return await handle.executeUpdate(resolvePartnerCallUpdate, { args: [args as never] });
-    }
+    const update = grantUpdates[type];
+    if (!update) throw new ActionRefused(`Acte inconnu : « ${String(type)} ».`);
+    return await handle.executeUpdate(update, { args: [args as never] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) throw new ActionRefused(err.cause?.message ?? err.message);
     if (err instanceof WorkflowNotFoundError) {

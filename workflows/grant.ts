@@ -1,7 +1,7 @@
 /**
  * The grant-cycle workflow: one per grant, id `subvention-<grantId>`,
  * interpreting its programme's definition (domain/grants/programmes/). The rules
- * are the pure machine of domain/grants/cycle.ts; this workflow feeds it the
+ * are the pure machine of domain/grants/ (docs/grants.md); this workflow feeds it the
  * acts people record (Updates, each validated by the same rules: a refusal is
  * French and changes nothing) and time (one durable timer for the earliest
  * reminder, miss, escalation or renewal), and sends the messages it decides.
@@ -18,8 +18,12 @@ import {
   newGrantState,
   timedGrantActions,
   validateGrantAction,
+  type AmendmentInput,
   type CompleteMilestoneInput,
   type DenounceInput,
+  type FormalNoticeInput,
+  type RepaymentOrderInput,
+  type TerminationRequestInput,
   type FunderDecisionInput,
   type GrantAction,
   type GrantInput,
@@ -57,11 +61,19 @@ export const denounceUpdate = wf.defineUpdate<GrantState, [DenounceInput]>('deno
 export const resolvePartnerCallUpdate = wf.defineUpdate<GrantState, [ResolvePartnerCallInput]>(
   'resolvePartnerCall',
 );
+/** The State issued its ordre de reversement: `{ amount?, reference?, at (emission)?, by? }`; repayment due two months later. */
+export const recordRepaymentOrderUpdate = wf.defineUpdate<GrantState, [RepaymentOrderInput]>(
+  'recordRepaymentOrder',
+);
+/** A formal notice: `{ action: 'served' | 'complied', defaulting?, reason?, at?, by? }`. */
+export const serveFormalNoticeUpdate = wf.defineUpdate<GrantState, [FormalNoticeInput]>('serveFormalNotice');
+/** A party asks to end the convention: `{ from: 'departement' | 'funder', reason?, at?, by? }`. */
+export const requestTerminationUpdate = wf.defineUpdate<GrantState, [TerminationRequestInput]>(
+  'requestTermination',
+);
+/** An avenant signed: `{ reference?, at?, by?, pieces? }`. */
+export const signAmendmentUpdate = wf.defineUpdate<GrantState, [AmendmentInput]>('signAmendment');
 export const grantStateQuery = wf.defineQuery<GrantState>('grantState');
-/** Cycles before this patch did not call the CNSA portal nor the préfecture. */
-export const GRANT_PARTNERS_PATCH = 'grant-partners';
-/** Cycles before this patch did not write to the read model. */
-export const GRANT_READ_MODEL_PATCH = 'grant-read-model';
 
 const { recordGrant } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -103,6 +115,10 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
   on(submitReportUpdate, 'report');
   on(denounceUpdate, 'denounce');
   on(resolvePartnerCallUpdate, 'resolve-partner-call');
+  on(recordRepaymentOrderUpdate, 'repayment-order');
+  on(serveFormalNoticeUpdate, 'formal-notice');
+  on(requestTerminationUpdate, 'termination-request');
+  on(signAmendmentUpdate, 'amendment');
 
   const failures: PartnerCall[] = [];
   const partners = new PartnerCaller(
@@ -113,15 +129,14 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
     },
   );
   const sendToPartners = async () => {
-    if (pendingPartnerCalls(state.partnerCalls).length > 0 && wf.patched(GRANT_PARTNERS_PATCH))
-      partners.launch();
+    if (pendingPartnerCalls(state.partnerCalls).length > 0) partners.launch();
     // A refused transmission near a hard deadline cannot wait for the morning: the team is told at once.
     for (const call of failures.splice(0)) await sendRecorded(state.notifications, partnerAlert(state, call));
   };
 
   let recorded = -1;
   const record = async () => {
-    if (version === recorded || !wf.patched(GRANT_READ_MODEL_PATCH)) return;
+    if (version === recorded) return;
     recorded = version;
     await recordGrant({ workflowId: wf.workflowInfo().workflowId, revision: version, state });
   };

@@ -6,7 +6,8 @@
  * in French (docs/grants.md, « Les actes »).
  */
 import { z } from '../validation.js';
-import { milestoneIds } from './programme.js';
+import { pseudonymousIdSchema } from '../ids.js';
+import { freeTextSchema } from '../text.js';
 import { euros } from './money.js';
 
 // ─── Bounds ──────────────────────────────────────────────────────────────────
@@ -62,8 +63,8 @@ const referenceSchema = z
     'numéro d’acte attendu (lettres, chiffres, « - », « _ », 30 caractères au plus)',
   );
 
-const text = (what: string) =>
-  z.string().trim().min(1, `${what} requis`).max(MAX_TEXT, `${what} : ${MAX_TEXT} caractères au plus`);
+/** Free text cleaned of control and bidi characters, bounded. */
+const text = (what: string) => freeTextSchema(what, MAX_TEXT);
 
 // ─── The acts ────────────────────────────────────────────────────────────────
 
@@ -75,7 +76,11 @@ export type ReportKind = (typeof reportKinds)[number];
 
 export const completeMilestoneSchema = z
   .object({
-    milestone: z.enum(milestoneIds, { error: `jalon attendu parmi : ${milestoneIds.join(', ')}` }),
+    // A string here: an unknown milestone is refused with the programme's own list (./machine.ts).
+    milestone: z
+      .string()
+      .regex(SLUG, 'identifiant de jalon attendu (minuscules, chiffres, tirets)')
+      .max(40, 'identifiant de jalon : 40 caractères au plus'),
     ...actor,
     pieces: pieceIds.optional(),
     /** With it, completing the préfecture transmission sends the deliberation to the contrôle de légalité. */
@@ -214,3 +219,29 @@ export const grantActSchemas = {
   },
   amendment: { update: 'signAmendment', schema: amendmentSchema, label: 'Avenant signé' },
 } as const satisfies Record<GrantActType, { update: string; schema: z.ZodType; label: string }>;
+
+/** The acts a cycle is started with (already done when it is taken into Jalons), each validated as it applies. */
+export const MAX_START_ACTS = 50;
+
+export const grantInputSchema = z
+  .object({
+    grantId: pseudonymousIdSchema,
+    programme: z
+      .string()
+      .regex(SLUG, 'identifiant de programme attendu (minuscules, chiffres, tirets)')
+      .max(64, 'identifiant de programme : 64 caractères au plus'),
+    startedAt: isoInstant.optional(),
+    /** Business hours of this Département's policy (reminders go out at opening). */
+    hours: z
+      .object({ opens: z.string().regex(/^\d{2}:\d{2}$/), closes: z.string().regex(/^\d{2}:\d{2}$/) })
+      .strict()
+      .optional(),
+    acts: z
+      .array(
+        z.object({ type: z.enum(Object.keys(grantActSchemas) as [GrantActType, ...GrantActType[]]) }).loose(),
+      )
+      .max(MAX_START_ACTS, `${MAX_START_ACTS} actes au plus au démarrage`)
+      .optional(),
+  })
+  .strict();
+export type GrantInput = z.input<typeof grantInputSchema>;

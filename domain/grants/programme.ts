@@ -161,6 +161,10 @@ const pieceSchema = z
   .object({ id: slug, title: z.string().min(1), signed: z.boolean().default(false) })
   .strict();
 
+export const deadlineReadings = ['strictly-before', 'up-to-and-including'] as const;
+export const deadlineReadingSchema = z.enum(deadlineReadings);
+export type DeadlineReading = z.infer<typeof deadlineReadingSchema>;
+
 export const DEFAULT_REMINDERS = [30, 7, 2, 0] as const;
 
 export const milestoneSchema = z
@@ -184,6 +188,15 @@ export const milestoneSchema = z
     covers: z.object({ from: civilDateSchema, to: civilDateSchema }).strict().optional(),
     /** The words of the act this milestone comes from. */
     quote: z.string().optional(),
+    /**
+     * How the deadline's words are read (docs/grants.md, « Lire une échéance »):
+     * 'strictly-before' for "avant le … à 17h" (17:00:00 is late; with a civil
+     * day, the day itself is late), 'up-to-and-including' for "au plus tard le",
+     * "by", "dans les deux mois" (the last day, or the instant, is on time).
+     */
+    reading: deadlineReadingSchema.default('up-to-and-including'),
+    /** Why an ambiguous wording is read this way: a documented programme parameter. */
+    readingNote: z.string().optional(),
   })
   .strict();
 export type Milestone = z.infer<typeof milestoneSchema>;
@@ -370,7 +383,8 @@ export function resolveDeadline(milestone: Milestone, completed: Completed): Dat
     case 'instant':
       return new Date(d.at.getTime());
     case 'end-of-day':
-      return endOfCivilDay(d.date);
+      // "avant le 21 novembre": the boundary is the start of that day, itself late.
+      return milestone.reading === 'strictly-before' ? parisInstant(d.date) : endOfCivilDay(d.date);
     case 'after': {
       const done = completed[d.milestone];
       return done ? deadlineAfter(done, d.delay) : null;
@@ -380,8 +394,16 @@ export function resolveDeadline(milestone: Milestone, completed: Completed): Dat
   }
 }
 
-/** A deadline instant is inclusive, as everywhere in the project: done at 17:00:00.000 for 17:00 is on time. */
-export const isOnTime = (doneAt: Date, dueAt: Date): boolean => doneAt.getTime() <= dueAt.getTime();
+/** The first late instant of a deadline: the boundary itself when read 'strictly-before', the next millisecond otherwise. */
+export const lateFrom = (dueAt: Date, reading: DeadlineReading): Date =>
+  new Date(dueAt.getTime() + (reading === 'strictly-before' ? 0 : 1));
+
+/** Whether an act done at `doneAt` meets the deadline `dueAt` read as its words say. */
+export const isOnTime = (
+  doneAt: Date,
+  dueAt: Date,
+  reading: DeadlineReading = 'up-to-and-including',
+): boolean => doneAt.getTime() < lateFrom(dueAt, reading).getTime();
 
 export function getMilestone(programme: Programme, id: MilestoneId): Milestone {
   const milestone = programme.milestones.find((m) => m.id === id);

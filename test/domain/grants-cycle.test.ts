@@ -56,36 +56,34 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris (= 16:00 UTC
     expect(s.status).toBe('active');
   });
 
-  it('17:00:00.000 itself is still on time (the deadline instant is inclusive)', () => {
-    const s = cnsaUpToVote();
-    const a: GrantAction = {
-      type: 'complete',
-      milestone: 'transmission',
-      pieces: TRANSMISSION,
-      at: '2025-12-15T17:00:00+01:00',
-    };
-    expect(validateGrantAction(s, a, at('2025-12-15T16:00:00Z'))).toBeNull();
-  });
-
-  it('a transmission dated 17:01 Paris is refused: the application is not admissible', () => {
-    const s = cnsaUpToVote();
-    const a: GrantAction = {
-      type: 'complete',
-      milestone: 'transmission',
-      pieces: TRANSMISSION,
-      at: '2025-12-15T17:01:00+01:00',
-    };
-    expect(validateGrantAction(s, a, at('2025-12-15T16:01:00Z'))).toBe(
-      'Hors délai : « transmission » devait être fait au plus tard le 15/12/2025 à 17:00 (heure de Paris) ; ' +
-        'passé ce délai, la candidature n’est pas recevable.',
+  it('16:59:59 is on time; 17:00:00 is recorded (a fact), late: the application is not admissible', () => {
+    const onTime = cnsaUpToVote();
+    act(
+      onTime,
+      { type: 'complete', milestone: 'transmission', pieces: TRANSMISSION, at: '2025-12-15T16:59:59+01:00' },
+      '2025-12-15T16:00:00Z',
     );
+    expect(onTime.status).toBe('active');
+    const s = cnsaUpToVote();
+    act(
+      s,
+      { type: 'complete', milestone: 'transmission', pieces: TRANSMISSION, at: '2025-12-15T17:00:00+01:00' },
+      '2025-12-15T16:00:00Z',
+    );
+    expect(s.milestones.find((m) => m.id === 'transmission')).toMatchObject({
+      doneAt: '2025-12-15T16:00:00.000Z',
+      reading: 'strictly-before',
+      status: 'late',
+    });
+    expect(s.status).toBe('not-admissible');
+    expect(s.closedAt).toBe('2025-12-15T16:00:00.000Z');
   });
 
   it('without a transmission, the deadline passing makes the grant not admissible; then every act is refused', () => {
     const s = cnsaUpToVote();
     const sent = runUntil(s, '2025-12-16T00:00:00Z');
     expect(s.status).toBe('not-admissible');
-    expect(s.closedAt).toBe('2025-12-15T16:00:00.001Z');
+    expect(s.closedAt).toBe('2025-12-15T16:00:00.000Z');
     expect(s.milestones.find((m) => m.id === 'transmission')?.status).toBe('missed');
     // Monday 15 December, 17:00:00.001 is within business hours (until 17:30): escalated at once.
     expect(sent.filter((m) => m.key.startsWith('transmission'))).toEqual([
@@ -115,18 +113,35 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris (= 16:00 UTC
         to: 'grants-team',
       },
       {
-        at: '2025-12-15T16:00:00.001Z',
+        at: '2025-12-15T16:00:00.000Z',
         key: 'transmission:escalation',
         template: 'escalation.grant-milestone',
         to: 'head-of-service',
       },
     ]);
-    expect(timedGrantActions(s)).toEqual([]);
+    // Kept open 60 days: a transmission made on time but recorded afterwards makes it admissible again.
+    expect(timedGrantActions(s).map((a) => [a.kind, a.at.toISOString()])).toEqual([
+      ['close', '2026-02-13T16:00:00.000Z'],
+    ]);
+    act(
+      s,
+      { type: 'complete', milestone: 'transmission', pieces: TRANSMISSION, at: '2025-12-15T16:59:00+01:00' },
+      '2025-12-16T09:00:00Z',
+    );
+    expect(s.status).toBe('active');
+    expect(s.milestones.find((m) => m.id === 'transmission')?.status).toBe('done');
+    expect(s.history.map((h) => h.event)).toContain('cycle.readmitted');
+  });
+
+  it('once the correction window is over, every act is refused', () => {
+    const s = cnsaUpToVote();
+    runUntil(s, '2026-03-01T00:00:00Z');
+    expect(s.reopenUntil).toBeNull();
     expect(
       validateGrantAction(
         s,
         { type: 'complete', milestone: 'transmission', pieces: TRANSMISSION },
-        at('2025-12-15T16:01:00Z'),
+        at('2026-03-01T10:00:00Z'),
       ),
     ).toBe(
       'La candidature G-1 n’est pas recevable : le cycle de subvention est clos, plus aucun acte n’est possible.',
@@ -139,12 +154,13 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris (= 16:00 UTC
       .filter((a) => a.milestone === 'application' && a.kind === 'reminder')
       .map((a) => [a.id, a.at.toISOString()]);
     expect(application).toEqual([
-      // 21/11 − 30 days = Wednesday 22/10, still summer time: 09:00 = 07:00 UTC.
-      ['application:reminder:J-30', '2025-10-22T07:00:00.000Z'],
+      // « avant le 21 novembre »: the last day on time is Thursday 20/11, J-0; 20/11 − 30 days =
+      // Tuesday 21/10, still summer time: 09:00 = 07:00 UTC.
+      ['application:reminder:J-30', '2025-10-21T07:00:00.000Z'],
       // After the change to winter time, 09:00 = 08:00 UTC.
-      ['application:reminder:J-7', '2025-11-14T08:00:00.000Z'],
-      ['application:reminder:J-2', '2025-11-19T08:00:00.000Z'],
-      ['application:reminder:J-0', '2025-11-21T08:00:00.000Z'],
+      ['application:reminder:J-7', '2025-11-13T08:00:00.000Z'],
+      ['application:reminder:J-2', '2025-11-18T08:00:00.000Z'],
+      ['application:reminder:J-0', '2025-11-20T08:00:00.000Z'],
     ]);
   });
 
@@ -175,11 +191,6 @@ describe('acts refused with a French message, nothing changed', () => {
       'an unknown milestone',
       { type: 'complete', milestone: 'lunch' },
       'Jalon inconnu : « lunch » (jalons du programme : application, committee-opinions, vote, transmission, prefecture-transmission, funder-decision, financial-report).',
-    ],
-    [
-      'a milestone whose prerequisite is not done',
-      { type: 'complete', milestone: 'vote' },
-      'Le jalon « vote » suppose que « committee-opinions » (Avis des 1re et 2e commissions) soit fait auparavant.',
     ],
     [
       'missing pieces',
@@ -236,27 +247,40 @@ describe('money (RULES.md §3.2–3.3), in cents, reported in euros', () => {
     expect(grantReportOf(s).payments).toEqual([
       { kind: 'advance', amount: 3_074_514, dueAt: '2025-10-10T21:59:59.999Z' },
     ]);
+    // What cannot be true: receipts above the commitment (5 124 190 €), by one cent.
     expect(
       validateGrantAction(
         s,
-        { type: 'payment', kind: 'advance', amount: 3_074_514.01 },
+        { type: 'payment', kind: 'advance', amount: 5_124_190 },
+        at('2025-10-20T08:00:00Z'),
+      ),
+    ).toBeNull();
+    expect(
+      validateGrantAction(
+        s,
+        { type: 'payment', kind: 'advance', amount: 5_124_190.01 },
         at('2025-10-20T08:00:00Z'),
       ),
     ).toBe(
-      'Versement refusé : 3\u202F074\u202F514,01\u00A0€ dépasse ce qui reste à verser au titre « advance » (3\u202F074\u202F514,00\u00A0€).',
+      'Versement refusé : 5\u202F124\u202F190,01\u00A0€ porterait les versements à 5\u202F124\u202F190,01\u00A0€, au-delà de l’engagement de 5\u202F124\u202F190,00\u00A0€.',
     );
   });
 
-  it('an advance before the signature is refused', () => {
+  it('an advance received without the signature recorded is a fact: the signature shows as not recorded', () => {
     const s = start('etat-cie-2025-2027', '2025-10-01T07:00:00Z');
-    expect(
-      validateGrantAction(
-        s,
-        { type: 'payment', kind: 'advance', amount: 3_074_514 },
-        at('2025-10-20T08:00:00Z'),
-      ),
-    ).toBe(
-      'Le jalon « advance-payment » suppose que « convention-signature » (Signature de la convention) soit fait auparavant.',
+    act(s, { type: 'payment', kind: 'advance', amount: 3_074_514 }, '2025-10-20T08:00:00Z');
+    expect(s.milestones.find((m) => m.id === 'advance-payment')?.doneAt).toBe('2025-10-20T08:00:00.000Z');
+    expect(s.milestones.find((m) => m.id === 'convention-signature')?.status).toBe('not-recorded');
+    expect(s.advice).toEqual([
+      {
+        code: 'not-recorded',
+        milestone: 'convention-signature',
+        message:
+          '« Signature de la convention » n’est pas enregistré, alors que « Avance de 60 % versée à la signature » l’est (le 20/10/2025 à 10:00) : à compléter.',
+      },
+    ]);
+    expect(grantReportOf(s).milestones.find((m) => m.id === 'convention-signature')?.status).toBe(
+      'not-recorded',
     );
   });
 
@@ -282,20 +306,24 @@ describe('money (RULES.md §3.2–3.3), in cents, reported in euros', () => {
   it('spent below the advance: an ordre de reversement of the difference, repaid within 2 months', () => {
     const s = cie();
     act(s, { type: 'report', kind: 'interim', spent: 2_500_000.5 }, '2026-06-15T08:00:00Z');
-    // 3 074 514 − 2 500 000,50 = 574 513,50 €; 15/06/2026 + 2 months = 15/08/2026, end of day (summer time).
+    // 3 074 514 − 2 500 000,50 = 574 513,50 €, due two months after the order's emission, not the report.
     expect(s.settlement).toEqual({
       kind: 'repayment-order',
       amount: 574_513.5,
       at: '2026-06-15T08:00:00.000Z',
-      dueAt: '2026-08-15T21:59:59.999Z',
+      dueAt: null,
     });
     expect(grantReportOf(s).payments).toEqual([
       { kind: 'advance', amount: 3_074_514, dueAt: '2025-10-10T21:59:59.999Z' },
-      { kind: 'repayment', amount: 574_513.5, dueAt: '2026-08-15T21:59:59.999Z' },
+      { kind: 'repayment', amount: 574_513.5, dueAt: null },
     ]);
+    expect(s.milestones.find((m) => m.id === 'repayment')).toMatchObject({ applies: true, dueAt: null });
+    // The State issues the order on 15/09/2026: 15/11/2026, end of day (winter time).
+    act(s, { type: 'repayment-order', at: '2026-09-15T10:00:00+02:00' }, '2026-09-16T08:00:00Z');
+    expect(s.settlement).toMatchObject({ at: '2026-09-15T08:00:00.000Z', dueAt: '2026-11-15T22:59:59.999Z' });
     const repayment = s.milestones.find((m) => m.id === 'repayment');
-    expect(repayment).toMatchObject({ applies: true, dueAt: '2026-08-15T21:59:59.999Z', status: 'pending' });
-    act(s, { type: 'payment', kind: 'repayment', amount: 574_513.5 }, '2026-08-03T08:00:00Z');
+    expect(repayment).toMatchObject({ applies: true, dueAt: '2026-11-15T22:59:59.999Z', status: 'pending' });
+    act(s, { type: 'payment', kind: 'repayment', amount: 574_513.5 }, '2026-10-03T08:00:00Z');
     expect(s.milestones.find((m) => m.id === 'repayment')?.status).toBe('done');
   });
 

@@ -79,7 +79,8 @@ describe('milestones of each programme, in order', () => {
 describe('fixed deadlines (end of the civil day in Paris, or a Paris instant)', () => {
   // Winter (UTC+1): 23:59:59.999 Paris = 22:59:59.999Z; summer (UTC+2): 21:59:59.999Z.
   it.each<[string, MilestoneId, string | null]>([
-    ['cnsa-ami-2026', 'application', '2025-11-21T22:59:59.999Z'],
+    // « avant le 21 novembre 2025 », read strictly: the boundary is 21/11 00:00 Paris, itself late.
+    ['cnsa-ami-2026', 'application', '2025-11-20T23:00:00.000Z'],
     ['cnsa-ami-2026', 'committee-opinions', '2025-11-24T22:59:59.999Z'],
     ['cnsa-ami-2026', 'vote', '2025-12-08T22:59:59.999Z'],
     ['cnsa-ami-2026', 'transmission', '2025-12-15T16:00:00.000Z'],
@@ -101,16 +102,22 @@ describe('fixed deadlines (end of the civil day in Paris, or a Paris instant)', 
 });
 
 describe('CNSA transmission before 15/12/2025 17:00 Paris, or the application is not admissible', () => {
-  const dueAt = resolveDeadline(getMilestone(getProgramme('cnsa-ami-2026'), 'transmission'), {});
+  const transmission = getMilestone(getProgramme('cnsa-ami-2026'), 'transmission');
+  const dueAt = resolveDeadline(transmission, {});
+  it('keeps the seed’s words and reads « avant le … à 17h » strictly', () => {
+    expect(transmission.quote).toMatch(/^avant le 15\/12\/2025 à 17h \(heure de Paris\)/);
+    expect(transmission.reading).toBe('strictly-before');
+  });
   it.each([
+    ['16:59:59.999 Paris (the last instant before)', '2025-12-15T16:59:59.999+01:00', true],
     ['16:59 Paris', '2025-12-15T16:59:00+01:00', true],
-    ['17:00:00.000 Paris (the deadline instant is inclusive)', '2025-12-15T17:00:00+01:00', true],
+    ['17:00:00.000 Paris (« avant 17h »: 17:00 itself is late)', '2025-12-15T17:00:00+01:00', false],
     ['17:00:01 Paris', '2025-12-15T17:00:01+01:00', false],
     ['17:01 Paris', '2025-12-15T17:01:00+01:00', false],
     ['16:30 UTC, i.e. 17:30 Paris', '2025-12-15T16:30:00Z', false],
   ])('transmitted at %s (%s): on time = %s', (_label, at, onTime) => {
     expect(dueAt).not.toBeNull();
-    expect(isOnTime(new Date(at), dueAt as Date)).toBe(onTime);
+    expect(isOnTime(new Date(at), dueAt as Date, transmission.reading)).toBe(onTime);
   });
   it.each<MilestoneId>(['application', 'transmission'])('missing %s makes it not admissible', (id) => {
     expect(getMilestone(getProgramme('cnsa-ami-2026'), id).onMiss).toBe('not-admissible');

@@ -32,18 +32,23 @@ export default {
       responsible: 'grants-team',
       onMiss: 'not-admissible',
       quote: 'Les candidatures devant parvenir à la CNSA avant le 21 novembre 2025',
+      reading: 'strictly-before',
+      readingNote:
+        '« avant le 21 novembre 2025 » ne dit pas si le 21 compte : lu au plus prudent, le 21/11 à 00:00 (Paris) est déjà hors délai.',
     },
     {
       id: 'committee-opinions',
       title: 'Avis des 1re et 2e commissions',
       deadline: { by: '2025-11-24' },
       responsible: 'head-of-service',
+      quote: 'avis rendu lors de sa réunion en date du 24/11/2025',
     },
     {
       id: 'vote',
       title: 'Vote de la commission permanente',
       deadline: { by: '2025-12-08' },
       responsible: 'head-of-service',
+      quote: 'validation par le conseil départemental du Pas de Calais qui délibérera le 08/12/2025',
     },
     {
       id: 'transmission',
@@ -60,6 +65,7 @@ export default {
       onMiss: 'not-admissible',
       quote:
         'avant le 15/12/2025 à 17h (heure de Paris) […] Si cette transmission n’est pas réalisée dans les temps, la candidature ne sera pas recevable.',
+      reading: 'strictly-before',
     },
     {
       id: 'prefecture-transmission',
