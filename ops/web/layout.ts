@@ -31,6 +31,9 @@ export const css = `
   .login { max-width: 26rem; } .login input { width: 100%; }
   .secret { font-family: ui-monospace, monospace; background: #f2f2f9; padding: .5rem; word-break: break-all; }
   form.inline { display: inline; } form.inline button { padding: .2rem .6rem; }
+  .field-error { color: var(--late); font-weight: 600; margin: .25rem 0 0; } [aria-invalid=true] { border: 2px solid var(--late); }
+  label.inline { display: inline; font-weight: normal; } details { margin: .5rem 0; } summary { cursor: pointer; font-weight: 600; }
+  nav.subnav a { margin-right: 1.25rem; } nav.subnav a[aria-current=page] { font-weight: bold; }
   a.button { display: inline-block; background: var(--accent); color: #fff; padding: .45rem 1rem; text-decoration: none; }
 `;
 

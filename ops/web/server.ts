@@ -35,14 +35,13 @@ import { z } from '../../domain/validation.js';
 import { html, raw, type Raw } from '../html.js';
 import { ActionRefused } from '../paths.js';
 import { page, type PageUser } from './layout.js';
-import type { GrantState } from '../../domain/grants/cycle.js';
-import { grantStateQuery } from '../../workflows/grant.js';
 import { canAct, scopeOf, type Account } from '../accounts.js';
 import { csrfField, installAccess, pageUser, refuse, type AccessOptions } from './access.js';
 import { apiRoutes } from './api.js';
 import { accountRoutes } from './accounts-page.js';
-import { actFor, pathFor, PathNotFound } from './cases.js';
+import { actFor, pathFor, PathNotFound, WEB_BODY_LIMIT_BYTES } from './cases.js';
 import { registerPartnerCallbacks } from './partner-callbacks.js';
+import { grantRoutes } from './grants-routes.js';
 import { grantIndicators, type GrantIndicatorRow } from '../../activities/read-model/grants.js';
 import {
   partnerOperationLabels,
@@ -430,59 +429,6 @@ function timeline(
   return page(`Parcours ${s.beneficiaryId}`, '', body, view.user);
 }
 
-const grantStatusLabels: Record<string, string> = {
-  active: 'en cours',
-  'not-admissible': 'NON RECEVABLE',
-  completed: 'terminé',
-  denounced: 'dénoncée',
-  ended: 'échue',
-};
-const milestoneStatusLabels: Record<string, string> = {
-  done: 'fait',
-  late: 'fait en retard',
-  missed: 'MANQUÉ',
-  pending: 'à faire',
-};
-
-/** Grant cycles as timelines of milestones with the days left, read from the workflows themselves. */
-async function grantsPage(client: Client, now: Date, view: View): Promise<string> {
-  const grants: GrantState[] = [];
-  for await (const w of client.workflow.list({ query: 'WorkflowType = "grantCycle"' }))
-    grants.push(await client.workflow.getHandle(w.workflowId).query(grantStateQuery));
-  grants.sort((a, b) => a.id.localeCompare(b.id));
-  const daysLeft = (dueAt: string) => Math.ceil((Date.parse(dueAt) - now.getTime()) / 86_400_000);
-  const body = grants.length
-    ? html`${grants.map(
-        (g) =>
-          html`<table>
-            <caption>
-              ${g.id} — ${g.title} (${grantStatusLabels[g.status] ?? g.status})
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Jalon</th>
-                <th scope="col">Échéance (Paris)</th>
-                <th scope="col">Jours restants</th>
-                <th scope="col">État</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${g.milestones.map((m) => {
-                const left = m.dueAt && !m.doneAt ? daysLeft(m.dueAt) : null;
-                return html`<tr><td>${m.title}</td><td>${m.dueAt ? parisTime(m.dueAt) : '—'}</td>
-<td${raw(left !== null && left <= 7 ? ' class="late"' : '')}>${left === null ? '—' : left < 0 ? `dépassé de ${-left} j` : `${left} j`}</td>
-<td${raw(m.status === 'missed' ? ' class="late"' : '')}>${milestoneStatusLabels[m.status] ?? m.status}${m.doneAt ? ` le ${parisTime(m.doneAt)}` : ''}</td></tr>`;
-              })}
-            </tbody>
-          </table>`,
-      )}`
-    : html`<p>
-        Aucun cycle de subvention.
-        <code>npm run jalons -- grant start &lt;id&gt; --programme cnsa-ami-2026</code> en démarre un.
-      </p>`;
-  return page('Subventions', '/subventions', body, view.user);
-}
-
 async function portfolios(db: ReadModelDb, view: View): Promise<string> {
   const cap = getPolicy('pas-de-calais').portfolio.intensiveMax;
   const rows = await workloads(db, view.scope);
@@ -769,18 +715,6 @@ function pageRoutes(app: FastifyInstance, client: Client, db: ReadModelDb, now: 
     }
   });
   app.get('/referents', async (req, reply) => send(reply, await portfolios(db, viewOf(req, reply))));
-  app.get('/subventions', async (req, reply) => {
-    const view = viewOf(req, reply);
-    // Grant cycles are the Département's: accounts limited to a perimeter do not see them.
-    if (!view.scope.all)
-      return refuse(
-        req,
-        reply,
-        403,
-        'Les subventions sont réservées aux comptes qui voient tous les dossiers.',
-      );
-    return send(reply, await grantsPage(client, now(), view));
-  });
   app.get('/indicateurs', async (req, reply) => send(reply, await indicatorPage(db, viewOf(req, reply))));
   app.get('/indicateurs.csv', async (req, reply) =>
     reply
@@ -794,7 +728,12 @@ function pageRoutes(app: FastifyInstance, client: Client, db: ReadModelDb, now: 
 export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>): Promise<FastifyInstance> {
   const { client, db } = options;
   const now = options.now ?? (() => new Date());
-  const app = Fastify({ logger: false, trustProxy: options.trustProxy ?? false });
+  // Every body is bounded (forms and JSON alike): a megabyte is refused in French before it is parsed.
+  const app = Fastify({
+    logger: false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: WEB_BODY_LIMIT_BYTES,
+  });
   await app.register(formbody);
   await installAccess(app, {
     db,
@@ -806,6 +745,7 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
     oidc: options.oidc ?? null,
   });
   pageRoutes(app, client, db, now);
+  grantRoutes(app, { client, db, now }); // « Subventions »: grants-*.ts
   apiRoutes(app, client, db, now);
   accountRoutes(app, db);
   if (options.partnerToken) registerPartnerCallbacks(app, { client, token: options.partnerToken });
