@@ -18,6 +18,10 @@ import { registerGrantCommands } from './grants-cli.js';
 import { connectClient, provisionedPath } from './temporal.js';
 import { registerImportCommand } from './import-cli.js';
 import { RemoteJalons, remoteOptions } from './remote.js';
+import { frenchErrorMessage } from './temporal-errors.js';
+
+/** The longest `--data` a command takes (an act's data is a few fields; docs/bounds.md). */
+const MAX_DATA_CHARS = 16_384;
 
 const program = new Command('jalons')
   .description('Jalons — échéances du parcours RSA et des subventions')
@@ -144,6 +148,8 @@ const act = path
   .option('--by <agent>', 'agent qui enregistre l’acte')
   .option('--json', 'sortie JSON')
   .action(async (id: string, type: string, o: { data: string; at?: string; by?: string; json?: boolean }) => {
+    if (o.data.length > MAX_DATA_CHARS)
+      throw new ActionRefused(`--data : ${MAX_DATA_CHARS} caractères au plus.`);
     let data: unknown;
     try {
       data = JSON.parse(o.data);
@@ -293,8 +299,9 @@ try {
   await program.parseAsync();
   if (program.args[0] !== 'start') process.exit(0);
 } catch (err) {
+  // Temporal's own errors (English, gRPC codes) are read into one French sentence.
   console.error(
-    err instanceof ActionRefused ? `Refusé : ${err.message}` : `Erreur : ${(err as Error).message}`,
+    err instanceof ActionRefused ? `Refusé : ${err.message}` : `Erreur : ${frenchErrorMessage(err)}`,
   );
   process.exit(err instanceof ActionRefused ? 3 : 1);
 }

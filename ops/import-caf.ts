@@ -10,18 +10,20 @@
  * lets an interrupted import resume; it is deleted when the import completes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { parse, CsvError } from 'csv-parse/sync';
 import { civilDateOf, civilDateSchema, formatParis, parisInstant } from '../domain/calendar.js';
-import { pathWorkflowId, pseudonymousIdSchema } from '../domain/ids.js';
+import { pathWorkflowId, pseudonymousIdSchema, territoryCodeSchema } from '../domain/ids.js';
+import { cleanText, truncate } from '../domain/text.js';
 import type { PathInput, PathState } from '../domain/path.js';
 import type { PathEventInput } from '../domain/path-events.js';
 import { refusalOf } from '../domain/path-machine.js';
 import { frenchIssues, z } from '../domain/validation.js';
 import { partnerEventSignal, stateQuery } from '../workflows/path.js';
 import { ActionRefused, startPath } from './paths.js';
+import { frenchErrorMessage } from './temporal-errors.js';
 
 /** The columns of the flow, in the documented order. */
 export const cafColumns = [
@@ -39,6 +41,18 @@ export type CafColumn = (typeof cafColumns)[number];
 const optionalColumns: readonly CafColumn[] = ['heure', 'accompagne_depuis'];
 
 export const DEFAULT_TIME = '09:00';
+
+/** Bounds of a CAF flow (docs/bounds.md): a Département's monthly flow is a few thousand rows. */
+export const cafBounds = {
+  /** The file, read whole into memory. */
+  fileBytes: 32 * 1024 * 1024,
+  /** Data records in one file. */
+  records: 200_000,
+  /** One cell: the longest valid value is an id of 64 characters. */
+  cellChars: 200,
+  /** What the rejection report quotes of a cell as read. */
+  quotedChars: 64,
+} as const;
 export const DEFAULT_CONCURRENCY = 20;
 
 /** A file the import cannot read at all (unreadable, not UTF-8, wrong header, broken quoting). */
@@ -83,7 +97,8 @@ const territorySchema = z
   .pipe(
     z
       .string()
-      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'identifiant en minuscules, sans accent (ex. lens-lievin)'),
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'identifiant en minuscules, sans accent (ex. lens-lievin)')
+      .pipe(territoryCodeSchema),
   );
 
 const householdSizeSchema = z
@@ -231,7 +246,7 @@ export function parseCafFlow(content: Buffer | string, now: Date = new Date()): 
   }
   const [head, ...body] = records;
   if (!head) throw new InvalidImportFile('Le fichier est vide : une ligne d’en-tête est attendue.');
-  const header = head.record.map((h) => h.toLowerCase());
+  const header = head.record.map((h) => truncate(cleanText(h.toLowerCase()), cafBounds.quotedChars));
   if (header.length === 1 && /[,\t]/.test(header[0]!))
     throw new InvalidImportFile(
       'En-tête illisible : les colonnes doivent être séparées par des points-virgules (« ; »).',
@@ -239,8 +254,9 @@ export function parseCafFlow(content: Buffer | string, now: Date = new Date()): 
   const unknown = header.filter((h) => !(cafColumns as readonly string[]).includes(h));
   const missing = cafColumns.filter((c) => !header.includes(c) && !optionalColumns.includes(c));
   const doubled = header.filter((h, i) => header.indexOf(h) !== i);
+  const named = (list: string[]) => list.slice(0, 5).join(', ') + (list.length > 5 ? '…' : '');
   const problems = [
-    ...(unknown.length ? [`colonne(s) inconnue(s) : ${unknown.join(', ')}`] : []),
+    ...(unknown.length ? [`colonne(s) inconnue(s) : ${named(unknown)}`] : []),
     ...(missing.length ? [`colonne(s) manquante(s) : ${missing.join(', ')}`] : []),
     ...(doubled.length ? [`colonne(s) en double : ${doubled.join(', ')}`] : []),
   ];
@@ -249,6 +265,10 @@ export function parseCafFlow(content: Buffer | string, now: Date = new Date()): 
       `En-tête invalide (${problems.join(' ; ')}). Colonnes attendues : ${cafColumns.join(';')}.`,
     );
 
+  if (body.length > cafBounds.records)
+    throw new InvalidImportFile(
+      `Le fichier compte ${body.length} lignes : ${cafBounds.records} au plus par import (découpez-le).`,
+    );
   const schema = cafRowSchema(now);
   const out: CafRecord[] = [];
   for (const { record, info } of body) {
@@ -262,11 +282,18 @@ export function parseCafFlow(content: Buffer | string, now: Date = new Date()): 
         return [c, i >= 0 ? (record[i] ?? '') : ''];
       }),
     ) as Record<CafColumn, string>;
+    // As read, for the report: cleaned and cut (a cell is never echoed whole).
+    const asRead = (cell: string) => truncate(cleanText(cell), cafBounds.quotedChars) || null;
     const known = {
       line,
-      beneficiaryId: cells.id_pseudonyme || null,
-      flowType: cells.type_flux || null,
+      beneficiaryId: asRead(cells.id_pseudonyme),
+      flowType: asRead(cells.type_flux),
     };
+    const long = cafColumns.find((c) => cells[c].length > cafBounds.cellChars);
+    if (long) {
+      out.push({ ...known, ok: false, reason: `${long} : ${cafBounds.cellChars} caractères au plus` });
+      continue;
+    }
     if (record.length !== header.length) {
       out.push({
         ...known,
@@ -401,8 +428,14 @@ export async function importCafFlow(
 
   let bytes: Buffer;
   try {
+    const size = statSync(file).size;
+    if (size > cafBounds.fileBytes)
+      throw new InvalidImportFile(
+        `Fichier trop volumineux (${Math.ceil(size / 1024 / 1024)} Mio) : ${cafBounds.fileBytes / 1024 / 1024} Mio au plus par import (découpez-le).`,
+      );
     bytes = readFileSync(file);
   } catch (err) {
+    if (err instanceof InvalidImportFile) throw err;
     throw new InvalidImportFile(
       `Fichier illisible : ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
     );
@@ -543,7 +576,7 @@ export async function importCafFlow(
     const resume = `L’import reprendra après la ligne ${watermark} en relançant la même commande (${basename(checkpointFile)}).`;
     if (failure !== null)
       throw new ImportInterrupted(
-        `Import interrompu : ${(failure as Error).message ?? String(failure)}. ${resume}`,
+        `Import interrompu : ${frenchErrorMessage(failure).replace(/\.$/, '')}. ${resume}`,
         watermark,
         checkpointFile,
       );
@@ -609,7 +642,8 @@ async function endRights(
 }
 
 const csvCell = (value: string | number | null): string => {
-  const s = value === null ? '' : String(value);
+  // A cell a spreadsheet would read as a formula (« =HYPERLINK(…) ») is quoted as text.
+  const s = value === null ? '' : String(value).replace(/^[=+\-@\t\r]/, "'$&");
   return /[;"\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

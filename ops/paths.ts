@@ -2,21 +2,39 @@
  * What people do to a beneficiary's path, shared by the CLI and the web app:
  * start it (idempotent), read it, act on it through the workflow's Updates.
  */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import { pathWorkflowId } from '../domain/ids.js';
-import { pathInputSchema, type OrientationDecision, type PathInput, type PathState } from '../domain/path.js';
-import { frenchIssues } from '../domain/validation.js';
+  organisationCodeSchema,
+  pathWorkflowId,
+  pseudonymousIdSchema,
+  referentCodeSchema,
+  territoryCodeSchema,
+} from '../domain/ids.js';
+import {
+  pathInputSchema,
+  pathSteps,
+  type OrientationDecision,
+  type PathInput,
+  type PathState,
+} from '../domain/path.js';
+import { frenchIssues, z } from '../domain/validation.js';
 import type { PathEventInput } from '../domain/path-events.js';
-import { newPathState } from '../domain/path-machine.js';
+import { newPathState, parsePathEvent, PathRefusal } from '../domain/path-machine.js';
 import { beneficiaryPath, orientUpdate, pathEventUpdate, stateQuery } from '../workflows/path.js';
 import { pathSearchAttributes } from '../workflows/search-attributes.js';
+import { frenchTemporalError, type TemporalErrorKind } from './temporal-errors.js';
 
+/** A person's act or request refused: one French sentence, nothing changed. */
 export class ActionRefused extends Error {}
+/** Temporal could not serve the request (unreachable, too slow, failing): one French sentence. */
+export class TemporalUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly kind: TemporalErrorKind,
+  ) {
+    super(message);
+  }
+}
 
 /** Starts the path unless it already runs: a re-import never makes a second workflow. */
 export async function startPath(
@@ -24,6 +42,11 @@ export async function startPath(
   taskQueue: string,
   input: PathInput,
 ): Promise<{ workflowId: string; created: boolean }> {
+  // The state carried by continue-as-new is the workflow's own, never a person's.
+  if ('carried' in input || 'historyLimit' in input)
+    throw new ActionRefused(
+      'Données du parcours invalides : carried et historyLimit sont réservés au workflow.',
+    );
   const parsed = pathInputSchema.safeParse(input);
   if (!parsed.success)
     throw new ActionRefused(`Données du parcours invalides : ${frenchIssues(parsed.error)}`);
@@ -41,24 +64,37 @@ export async function startPath(
     return { workflowId, created: true };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, created: false };
-    throw err;
+    throw frenchError(err, parsed.data.beneficiaryId);
   }
 }
 
-/** Turns the server's "no such workflow" and "already completed" into French refusals. */
-async function onPath<T>(beneficiaryId: string, act: () => Promise<T>): Promise<T> {
+/**
+ * Any error from Temporal in French (ops/temporal-errors.ts): a refusal, an unknown or
+ * closed path are the person's answer (ActionRefused); the others say Temporal failed.
+ */
+export function frenchError(err: unknown, beneficiaryId?: string): unknown {
+  const french = frenchTemporalError(err, beneficiaryId);
+  if (!french) return err;
+  if (french.kind === 'refused' || french.kind === 'not-found' || french.kind === 'closed')
+    return new ActionRefused(french.message);
+  return new TemporalUnavailable(french.message, french.kind);
+}
+
+async function onPath<T>(beneficiaryId: string, act: () => Promise<T>, event?: unknown): Promise<T> {
+  const id = pseudonymousIdSchema.safeParse(beneficiaryId);
+  if (!id.success) throw new ActionRefused(`Identifiant invalide : ${frenchIssues(id.error)}`);
+  // Checked here as the path's validator would: a refusal comes before any call, a megabyte never leaves.
+  if (event !== undefined)
+    try {
+      parsePathEvent(event);
+    } catch (err) {
+      if (err instanceof PathRefusal) throw new ActionRefused(err.message);
+      throw err;
+    }
   try {
     return await act();
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new ActionRefused(err.cause?.message ?? err.message);
-    if (err instanceof WorkflowNotFoundError) {
-      throw new ActionRefused(
-        /already completed/i.test(err.message)
-          ? `Le parcours ${beneficiaryId} est terminé : aucune action n’est plus possible.`
-          : `Aucun parcours pour l’allocataire ${beneficiaryId}.`,
-      );
-    }
-    throw err;
+    throw frenchError(err, beneficiaryId);
   }
 }
 
@@ -73,10 +109,13 @@ export async function orientPath(
   beneficiaryId: string,
   decision: OrientationDecision,
 ): Promise<PathState> {
-  return onPath(beneficiaryId, () =>
-    client.workflow
-      .getHandle(pathWorkflowId(beneficiaryId))
-      .executeUpdate(orientUpdate, { args: [decision] }),
+  return onPath(
+    beneficiaryId,
+    () =>
+      client.workflow
+        .getHandle(pathWorkflowId(beneficiaryId))
+        .executeUpdate(orientUpdate, { args: [decision] }),
+    decisionAsEvent(decision),
   );
 }
 
@@ -86,12 +125,37 @@ export async function actOnPath(
   beneficiaryId: string,
   event: PathEventInput,
 ): Promise<PathState> {
-  return onPath(beneficiaryId, () =>
-    client.workflow
-      .getHandle(pathWorkflowId(beneficiaryId))
-      .executeUpdate(pathEventUpdate, { args: [event] }),
+  return onPath(
+    beneficiaryId,
+    () =>
+      client.workflow
+        .getHandle(pathWorkflowId(beneficiaryId))
+        .executeUpdate(pathEventUpdate, { args: [event] }),
+    event,
   );
 }
+
+/** The orientation decision as the event the path applies (as the workflow's `orient` Update does). */
+function decisionAsEvent(d: unknown): unknown {
+  if (typeof d !== 'object' || d === null || Array.isArray(d))
+    return { type: 'orientation.decided', data: d };
+  const { decidedAt, decidedBy, ...data } = d as Record<string, unknown>;
+  return {
+    type: 'orientation.decided',
+    ...(decidedAt !== undefined ? { at: decidedAt } : {}),
+    ...(decidedBy !== undefined ? { by: decidedBy } : {}),
+    data,
+  };
+}
+
+const lateFilterSchema = z
+  .object({
+    territory: territoryCodeSchema.optional(),
+    organisation: organisationCodeSchema.optional(),
+    referent: referentCodeSchema.optional(),
+    step: z.enum(pathSteps, { error: `étape attendue : ${pathSteps.join(', ')}` }).optional(),
+  })
+  .loose();
 
 export interface LatePath {
   beneficiaryId: string;
@@ -108,6 +172,9 @@ export async function latePaths(
   filter: { territory?: string; organisation?: string; referent?: string; step?: string },
 ): Promise<LatePath[]> {
   const k = pathSearchAttributes;
+  // Bounded and in an identifier's charset: a value never changes the visibility query's meaning.
+  const checked = lateFilterSchema.safeParse(filter);
+  if (!checked.success) throw new ActionRefused(`Filtre invalide : ${frenchIssues(checked.error)}`);
   const clauses = [`${k.late.name} = true`, 'ExecutionStatus = "Running"'];
   const keys = { territory: k.territory, organisation: k.organisation, referent: k.referent, step: k.step };
   for (const [field, key] of Object.entries(keys)) {
@@ -115,7 +182,17 @@ export async function latePaths(
     if (value) clauses.push(`${key.name} = ${JSON.stringify(value)}`);
   }
   const found: LatePath[] = [];
-  for await (const w of client.workflow.list({ query: clauses.join(' AND ') })) {
+  try {
+    await collectLate(client, clauses.join(' AND '), found);
+  } catch (err) {
+    throw frenchError(err);
+  }
+  return found.sort((x, y) => (x.nextDeadline ?? '').localeCompare(y.nextDeadline ?? ''));
+}
+
+async function collectLate(client: Client, query: string, found: LatePath[]): Promise<void> {
+  const k = pathSearchAttributes;
+  for await (const w of client.workflow.list({ query })) {
     const a = w.typedSearchAttributes;
     found.push({
       beneficiaryId: w.workflowId.replace(/^parcours-/, ''),
@@ -126,5 +203,4 @@ export async function latePaths(
       nextDeadline: a.get(k.nextDeadline)?.toISOString() ?? null,
     });
   }
-  return found.sort((x, y) => (x.nextDeadline ?? '').localeCompare(y.nextDeadline ?? ''));
 }

@@ -5,12 +5,19 @@
  * (DESIGN.md, « Public contracts »); logs on stderr.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { z, frenchIssues } from '../domain/validation.js';
-import { pathWorkflowId, pseudonymousIdSchema } from '../domain/ids.js';
+import {
+  agentIdSchema,
+  pathWorkflowId,
+  policyIdSchema,
+  pseudonymousIdSchema,
+  territoryCodeSchema,
+} from '../domain/ids.js';
+import { freeTextSchema, quoted } from '../domain/text.js';
 import { householdSchema, type PathState } from '../domain/path.js';
 import {
   partnerEventTypes,
@@ -48,6 +55,17 @@ async function applyToGrant(client: Client, e: Scenario['events'][number]): Prom
   return r.ok ? null : r.error;
 }
 
+/** Bounds of a scenario (docs/bounds.md): a simulation of a few paths over a few years. */
+export const scenarioBounds = {
+  fileBytes: 4 * 1024 * 1024,
+  beneficiaries: 1_000,
+  grants: 100,
+  events: 10_000,
+  nameChars: 200,
+  /** From `start` to `until`: ten years of simulated time at most. */
+  spanYears: 10,
+} as const;
+
 const instant = z.iso
   .datetime({
     offset: true,
@@ -58,17 +76,20 @@ const instant = z.iso
 const eventSchema = z
   .object({
     at: instant,
-    target: z.string().min(1, 'cible requise (id d’un allocataire ou d’une subvention)'),
-    type: z.string(),
+    target: z
+      .string()
+      .min(1, 'cible requise (id d’un allocataire ou d’une subvention)')
+      .max(64, 'cible : 64 caractères au plus'),
+    type: z.string().max(64, 'type : 64 caractères au plus'),
     data: z.unknown().optional(),
-    by: z.string().min(1).optional(),
+    by: agentIdSchema.optional(),
   })
   .strict();
 
 export const scenarioSchema = z
   .object({
-    name: z.string(),
-    policy: z.string().default('pas-de-calais'),
+    name: freeTextSchema('nom du scénario', scenarioBounds.nameChars),
+    policy: policyIdSchema.default('pas-de-calais'),
     start: instant,
     until: instant,
     beneficiaries: z
@@ -77,19 +98,40 @@ export const scenarioSchema = z
           .object({
             id: pseudonymousIdSchema,
             rightsOpenedAt: instant,
-            territory: z.string().min(1, 'territoire requis'),
+            territory: territoryCodeSchema,
             household: householdSchema.default({ size: 1, majore: false }),
           })
           .strict(),
       )
+      .max(scenarioBounds.beneficiaries, `beneficiaries : ${scenarioBounds.beneficiaries} au plus`)
       .default([]),
-    grants: z.array(z.object({ id: z.string().min(1), programme: z.string().min(1) }).strict()).default([]),
-    events: z.array(eventSchema).default([]),
+    grants: z
+      .array(
+        z
+          .object({
+            id: pseudonymousIdSchema,
+            programme: z.string().min(1).max(64, 'programme : 64 caractères au plus'),
+          })
+          .strict(),
+      )
+      .max(scenarioBounds.grants, `grants : ${scenarioBounds.grants} au plus`)
+      .default([]),
+    events: z
+      .array(eventSchema)
+      .max(scenarioBounds.events, `events : ${scenarioBounds.events} au plus`)
+      .default([]),
   })
   .strict()
   .superRefine((s, ctx) => {
     if (s.until <= s.start)
       ctx.addIssue({ code: 'custom', path: ['until'], message: '« until » doit suivre « start »' });
+    const span = (s.until.getTime() - s.start.getTime()) / (365.25 * 86_400_000);
+    if (span > scenarioBounds.spanYears)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['until'],
+        message: `de « start » à « until » : ${scenarioBounds.spanYears} ans au plus`,
+      });
     try {
       getPolicy(s.policy);
     } catch (err) {
@@ -112,15 +154,16 @@ export const scenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['events', i, ...path], message });
       if (e.at < s.start || e.at > s.until) issue('événement hors de la période [start, until]', ['at']);
       if (pathEventTypes.includes(e.type as PathEventType)) {
-        if (!beneficiaries.has(e.target)) return issue(`allocataire inconnu : « ${e.target} »`, ['target']);
+        if (!beneficiaries.has(e.target))
+          return issue(`allocataire inconnu : ${quoted(e.target)}`, ['target']);
         const data = pathEventData[e.type as PathEventType].safeParse(e.data ?? {});
         if (!data.success) issue(frenchIssues(data.error), ['data']);
       } else if ((grantEventTypes as readonly string[]).includes(e.type)) {
-        if (!grants.has(e.target)) return issue(`subvention inconnue : « ${e.target} »`, ['target']);
+        if (!grants.has(e.target)) return issue(`subvention inconnue : ${quoted(e.target)}`, ['target']);
         const data = grantEventSchemas[e.type as GrantEventType].safeParse(e.data ?? {});
         if (!data.success) issue(frenchIssues(data.error), ['data']);
       } else {
-        issue(`type d’événement inconnu : « ${e.type} »`, ['type']);
+        issue(`type d’événement inconnu : ${quoted(e.type)}`, ['type']);
       }
     });
   });
@@ -129,11 +172,25 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export class InvalidScenario extends Error {}
 
 export function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > scenarioBounds.fileBytes)
+      throw new InvalidScenario(
+        `Scénario trop volumineux (${file}) : ${scenarioBounds.fileBytes / 1024 / 1024} Mio au plus.`,
+      );
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof InvalidScenario) throw err;
+    throw new InvalidScenario(
+      `Scénario illisible (${file}) : ${(err as NodeJS.ErrnoException).code ?? 'lecture impossible'}.`,
+    );
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new InvalidScenario(`Scénario illisible (${file}) : ${(err as Error).message}`);
+    raw = JSON.parse(text);
+  } catch {
+    throw new InvalidScenario(`Scénario illisible (${file}) : ce n’est pas du JSON valide.`);
   }
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidScenario(`Scénario invalide : ${frenchIssues(parsed.error)}`);

@@ -38,6 +38,9 @@ import {
 import { html, type Raw } from '../html.js';
 import { css, page, type PageUser } from './layout.js';
 import { oidcRoutes, type OidcOptions } from './oidc.js';
+import { WEB_BODY_LIMIT_BYTES } from './cases.js';
+import { TemporalUnavailable } from '../paths.js';
+import { frenchTemporalError, temporalErrorStatus } from '../temporal-errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -236,7 +239,7 @@ const frenchError = (err: FastifyError, status: number): string => {
   if (status === 429) return err.message;
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
     return 'Corps JSON invalide.';
-  if (status === 413) return 'Requête trop volumineuse.';
+  if (status === 413) return `Requête trop volumineuse : ${WEB_BODY_LIMIT_BYTES / 1024} Kio au plus.`;
   if (status === 415) return 'Type de contenu non pris en charge.';
   if (status < 500) return 'Requête invalide.';
   return 'Erreur interne : l’incident est journalisé côté serveur.';
@@ -351,6 +354,9 @@ export async function installAccess(app: FastifyInstance, options: AccessOptions
       reply.header('cache-control', 'no-store');
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // Temporal's errors (unreachable, closed path…) in French: ops/temporal-errors.ts.
+    const temporal = err instanceof TemporalUnavailable ? err : frenchTemporalError(err);
+    if (temporal) return refuse(req, reply, temporalErrorStatus[temporal.kind], temporal.message);
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) console.error(`[web] ${req.method} ${req.url} : ${err.stack ?? err.message}`);
     return refuse(req, reply, status, frenchError(err, status));

@@ -16,26 +16,30 @@ import { dueSoon, lateItems, type DeadlineItem } from '../../activities/read-mod
 import { pathEventSchema, type PathEventInput } from '../../domain/path-events.js';
 import { frenchIssues, z } from '../../domain/validation.js';
 import { scopeOf, type Account } from '../accounts.js';
-import { ActionRefused } from '../paths.js';
+import { ActionRefused, TemporalUnavailable } from '../paths.js';
+import { temporalErrorStatus } from '../temporal-errors.js';
+import { organisationCodeSchema, referentCodeSchema, territoryCodeSchema } from '../../domain/ids.js';
+import { pathSteps } from '../../domain/path.js';
 import { refuse } from './access.js';
 import { actFor, pathFor, PathNotFound } from './cases.js';
 
 const filterSchema = z
   .object({
-    territory: z.string().min(1).max(100).optional(),
-    organisation: z.string().min(1).max(100).optional(),
-    referent: z.string().min(1).max(100).optional(),
-    step: z.string().min(1).max(100).optional(),
+    territory: territoryCodeSchema.optional(),
+    organisation: organisationCodeSchema.optional(),
+    referent: referentCodeSchema.optional(),
+    step: z.enum(pathSteps, { error: `étape attendue : ${pathSteps.join(', ')}` }).optional(),
   })
   .strict();
 const dueSchema = filterSchema.extend({
   jours: z.coerce.number().int('nombre de jours entier attendu').min(1).max(92).default(7),
 });
+/** The envelope; `data` is checked by the path's own schema (domain/path-events.ts), bounded there. */
 const actSchema = z
   .object({
-    type: z.string(),
+    type: z.string().max(64, 'type : 64 caractères au plus'),
     data: z.unknown().optional(),
-    at: z.string().optional(),
+    at: z.string().max(64, 'at : 64 caractères au plus').optional(),
   })
   .strict();
 
@@ -67,6 +71,8 @@ async function onPath<T>(req: FastifyRequest, reply: FastifyReply, work: () => P
   } catch (err) {
     if (err instanceof PathNotFound) return refuse(req, reply, 404, err.message);
     if (err instanceof ActionRefused) return refuse(req, reply, 422, err.message);
+    if (err instanceof TemporalUnavailable)
+      return refuse(req, reply, temporalErrorStatus[err.kind], err.message);
     throw err;
   }
 }

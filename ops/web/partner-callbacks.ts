@@ -10,10 +10,13 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { attendanceCallbackSchema } from '../../activities/partners/appointments.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import type { PathEventInput } from '../../domain/path-events.js';
+import { pathEventSchema, type PathEventInput } from '../../domain/path-events.js';
+import { eventIdSchema } from '../../domain/ids.js';
+import { z } from '../../domain/validation.js';
 import { APPOINTMENTS_SERVICE } from '../../domain/path-partners.js';
 import { frenchIssues } from '../../domain/validation.js';
 import { partnerEventSignal } from '../../workflows/path.js';
+import { frenchTemporalError, temporalErrorStatus } from '../temporal-errors.js';
 
 export const ATTENDANCE_CALLBACK_PATH = '/api/partenaires/rdv/presences';
 
@@ -22,6 +25,12 @@ export interface PartnerCallbackOptions {
   /** The token the appointments service presents (`JALONS_PARTNER_TOKEN`). */
   token: string;
 }
+
+/** What the appointments service's schema leaves unbounded: its ids (docs/bounds.md). */
+const boundsSchema = z.object({
+  eventId: eventIdSchema,
+  appointmentId: z.string().max(200, 'appointmentId : 200 caractères au plus'),
+});
 
 const sameToken = (given: string, expected: string): boolean => {
   const a = Buffer.from(given);
@@ -35,7 +44,8 @@ export function registerPartnerCallbacks(app: FastifyInstance, o: PartnerCallbac
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (!sameToken(bearer, o.token))
       return reply.code(401).send({ erreur: 'Jeton du partenaire absent ou invalide.' });
-    const parsed = attendanceCallbackSchema.safeParse(req.body);
+    // The client's schema, and our bounds on what it leaves open (ids reach the path's journal).
+    const parsed = attendanceCallbackSchema.and(boundsSchema).safeParse(req.body);
     if (!parsed.success)
       return reply.code(400).send({ erreur: `Présence invalide : ${frenchIssues(parsed.error)}` });
     const c = parsed.data;
@@ -49,11 +59,17 @@ export function registerPartnerCallbacks(app: FastifyInstance, o: PartnerCallbac
             at: c.recordedAt,
             data: { excused: c.excused ?? false },
           };
+    // The path's own schema, before the Signal: a message it could not even read is never sent.
+    const checked = pathEventSchema.safeParse(event);
+    if (!checked.success)
+      return reply.code(400).send({ erreur: `Présence invalide : ${frenchIssues(checked.error)}` });
     try {
       await o.client.workflow.getHandle(pathWorkflowId(c.beneficiaryId)).signal(partnerEventSignal, event);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError)
         return reply.code(404).send({ erreur: `Aucun parcours en cours pour « ${c.beneficiaryId} ».` });
+      const french = frenchTemporalError(err, c.beneficiaryId);
+      if (french) return reply.code(temporalErrorStatus[french.kind]).send({ erreur: french.message });
       throw err;
     }
     return reply.code(202).send({ recu: c.eventId });
