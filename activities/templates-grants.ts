@@ -20,6 +20,16 @@ function due(iso: string): string {
 
 const shortDue = (iso: string): string => formatParis(new Date(iso));
 
+/** The deadline as its words read it (docs/grants.md): « avant le … à 17:00 » is strict, « au plus tard le » is not. */
+function reading(d: Data): string {
+  const at = field(d, 'dueAt');
+  return d.reading === 'strictly-before'
+    ? `avant le ${formatParis(new Date(at), true)} (heure de Paris)`
+    : `au plus tard le ${due(at)}`;
+}
+
+const words = (d: Data): string[] => (d.words ? [`Termes de l’acte : « ${d.words} »`] : []);
+
 function pieces(d: Data): string[] {
   const list = (d.pieces ?? '').split('\n').filter(Boolean);
   return list.length ? [`Pièces à joindre :\n${list.map((p) => `• ${p}`).join('\n')}`] : [];
@@ -41,7 +51,8 @@ export const grantTemplates: Record<string, (data: Data) => Rendered> = {
       [
         'Bonjour,',
         `Subvention ${field(d, 'grantId')} — ${field(d, 'programmeTitle')}.`,
-        `Échéance « ${field(d, 'milestoneTitle')} » : le ${due(field(d, 'dueAt'))}.`,
+        `Échéance « ${field(d, 'milestoneTitle')} » : ${reading(d)}.`,
+        ...words(d),
         ...pieces(d),
         field(d, 'consequence'),
         'Une fois fait, enregistrez-le : jalons grant complete ' +
@@ -77,6 +88,24 @@ export const grantTemplates: Record<string, (data: Data) => Rendered> = {
     page(`[Jalons] Fin de la convention ${field(d, 'grantId')} le ${shortDue(field(d, 'endsAt'))}`, [
       'Bonjour,',
       `La convention ${field(d, 'grantId')} (${field(d, 'programmeTitle')}), dénoncée le ${shortDue(field(d, 'denouncedAt'))}, a pris fin le ${shortDue(field(d, 'endsAt'))}.`,
+    ]),
+  'reminder.grant-termination': (d) =>
+    page(
+      `[Jalons] Résiliation de ${field(d, 'grantId')} le ${shortDue(field(d, 'effectiveAt'))}${field(d, 'daysBefore') === '0' ? ' (aujourd’hui)' : ''}`,
+      [
+        'Bonjour,',
+        `Subvention ${field(d, 'grantId')} — ${field(d, 'programmeTitle')}.`,
+        field(d, 'kind') === 'breach'
+          ? `La mise en demeure du ${shortDue(field(d, 'noticeAt'))}, si elle reste sans effet, résilie la convention le ${due(field(d, 'effectiveAt'))}.`
+          : `La demande de résiliation reçue le ${shortDue(field(d, 'noticeAt'))} prend effet le ${due(field(d, 'effectiveAt'))}.`,
+        'Si la mise en demeure a été suivie d’effet, enregistrez-le (mise en demeure « complied »).',
+      ],
+    ),
+  'notice.grant-terminated': (d) =>
+    page(`[Jalons] Convention résiliée : ${field(d, 'grantId')} le ${shortDue(field(d, 'effectiveAt'))}`, [
+      'Bonjour,',
+      `La convention ${field(d, 'grantId')} (${field(d, 'programmeTitle')}) est résiliée depuis le ${due(field(d, 'effectiveAt'))}.`,
+      'Les sommes à reverser éventuelles figurent au registre de la subvention.',
     ]),
   'reminder.grant-duty': (d) => {
     const cadence = cadenceLabels[field(d, 'cadence')] ?? field(d, 'cadence');

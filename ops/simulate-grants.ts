@@ -22,6 +22,7 @@ import {
   type PaymentInput,
   type ReportInput,
 } from '../domain/grants/cycle.js';
+
 import { getProgramme, milestoneIds } from '../domain/grants/index.js';
 import { frenchIssues, z } from '../domain/validation.js';
 import { actOnGrant, ActionRefused, startGrantCycle } from './grants.js';
@@ -34,6 +35,13 @@ export const grantEventTypes = [
   'grant.funder.decided',
   'grant.payment.received',
   'grant.report.submitted',
+  // Beyond the contract's four (docs/grants.md): the acts of how money settles and conventions end.
+  'grant.repayment-order.issued',
+  'grant.formal-notice.served',
+  'grant.formal-notice.complied',
+  'grant.termination.requested',
+  'grant.amendment.signed',
+  'grant.denounced',
 ] as const;
 export type GrantEventType = (typeof grantEventTypes)[number];
 
@@ -52,7 +60,22 @@ export const grantEventSchemas = {
   'grant.milestone.completed': z.object({ milestone: z.enum(milestoneIds) }).strict(),
   'grant.funder.decided': z.object({ amount }).strict(),
   'grant.payment.received': z.object({ kind: z.enum(paymentKinds), amount }).strict(),
-  'grant.report.submitted': z.object({ kind: z.enum(reportKinds), spent }).strict(),
+  'grant.report.submitted': z
+    .object({ kind: z.enum(reportKinds), spent, departementSpent: spent.optional() })
+    .strict(),
+  'grant.repayment-order.issued': z
+    .object({ amount: amount.optional(), reference: z.string().max(30).optional() })
+    .strict(),
+  'grant.formal-notice.served': z
+    .object({
+      defaulting: z.enum(['departement', 'funder']).optional(),
+      reason: z.string().max(500).optional(),
+    })
+    .strict(),
+  'grant.formal-notice.complied': z.object({}).strict(),
+  'grant.termination.requested': z.object({ from: z.enum(['departement', 'funder']) }).strict(),
+  'grant.amendment.signed': z.object({ reference: z.string().max(30).optional() }).strict(),
+  'grant.denounced': z.object({}).strict(),
 } satisfies Record<GrantEventType, z.ZodType>;
 
 /** The schema of a grant event's data; undefined for a type that is not a grant event. */
@@ -121,11 +144,22 @@ function actionOf(state: GrantState, event: GrantEvent): GrantAction | string {
     case 'grant.report.submitted':
       return {
         type: 'report',
-        kind: data.kind as ReportInput['kind'],
-        spent: data.spent as number,
+        ...(data as Pick<ReportInput, 'kind' | 'spent' | 'departementSpent'>),
         at,
         ...by,
       };
+    case 'grant.repayment-order.issued':
+      return { type: 'repayment-order', ...data, at, ...by };
+    case 'grant.formal-notice.served':
+      return { type: 'formal-notice', action: 'served', ...data, at, ...by };
+    case 'grant.formal-notice.complied':
+      return { type: 'formal-notice', action: 'complied', at, ...by };
+    case 'grant.termination.requested':
+      return { type: 'termination-request', from: data.from as 'funder', at, ...by };
+    case 'grant.amendment.signed':
+      return { type: 'amendment', ...data, at, ...by };
+    case 'grant.denounced':
+      return { type: 'denounce', at, ...by };
   }
 }
 

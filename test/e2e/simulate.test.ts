@@ -232,9 +232,65 @@ describe('jalons simulate: grant events (CNSA, 15/12/2025 17:00 Paris)', () => {
       doneAt: '2025-12-15T15:59:00.000Z',
       status: 'done',
     });
-    expect(late).toMatchObject({ id: 'G-EN-RETARD', status: 'not-admissible' });
-    expect(transmission(late)).toMatchObject({ doneAt: null, status: 'missed' });
-    expect(late?.rejected.map((r) => r.event)).toEqual(['grant.milestone.completed']);
-    expect(late?.rejected[0]?.error).toContain('n’est pas recevable');
+    // A transmission is a fact: recorded at 17:01, late, and the application is not admissible.
+    expect(late).toMatchObject({ id: 'G-EN-RETARD', status: 'not-admissible', rejected: [] });
+    expect(transmission(late)).toMatchObject({ doneAt: '2025-12-15T16:01:00.000Z', status: 'late' });
+  }, 120_000);
+});
+
+const simulateFile = (file: string) =>
+  simulate(loadScenario(file), {
+    testServerPath: inject('testServerPath'),
+    workflowBundlePath: inject('workflowBundlePath'),
+    log: () => undefined,
+  });
+
+describe('jalons simulate: grant cycles the grants team can trust (issue 15)', () => {
+  it('facts recorded without the steps before them: admissible, the steps shown as not recorded', async () => {
+    const r = await simulateFile('examples/scenarios/subventions-faits.json');
+    const [cnsa, cls] = r.grants;
+    expect(cnsa).toMatchObject({ id: 'G-CNSA-SANS-AVIS', status: 'active', rejected: [] });
+    expect(cnsa?.milestones.find((m) => m.id === 'committee-opinions')?.status).toBe('not-recorded');
+    expect(cnsa?.advice.map((a) => a.milestone)).toEqual(['committee-opinions']);
+    expect(cls?.milestones.find((m) => m.id === 'convention-signature')?.status).toBe('not-recorded');
+    // 16/10/2025 + 15 days: 31/10/2025, end of day (winter time).
+    expect(cls?.payments).toEqual([
+      { kind: 'balance', amount: 3_342_548, dueAt: '2025-10-31T22:59:59.999Z' },
+    ]);
+  }, 120_000);
+
+  it('« avant le 15/12/2025 à 17h »: 16:59:59 is on time, 17:00:00 is late', async () => {
+    const r = await simulateFile('examples/scenarios/subventions-lecture.json');
+    expect(
+      r.grants.map((g) => [g.id, g.status, g.milestones.find((m) => m.id === 'transmission')?.status]),
+    ).toEqual([
+      ['G-165959', 'active', 'done'],
+      ['G-170000', 'not-admissible', 'late'],
+    ]);
+  }, 120_000);
+
+  it('the CIE ledger: advance due at signature, ordre de reversement of 574 514 € due two months after its emission', async () => {
+    const r = await simulateFile('examples/scenarios/subventions-registre.json');
+    const [cie] = r.grants;
+    expect(cie?.rejected).toEqual([]);
+    expect(cie?.ledger.expected.map((e) => [e.kind, e.amount, e.dueAt, e.received])).toEqual([
+      ['advance', 3_074_514, '2025-10-10T21:59:59.999Z', 0],
+      ['repayment', 574_514, '2026-11-15T22:59:59.999Z', 574_514],
+    ]);
+    expect(cie?.ledger.received).toEqual([
+      { kind: 'repayment', amount: 574_514, receivedAt: '2026-10-20T08:00:00.000Z' },
+    ]);
+  }, 120_000);
+
+  it('France Travail: a formal notice left 60 days without effect terminates the convention, repaid pro rata', async () => {
+    const r = await simulateFile('examples/scenarios/subventions-fin.json');
+    const [ft] = r.grants;
+    expect(ft).toMatchObject({ id: 'G-FT-2023', status: 'terminated', rejected: [] });
+    expect(ft?.notifications.map((n) => n.template)).toContain('notice.grant-terminated');
+    const proRata = ft?.ledger.expected.find((e) => e.kind === 'repayment');
+    expect(proRata).toMatchObject({ direction: 'to-departement', dueAt: null });
+    // 244 days of 365 left after 01/05/2023: about two thirds of 198 000 €.
+    expect(proRata!.amount).toBeGreaterThan(132_000);
+    expect(proRata!.amount).toBeLessThan(132_500);
   }, 120_000);
 });

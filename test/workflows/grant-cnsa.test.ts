@@ -77,23 +77,24 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris', () => {
         await event('CNSA-1701', '2025-12-15T17:01:00+01:00', 'grant.milestone.completed', {
           milestone: 'transmission',
         }),
-      ).toEqual({
-        ok: false,
-        error:
-          'La candidature CNSA-1701 n’est pas recevable : le cycle de subvention est clos, plus aucun acte n’est possible.',
-      });
+        // A transmission is a fact: recorded, late, and the application is not admissible.
+      ).toEqual({ ok: true });
 
-      for (const id of ['CNSA-LATE', 'CNSA-1701']) {
+      for (const [id, doneAt, status] of [
+        ['CNSA-LATE', null, 'missed'],
+        ['CNSA-1701', '2025-12-15T16:01:00.000Z', 'late'],
+      ] as const) {
         const s = await state(id);
         expect(s.status).toBe('not-admissible');
-        // The miss is recorded the instant after 17:00:00.000 Paris (16:00 UTC).
-        expect(s.closedAt).toBe('2025-12-15T16:00:00.001Z');
+        // « avant le 15/12/2025 à 17h »: 17:00:00.000 Paris (16:00 UTC) is already late.
+        expect(s.closedAt).toBe('2025-12-15T16:00:00.000Z');
         expect(s.milestones.find((m) => m.id === 'transmission')).toMatchObject({
           dueAt: '2025-12-15T16:00:00.000Z',
-          doneAt: null,
-          status: 'missed',
+          reading: 'strictly-before',
+          doneAt,
+          status,
         });
-        // The cycle ends once its last state is in the read model.
+        // The cycle ends once its correction window (60 days) is over and its last state is in the read model.
         await env.client.workflow.getHandle(grantWorkflowId(id)).result();
         const description = await env.client.workflow.getHandle(grantWorkflowId(id)).describe();
         expect(description.status.name).toBe('COMPLETED');
@@ -103,6 +104,7 @@ describe('CNSA AMI 2026: transmission before 15/12/2025 17:00 Paris', () => {
       expect(ok.milestones.find((m) => m.id === 'transmission')).toEqual({
         id: 'transmission',
         dueAt: '2025-12-15T16:00:00.000Z',
+        reading: 'strictly-before',
         doneAt: '2025-12-15T15:59:00.000Z',
         status: 'done',
       });
@@ -172,18 +174,19 @@ async function checkMessages(late: GrantState): Promise<void> {
       .filter((n) => n.milestone === 'transmission' || n.milestone === 'application')
       .map((n) => [n.id, n.at, n.to]),
   ).toEqual([
-    // 21/11 − 30 = Wednesday 22/10, summer time: 09:00 Paris = 07:00 UTC.
-    ['application:reminder:J-30', '2025-10-22T07:00:00.000Z', 'grants-team'],
+    // « avant le 21 novembre »: the last day on time is 20/11; − 30 = Tuesday 21/10, summer time: 09:00 Paris = 07:00 UTC.
+    ['application:reminder:J-30', '2025-10-21T07:00:00.000Z', 'grants-team'],
+    ['application:reminder:J-7', '2025-11-13T08:00:00.000Z', 'grants-team'],
     // 15/12 − 30 = Saturday 15/11 → Friday 14/11, winter time: 09:00 Paris = 08:00 UTC.
-    ['application:reminder:J-7', '2025-11-14T08:00:00.000Z', 'grants-team'],
     ['transmission:reminder:J-30', '2025-11-14T08:00:00.000Z', 'grants-team'],
-    ['application:reminder:J-2', '2025-11-19T08:00:00.000Z', 'grants-team'],
+    ['application:reminder:J-2', '2025-11-18T08:00:00.000Z', 'grants-team'],
+    ['application:reminder:J-0', '2025-11-20T08:00:00.000Z', 'grants-team'],
     ['transmission:reminder:J-7', '2025-12-08T08:00:00.000Z', 'grants-team'],
     // 13/12 is a Saturday: Friday 12/12.
     ['transmission:reminder:J-2', '2025-12-12T08:00:00.000Z', 'grants-team'],
     ['transmission:reminder:J-0', '2025-12-15T08:00:00.000Z', 'grants-team'],
-    // Monday 17:00:00.001 is within business hours (until 17:30): at once.
-    ['transmission:escalation', '2025-12-15T16:00:00.001Z', 'head-of-service'],
+    // Monday 17:00:00 is within business hours (until 17:30): at once.
+    ['transmission:escalation', '2025-12-15T16:00:00.000Z', 'head-of-service'],
   ]);
   const mails = await sink.waitFor((m) =>
     m.some((x) => x.headers['x-jalons-key'] === 'subvention-CNSA-LATE/transmission:escalation'),
@@ -194,14 +197,15 @@ async function checkMessages(late: GrantState): Promise<void> {
   expect(reminder?.subject).toBe(
     '[Jalons] Rappel : Résultat du vote et annexe 1 signée transmis à la CNSA (CNSA-LATE) à faire avant le 15/12/2025',
   );
-  expect(reminder?.text).toContain('le 15/12/2025 à 17:00 (heure de Paris)');
+  expect(reminder?.text).toContain('avant le 15/12/2025 à 17:00 (heure de Paris)');
+  expect(reminder?.text).toContain('« avant le 15/12/2025 à 17h (heure de Paris)');
   expect(reminder?.text).toContain('• Annexe 1 à l’identique, signée\n');
   expect(reminder?.text).toContain('Passé ce délai, la candidature n’est pas recevable.');
   const escalation = byKey('CNSA-LATE/transmission:escalation');
   expect(escalation?.to).toEqual(['chef-service-insertion@departement.example']);
   expect(escalation?.text).toContain('La candidature n’est pas recevable : le cycle de subvention est clos.');
   expect(byKey('CNSA-OK/application:reminder:J-30')?.text).toContain(
-    'le 21/11/2025 (fin de journée, heure de Paris)',
+    'avant le 21/11/2025 à 00:00 (heure de Paris)',
   );
   // The admissible application: its four transmission reminders (the last one that morning), never escalated.
   expect(
@@ -218,11 +222,18 @@ async function checkMessages(late: GrantState): Promise<void> {
 
 describe('grant events of `jalons simulate` (DESIGN.md)', () => {
   it('are the four contract types, their data exactly as the contract lists them', () => {
+    // The contract's four first, then the acts of how money settles and conventions end.
     expect(grantEventTypes).toEqual([
       'grant.milestone.completed',
       'grant.funder.decided',
       'grant.payment.received',
       'grant.report.submitted',
+      'grant.repayment-order.issued',
+      'grant.formal-notice.served',
+      'grant.formal-notice.complied',
+      'grant.termination.requested',
+      'grant.amendment.signed',
+      'grant.denounced',
     ]);
     const ok = (type: string, data: unknown) => grantEventSchema(type)?.safeParse(data).success;
     expect(ok('grant.milestone.completed', { milestone: 'transmission' })).toBe(true);
@@ -234,6 +245,8 @@ describe('grant events of `jalons simulate` (DESIGN.md)', () => {
     expect(ok('grant.payment.received', { kind: 'gift', amount: 1 })).toBe(false);
     expect(ok('grant.report.submitted', { kind: 'mid-term', spent: 0 })).toBe(true);
     expect(ok('grant.report.submitted', { kind: 'monthly', spent: 1 })).toBe(false);
+    expect(ok('grant.repayment-order.issued', { reference: 'OR-1' })).toBe(true);
+    expect(ok('grant.termination.requested', { from: 'nobody' })).toBe(false);
     expect(grantEventSchema('orientation.decided')).toBeUndefined();
   });
 });

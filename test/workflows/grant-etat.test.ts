@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantReportOf, grantWorkflowId, type GrantState } from '../../domain/grants/cycle.js';
 import { MailSink } from '../../ops/mail-sink.js';
-import { startGrantCycle } from '../../ops/grants.js';
+import { actOnGrant, startGrantCycle } from '../../ops/grants.js';
 import {
   completeMilestoneUpdate,
   grantStateQuery,
@@ -103,15 +103,23 @@ describe('État: CIE 2025-2027 and CLS 2025', () => {
         { kind: 'advance', amount: 3_074_514, dueAt: '2025-10-10T21:59:59.999Z' },
         { kind: 'balance', amount: 1_425_486, dueAt: null },
       ]);
-      const b = await report('CIE-B', 'interim', 2_500_000);
-      // 3 074 514 − 2 500 000 = 574 514 €, repaid within 2 months of 15/06/2026: 15/08/2026 end of day.
+      const reported = await report('CIE-B', 'interim', 2_500_000);
+      // 3 074 514 − 2 500 000 = 574 514 €: due once the State issues its ordre de reversement.
+      expect(grantReportOf(reported).payments).toEqual([
+        { kind: 'advance', amount: 3_074_514, dueAt: '2025-10-10T21:59:59.999Z' },
+        { kind: 'repayment', amount: 574_514, dueAt: null },
+      ]);
+      // Issued on 16/06/2026: repaid within the two months that follow, 16/08/2026 end of day.
+      await advanceTo(env, '2026-06-16T10:00:00+02:00');
+      const b = await actOnGrant(env.client, 'CIE-B', { type: 'repayment-order', reference: 'OR-2026-0042' });
       expect(grantReportOf(b).payments).toEqual([
         { kind: 'advance', amount: 3_074_514, dueAt: '2025-10-10T21:59:59.999Z' },
-        { kind: 'repayment', amount: 574_514, dueAt: '2026-08-15T21:59:59.999Z' },
+        { kind: 'repayment', amount: 574_514, dueAt: '2026-08-16T21:59:59.999Z' },
       ]);
       expect(grantReportOf(b).milestones.find((m) => m.id === 'repayment')).toEqual({
         id: 'repayment',
-        dueAt: '2026-08-15T21:59:59.999Z',
+        dueAt: '2026-08-16T21:59:59.999Z',
+        reading: 'up-to-and-including',
         doneAt: null,
         status: 'pending',
       });
@@ -127,10 +135,10 @@ describe('État: CIE 2025-2027 and CLS 2025', () => {
         expect(s.status).toBe('completed');
       }
       const bDone = await query('CIE-B');
-      // The repayment's reminders before 15/08/2026 (a Saturday and a public holiday): J-30 = Thursday 16/07,
-      // J-7 = Saturday 08/08 → Friday 07/08; repaid on 03/08, so no more.
+      // The repayment's reminders before Sunday 16/08/2026: J-30 = Friday 17/07, J-7 = Sunday 09/08 →
+      // Friday 07/08; repaid on 03/08, so no more.
       expect(bDone.notifications.filter((n) => n.milestone === 'repayment').map((n) => [n.id, n.at])).toEqual(
-        [['repayment:reminder:J-30', '2026-07-16T07:00:00.000Z']],
+        [['repayment:reminder:J-30', '2026-07-17T07:00:00.000Z']],
       );
       expect(grantReportOf(bDone).milestones.map((m) => [m.id, m.status])).toEqual([
         ['convention-signature', 'done'],

@@ -98,15 +98,40 @@ describe('France Travail: 4 advisers, tacit renewal, denunciation', () => {
         ['convention@0:renewal', '2023-12-31T23:00:00.000Z', 'grants-team', 'notice.grant-renewal'],
       ]);
       expect(grantReportOf(renewed).milestones).toEqual([
-        { id: 'convention-signature', dueAt: null, doneAt: '2023-01-05T09:00:00.000Z', status: 'done' },
-        { id: 'funds-call', dueAt: null, doneAt: '2023-01-20T09:00:00.000Z', status: 'done' },
-        { id: 'balance-payment', dueAt: null, doneAt: '2023-02-01T09:00:00.000Z', status: 'done' },
+        {
+          id: 'convention-signature',
+          reading: 'up-to-and-including',
+          dueAt: null,
+          doneAt: '2023-01-05T09:00:00.000Z',
+          status: 'done',
+        },
+        {
+          id: 'funds-call',
+          reading: 'up-to-and-including',
+          dueAt: null,
+          doneAt: '2023-01-20T09:00:00.000Z',
+          status: 'done',
+        },
+        {
+          id: 'balance-payment',
+          reading: 'up-to-and-including',
+          dueAt: null,
+          doneAt: '2023-02-01T09:00:00.000Z',
+          status: 'done',
+        },
         // The next window closes at the end of 31/12/2024.
-        { id: 'denunciation', dueAt: '2024-12-31T22:59:59.999Z', doneAt: null, status: 'pending' },
+        {
+          id: 'denunciation',
+          reading: 'up-to-and-including',
+          dueAt: '2024-12-31T22:59:59.999Z',
+          doneAt: null,
+          status: 'pending',
+        },
         {
           id: 'renewal',
           dueAt: '2023-12-31T22:59:59.999Z',
           doneAt: '2023-12-31T22:59:59.999Z',
+          reading: 'up-to-and-including',
           status: 'done',
         },
       ]);

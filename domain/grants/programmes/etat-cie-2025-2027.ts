@@ -67,6 +67,7 @@ export default {
         { id: 'bilan-financier', title: 'Bilan financier sur le modèle de l’annexe 3' },
       ],
       responsible: 'grants-team',
+      quote: 'un bilan final d’exécution à transmettre aux services de l’Etat au plus tard le 30 juin 2028',
     },
   ],
 } satisfies ProgrammeDefinition;
