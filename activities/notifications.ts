@@ -30,6 +30,11 @@ export interface NotificationReceipt {
   recipients: string[];
   /** True when the outbox shows it already went out: nothing was sent this time. */
   alreadySent: boolean;
+  /**
+   * Set when nothing was sent because the message is late and the office is closed: the
+   * workflow asks again at this instant (a durable timer, visible in its history).
+   */
+  deferredUntil?: string;
 }
 
 export function createNotificationActivities(deps: {
@@ -46,9 +51,12 @@ export function createNotificationActivities(deps: {
      * such a duplicate.
      */
     async sendNotification(req: NotificationRequest): Promise<NotificationReceipt> {
-      const { subject, text, html } = withLateness(render(req.template, req.data), req.due);
       const recipients = resolveRecipient(deps.directory, req.to);
       const messageId = `<${createHash('sha256').update(req.key).digest('hex').slice(0, 32)}@jalons>`;
+      const timing = lateness(req.due);
+      if ('deferredUntil' in timing)
+        return { messageId, recipients, alreadySent: false, deferredUntil: timing.deferredUntil };
+      const { subject, text, html } = marked(render(req.template, req.data), timing.notice);
       const db = await deps.readModel();
       const [previous] = await db.query<{ status: string }>(
         `insert into outbox (key, template, recipients, message_id, status) values ($1, $2, $3, $4, 'sending')
@@ -93,27 +101,25 @@ export function createNotificationActivities(deps: {
 }
 
 /**
- * A message whose instant is long past leaves in business hours only (retried at the next opening,
- * without counting as an error of the relay) and starts with a line saying it is late.
+ * A message whose instant is long past leaves in business hours only, and starts with a line
+ * saying it is late (domain/delivery.ts).
  */
-function withLateness(
-  m: { subject: string; text: string; html: string },
-  due: NotificationRequest['due'],
-): { subject: string; text: string; html: string } {
-  if (!due) return m;
+function lateness(due: NotificationRequest['due']): { deferredUntil: string } | { notice: string | null } {
+  if (!due) return { notice: null };
   // The server's clock (this attempt's scheduling), not the worker's: the same in production, and
   // the time-skipping test server's own time in tests.
   const now = serverNow();
   const dueAt = new Date(due.at);
   const delivery = deliveryOf(dueAt, now, { opens: due.opens, closes: due.closes });
-  if (!delivery.send)
-    throw ApplicationFailure.create({
-      message: `message retardé : il partira à l’ouverture (${delivery.waitUntil.toISOString()})`,
-      type: 'OutsideBusinessHours',
-      nextRetryDelay: delivery.waitUntil.getTime() - now.getTime(),
-    });
-  if (!delivery.late) return m;
-  const notice = lateNotice(dueAt, now);
+  if (!delivery.send) return { deferredUntil: delivery.waitUntil.toISOString() };
+  return { notice: delivery.late ? lateNotice(dueAt, now) : null };
+}
+
+function marked(
+  m: { subject: string; text: string; html: string },
+  notice: string | null,
+): { subject: string; text: string; html: string } {
+  if (!notice) return m;
   return {
     subject: `[Retardé] ${m.subject}`,
     text: `${notice}\n\n${m.text}`,

@@ -37,14 +37,17 @@ export async function sendRecorded(
   records: { id: string; failed?: string }[],
   m: RecordedMessage,
 ): Promise<void> {
+  const request: NotificationRequest = {
+    key: `${wf.workflowInfo().workflowId}/${m.key}`,
+    template: m.template,
+    to: m.recipient,
+    data: m.data,
+    ...(m.due ? { due: { at: m.due.at, opens: m.due.hours.opens, closes: m.due.hours.closes } } : {}),
+  };
   try {
-    await sendNotification({
-      key: `${wf.workflowInfo().workflowId}/${m.key}`,
-      template: m.template,
-      to: m.recipient,
-      data: m.data,
-      ...(m.due ? { due: { at: m.due.at, opens: m.due.hours.opens, closes: m.due.hours.closes } } : {}),
-    });
+    // Held up past its instant and the office closed: asked again at the opening (durable timer).
+    for (let r = await sendNotification(request); r.deferredUntil; r = await sendNotification(request))
+      await wf.sleep(Math.max(0, Date.parse(r.deferredUntil) - Date.now()));
   } catch (err) {
     const record = records.find((n) => n.id === m.key);
     if (record)

@@ -34,8 +34,9 @@ const PARTNER_DRAIN_MS = 60_000;
 
 const { recordPath } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // The database may be down for a while: retried with backoff, never dropped (beside the loop).
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  // The database may be down for days: retried beside the loop, never dropped; caught up within
+  // five minutes of its return.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 /** A person's act: validated first, refused with a French message, nothing changed. */

@@ -37,7 +37,11 @@ class Embedded implements ReadModelDb {
 
 class Server implements ReadModelDb {
   readonly kind = 'postgres';
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool) {
+    // An idle connection lost when PostgreSQL stops must not take the process down: the next
+    // query opens a new one, and the activity that needed it is retried (docs/architecture.md).
+    pool.on('error', (err) => console.warn(`modèle de lecture : connexion perdue (${err.message})`));
+  }
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(sql, params)).rows as T[];
   }

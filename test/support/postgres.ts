@@ -29,7 +29,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<{ url: string; stop: () => void }> {
+export interface TestPostgres {
+  url: string;
+  stop: () => void;
+  /** Stops the server, keeping its data (an outage); `resume` starts it again on the same port. */
+  pause: () => void;
+  resume: () => void;
+}
+
+export async function startPostgres(): Promise<TestPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'jalons-pg-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -47,21 +55,26 @@ export async function startPostgres(): Promise<{ url: string; stop: () => void }
   const data = join(dir, 'data');
   run(binary('initdb'), ['-D', data, '-U', 'jalons', '--auth=trust', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  run(binary('pg_ctl'), [
-    '-D',
-    data,
-    '-w',
-    '-l',
-    join(dir, 'log'),
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    'start',
-  ]);
+  const start = () =>
+    run(binary('pg_ctl'), [
+      '-D',
+      data,
+      '-w',
+      '-l',
+      join(dir, 'log'),
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
+  const pause = () => run(binary('pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+  start();
   return {
     url: `postgres://jalons@127.0.0.1:${port}/postgres`,
     stop: () => {
-      run(binary('pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+      pause();
       rmSync(dir, { recursive: true, force: true });
     },
+    pause,
+    resume: start,
   };
 }

@@ -12,10 +12,11 @@ import { pathSearchAttributes } from '../../workflows/search-attributes.js';
 export { TEST_PAYLOAD_KEYS, testDataConverter };
 
 let runtimeInstalled = false;
-export function quietRuntime(): void {
+/** Call first with 'ERROR' in a file whose activities fail on purpose thousands of times (an outage). */
+export function quietRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger(level) });
 }
 
 /** The time-skipping test server, its clock starting at `startAt` (real dates, DST, holidays). */
