@@ -23,8 +23,7 @@ import {
   ensureHealthSchedule,
   ensureRetentionSchedule,
 } from './schedules.js';
-import { ensureGrantSchedules, startGrantCycle } from './grants.js';
-import { programmeIds } from '../domain/grants/index.js';
+import { ensureGrantSchedules } from './grants.js';
 import { startCodecServer } from './codec-server.js';
 import { EncryptionCodec, loadKeyRing } from '../workers/codec.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,7 +34,7 @@ function localToken(file: string): string {
   if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
-import { loadDemo } from './demo.js';
+import { loadDemo, loadGrantDemo } from './demo.js';
 import { MailSink } from './mail-sink.js';
 import { searchAttributeFlags } from '../workflows/search-attributes.js';
 import { connectClient, provisionedPath } from './temporal.js';
@@ -203,12 +202,8 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     log(`démo : ${created} parcours créés, ${existing} déjà présents.`);
     if (created > 0) await settled(sink, before);
     importDemoFlow(client, config);
-    let grants = 0;
-    for (const programme of programmeIds())
-      if (
-        (await startGrantCycle(client, config.taskQueue, { grantId: `DEMO-${programme}`, programme })).created
-      )
-        grants++;
+    // The seed cycles on their real dates, with the acts the seeds record (ops/demo.ts).
+    const grants = (await loadGrantDemo(client, config.taskQueue)).created;
     log(`démo : ${grants} cycles de subvention démarrés (un par programme des semences).`);
   }
 

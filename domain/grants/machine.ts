@@ -225,11 +225,13 @@ export function markDone(
 /** A receipt: refused only above what can be true (the commitment; a repayment above what was received). */
 function receive(s: GrantState, p: Programme, kind: PaymentKind, amount: Cents, at: Date, by?: string): void {
   if (kind === 'repayment') {
-    const paid = fundingReceived(s);
+    // What was received, or what the ledger asks back (an order counts the advance due, recorded or not).
+    const ordered = s.ledger.expected.filter((e) => e.kind === 'repayment').reduce((a, e) => a + e.amount, 0);
+    const owed = Math.max(fundingReceived(s), ordered);
     const repaid = receivedOf(s, ['repayment']);
-    if (repaid + amount > paid)
+    if (repaid + amount > owed)
       refuse(
-        `Reversement refusé : ${formatEuros(amount)} dépasse ce qui a été versé et non encore reversé (${formatEuros(paid - repaid)}).`,
+        `Reversement refusé : ${formatEuros(amount)} dépasse ce qui reste à reverser (${formatEuros(owed - repaid)}).`,
       );
   } else {
     const ceiling = fundingCeiling(s, p);
