@@ -4,6 +4,7 @@
  * the same list for the iCalendar feed. Read from the read model.
  */
 import type { Queryable } from '../../activities/read-model/db.js';
+import { formatReading } from '../../domain/grants/cycle.js';
 import { html, raw } from '../html.js';
 import { page, type PageUser } from './layout.js';
 import { grantsNav } from './grants-pages.js';
@@ -13,7 +14,6 @@ import {
   milestoneStatusLabels,
   deadlineWords,
   listGrants,
-  parisTime,
   programmeOf,
 } from './grants-data.js';
 
@@ -23,6 +23,8 @@ export interface UpcomingDeadline {
   milestone: string;
   title: string;
   dueAt: string;
+  /** « avant le 15/12/2025 à 17:00 », « au plus tard le 31/03/2026 (fin de journée) ». */
+  due: string;
   /** The milestone's status (missed, not recorded, pending). */
   status: string;
   words: string | null;
@@ -44,6 +46,7 @@ export async function upcomingDeadlines(db: Queryable): Promise<UpcomingDeadline
         milestone: m.id,
         title: m.title,
         dueAt: m.dueAt,
+        due: formatReading(new Date(m.dueAt), m.reading),
         status: m.status,
         ...deadlineWords(p, m as never),
       });
@@ -63,7 +66,7 @@ export async function deadlinesPage(db: Queryable, now: Date, user: PageUser | u
           </caption>
           <thead>
             <tr>
-              <th scope="col">Échéance (Paris)</th>
+              <th scope="col">Échéance (heure de Paris)</th>
               <th scope="col">Jours restants</th>
               <th scope="col">Cycle</th>
               <th scope="col">Jalon</th>
@@ -74,7 +77,7 @@ export async function deadlinesPage(db: Queryable, now: Date, user: PageUser | u
             ${items.map((d) => {
               const left = daysLeft(d.dueAt, now);
               return html`<tr>
-                <td>${parisTime(d.dueAt)}</td>
+                <td>${d.due}</td>
                 <td${raw(left.days <= 7 ? ' class="late"' : '')}>${left.text}${d.status === 'pending' ? '' : ` (${milestoneStatusLabels[d.status] ?? d.status})`}</td>
                 <td><a href="/subventions/${d.grantId}">${d.grantId}</a><br /><span class="hint">${d.grantTitle}</span></td>
                 <td>${d.title}</td>

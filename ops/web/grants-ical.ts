@@ -83,7 +83,7 @@ export async function calendarFeed(db: Queryable, baseUrl: string, now: Date): P
       summary: `${d.title} — ${d.grantId}`,
       description: [
         `${d.grantTitle}.`,
-        `Échéance : ${parisTime(d.dueAt)} (heure de Paris)${d.status === 'missed' ? ', manquée' : ''}.`,
+        `Échéance : ${d.due} (heure de Paris)${d.status === 'missed' ? ', manquée' : ''}.`,
         ...(d.words ? [`Les mots de l’acte : « ${d.words} »`] : []),
         ...(d.reading ? [`Lecture : ${d.reading}.`] : []),
         link,

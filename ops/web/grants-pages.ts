@@ -4,7 +4,7 @@
  * each deadline and how Jalons reads them, the money expected and received,
  * its history, and the forms of the acts the grants team records there.
  */
-import type { GrantState } from '../../domain/grants/cycle.js';
+import { formatReading, type GrantState, type Ledger } from '../../domain/grants/cycle.js';
 import { euros, formatEuros } from '../../domain/grants/index.js';
 import { partnerOperationLabels } from '../../domain/partner-calls.js';
 import { html, raw, type Raw } from '../html.js';
@@ -89,7 +89,7 @@ function milestonesTable(s: GrantState, now: Date): Raw {
     <thead>
       <tr>
         <th scope="col">Jalon</th>
-        <th scope="col">Échéance (Paris)</th>
+        <th scope="col">Échéance (heure de Paris)</th>
         <th scope="col">Les mots de l’acte et leur lecture</th>
         <th scope="col">Jours restants</th>
         <th scope="col">État</th>
@@ -102,7 +102,7 @@ function milestonesTable(s: GrantState, now: Date): Raw {
         const status = m.applies ? (milestoneStatusLabels[m.status] ?? m.status) : 'ne s’applique pas';
         return html`<tr>
           <td>${m.title}</td>
-          <td>${m.dueAt ? parisTime(m.dueAt) : '—'}</td>
+          <td>${m.dueAt ? formatReading(new Date(m.dueAt), m.reading) : '—'}</td>
           <td>
             ${words ? html`<q>${words}</q>` : '—'}${reading ? html`<br /><span class="hint">lu : ${reading}</span>` : ''}
           </td>
@@ -117,21 +117,6 @@ function milestonesTable(s: GrantState, now: Date): Raw {
   </table>`;
 }
 
-/** The ledger as the cycle's state keeps it (domain/grants/ledger.ts): amounts in cents. */
-interface LedgerView {
-  expected: {
-    kind: string;
-    direction: string;
-    amount: number;
-    dueAt: string | null;
-    status: string;
-    basis: string;
-    received: number;
-    receivedAt: string | null;
-  }[];
-  received: { kind: string; amount: number; at: string; by: string | null }[];
-  order: { amount: number; at: string; reference: string | null; by: string | null } | null;
-}
 const cents = (c: number): string => formatEuros(c);
 const entryStatus: Record<string, string> = {
   expected: 'attendu',
@@ -139,7 +124,7 @@ const entryStatus: Record<string, string> = {
   cancelled: 'annulé',
 };
 
-function ledgerRows(l: LedgerView, now: Date): Raw[] {
+function ledgerRows(l: Ledger, now: Date): Raw[] {
   return l.expected.map((e) => {
     const owedBy = e.direction === 'from-departement' ? ' (à reverser par le Département)' : '';
     const late = e.status === 'expected' && e.received < e.amount && e.dueAt && e.dueAt < now.toISOString();
@@ -169,7 +154,8 @@ function paymentRows(s: GrantState): Raw[] {
 
 /** The money: what is expected and what was received, with dates. */
 function ledgerTable(s: GrantState, now: Date): Raw {
-  const ledger = (s as unknown as { ledger?: LedgerView }).ledger;
+  // Cycles recorded in the read model before the ledger existed have none.
+  const ledger = s.ledger as Ledger | undefined;
   const rows = ledger?.expected ? ledgerRows(ledger, now) : paymentRows(s);
   const receipts = ledger?.received ?? [];
   const order = ledger?.order;

@@ -122,7 +122,12 @@ afterAll(async () => {
 });
 
 async function signedInPage(login: string, path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // A French person's browser in Paris: the date-time widgets show dd/mm/yyyy hh:mm.
+  const page = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+  });
   await page.goto(`${base()}${path}`);
   await expect.poll(() => page.locator('h1').textContent(), { timeout: 20_000 }).toBe('Connexion');
   await page.fill('#login', login);
@@ -209,7 +214,9 @@ describe('the grants team in the web app', () => {
     await page.goto(`${base()}/subventions/echeances`);
     const dates = await page.locator('tbody tr td:first-child').allTextContents();
     expect(dates.length).toBeGreaterThan(1);
-    const instants = dates.map((d) => d.replace(/^(\d\d)\/(\d\d)\/(\d{4}) à (\d\d:\d\d)$/, '$3-$2-$1T$4'));
+    // « au plus tard le 31/03/2026 (fin de journée) », « avant le 15/12/2025 à 17:00 ».
+    const instants = dates.map((d) => d.replace(/^.*(\d\d)\/(\d\d)\/(\d{4}).*$/, '$3-$2-$1'));
+    expect(instants[0]).toBe('2026-03-31');
     expect(instants).toEqual([...instants].sort());
     expect(await page.locator('main').textContent()).toContain('CLS-WEB');
     expect(await page.locator('main').textContent()).not.toContain('Résultat du vote et annexe 1');
