@@ -106,7 +106,7 @@ const loginFormSchema = z.object({
 /** Sections of the menu an account may not open (the others, added later ones included, are shown). */
 export function hiddenSectionsFor(a: Account): string[] {
   return [
-    ...(scopeOf(a).all ? [] : ['/subventions', '/rapports']),
+    ...(scopeOf(a).all ? [] : ['/subventions', '/rapports', '/sante']),
     ...(a.role === 'admin' ? [] : ['/comptes']),
   ];
 }

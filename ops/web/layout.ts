@@ -44,6 +44,7 @@ const sections = [
   ['/subventions', 'Subventions'],
   ['/rapports', 'Rapports'],
   ['/catalogue', 'Catalogue de l’offre'],
+  ['/sante', 'Santé'],
   ['/comptes', 'Comptes'],
 ] as const;
 

@@ -39,7 +39,7 @@ import { canAct, scopeOf, type Account } from '../accounts.js';
 import { csrfField, installAccess, pageUser, refuse, type AccessOptions } from './access.js';
 import { apiRoutes } from './api.js';
 import { accountRoutes } from './accounts-page.js';
-import { actFor, pathFor, PathNotFound, WEB_BODY_LIMIT_BYTES } from './cases.js';
+import { actFor, pathFor, PathNotFound, stoppedBanner, WEB_BODY_LIMIT_BYTES } from './cases.js';
 import { registerPartnerCallbacks } from './partner-callbacks.js';
 import { grantRoutes } from './grants-routes.js';
 import { grantIndicators, type GrantIndicatorRow } from '../../activities/read-model/grants.js';
@@ -319,12 +319,12 @@ ${values.data ?? '{}'}</textarea>
 
 function timeline(
   s: PathState,
-  view: View & { csrf: Raw | null },
+  view: View & { csrf: Raw | null; stopped?: Raw | null },
   message?: { error?: string; done?: string },
   values: Record<string, string> = {},
 ): string {
   const policy = getPolicy(s.policy);
-  const body = html`${message?.error ? html`<div class="alert" role="alert"><strong>Refusé :</strong> ${message.error}</div>` : ''}
+  const body = html`${view.stopped ?? ''}${message?.error ? html`<div class="alert" role="alert"><strong>Refusé :</strong> ${message.error}</div>` : ''}
     ${message?.done ? html`<div class="notice" role="status">Acte enregistré : ${eventLabels[message.done] ?? message.done}.</div>` : ''}
     <p>
       <strong>${stepLabels[s.step] ?? s.step}</strong> — territoire ${s.territory}, politique ${policy.name}.
@@ -353,7 +353,7 @@ function timeline(
         )}
       </tbody>
     </table>
-    ${view.csrf ? actForm(s, values, view.csrf, view.account.login) : html`<p>Votre compte est en lecture seule.</p>`}
+    ${view.csrf ? actForm(s, values, view.csrf, view.account.login) : view.stopped ? '' : html`<p>Votre compte est en lecture seule.</p>`}
     ${view.csrf && s.status !== 'closed' ? html`<p><a href="/parcours/${s.beneficiaryId}/plan">Composer le plan d’activités du contrat (catalogue de l’offre)</a></p>` : ''}
     <table>
       <caption>
@@ -683,10 +683,12 @@ function pageRoutes(app: FastifyInstance, client: Client, db: ReadModelDb, now: 
   app.get<{ Params: { id: string }; Querystring: { fait?: string } }>('/parcours/:id', async (req, reply) => {
     const view = viewOf(req, reply);
     try {
-      const state = await pathFor(client, view.account, req.params.id);
-      const csrf = canAct(view.account) ? csrfField(reply) : null;
+      const state = await pathFor(client, view.account, req.params.id, db);
+      // A stopped path (docs/health.md) says so at the top and shows no act form.
+      const stopped = await stoppedBanner(db, state.beneficiaryId);
+      const csrf = canAct(view.account) && !stopped ? csrfField(reply) : null;
       const done = typeof req.query.fait === 'string' ? req.query.fait : undefined;
-      return send(reply, timeline(state, { ...view, csrf }, { done }));
+      return send(reply, timeline(state, { ...view, csrf, stopped }, { done }));
     } catch (err) {
       if (!(err instanceof PathNotFound)) throw err;
       return refuse(req, reply, 404, err.message);
@@ -748,6 +750,7 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
   grantRoutes(app, { client, db, now }); // « Subventions »: grants-*.ts
   apiRoutes(app, client, db, now);
   accountRoutes(app, db);
+  (await import('./health-page.js')).healthPages(app, { client, db }); // « Santé »
   if (options.partnerToken) registerPartnerCallbacks(app, { client, token: options.partnerToken });
   await app.register((await import('./exchanges.js')).exchangePages, { client, db, now }); // issue 9
   return app;
