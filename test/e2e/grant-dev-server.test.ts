@@ -128,10 +128,18 @@ describe('jalons grant …', () => {
       'existe déjà : rien n’a changé',
     );
 
-    const refused = await jalons('grant', 'complete', 'E2E-G1', 'notification');
+    // What cannot be true is refused: an act dated in the future.
+    const refused = await jalons(
+      'grant',
+      'complete',
+      'E2E-G1',
+      'notification',
+      '--at',
+      '2099-01-01T10:00:00+01:00',
+    );
     expect(refused.code).toBe(3);
     expect(refused.stderr.trim()).toBe(
-      'Refusé : Le jalon « notification » suppose que « convention-signature » (Signature de l’avenant 2025) soit fait auparavant.',
+      'Refusé : Un acte ne peut être daté dans le futur (01/01/2099 à 10:00, heure de Paris).',
     );
     const unknown = await jalons('grant', 'complete', 'E2E-G1', 'vote');
     expect(unknown.code).toBe(3);

@@ -34,6 +34,8 @@ beforeAll(async () => {
   at(cie, '2025-10-10T09:00:00Z', { type: 'complete', milestone: 'convention-signature' });
   at(cie, '2025-10-20T08:00:00Z', { type: 'payment', kind: 'advance', amount: 3_074_514 });
   at(cie, '2026-06-15T08:00:00Z', { type: 'report', kind: 'interim', spent: 2_500_000 });
+  // The State issues its ordre de reversement: the balance is settled, the repayment due two months later.
+  at(cie, '2026-06-20T08:00:00Z', { type: 'repayment-order' });
   at(cie, '2026-06-16T08:00:00Z');
   // CLS: signed, notified, paid; the mid-term report (31/03/2026) not sent: missed.
   const cls = newGrantState({ grantId: 'IND-CLS', programme: 'etat-cls-2025' }, start, hours);
