@@ -7,7 +7,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Queryable } from '../../activities/read-model/db.js';
-import { formatParis } from '../../domain/calendar.js';
+import { civilDateOf, formatParis } from '../../domain/calendar.js';
 import { grantWorkflowId, type GrantState } from '../../domain/grants/cycle.js';
 import { getProgramme, type Milestone, type Programme } from '../../domain/grants/index.js';
 import { pseudonymousIdSchema } from '../../domain/ids.js';
@@ -70,11 +70,23 @@ export const CLOSED = new Set(['not-admissible', 'completed', 'ended', 'terminat
 
 export const parisTime = (d: Date | string): string => formatParis(new Date(d), true);
 
-/** `dépassé de 3 j`, `aujourd’hui`, `dans 12 j` — counted in whole days from now. */
+const civilDays = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+
+/**
+ * Days left counted in Paris civil days to the last day still on time (a
+ * deadline « avant le 21/11 à 00:00 » leaves until the 20th): `aujourd’hui`,
+ * `demain`, `12 j`, `dépassé de 3 j`.
+ */
 export function daysLeft(dueAt: string, now: Date): { days: number; text: string } {
-  const days = Math.ceil((Date.parse(dueAt) - now.getTime()) / 86_400_000);
-  const text = days < 0 ? `dépassé de ${-days} j` : days === 0 ? 'aujourd’hui' : `${days} j`;
-  return { days, text };
+  const due = new Date(dueAt);
+  const lastDay = civilDays(civilDateOf(new Date(due.getTime() - 1)));
+  const today = civilDays(civilDateOf(now));
+  const days = lastDay - today;
+  if (now.getTime() >= due.getTime()) {
+    const late = Math.max(0, -days);
+    return { days: Math.min(days, -1), text: late ? `dépassé de ${late} j` : 'dépassé aujourd’hui' };
+  }
+  return { days, text: days === 0 ? 'aujourd’hui' : days === 1 ? 'demain' : `${days} j` };
 }
 
 export function programmeOf(s: GrantState): Programme | null {

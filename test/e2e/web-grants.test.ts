@@ -122,7 +122,7 @@ afterAll(async () => {
 });
 
 async function signedInPage(login: string, path: string): Promise<Page> {
-  // A French person's browser in Paris: the date-time widgets show dd/mm/yyyy hh:mm.
+  // A person in Paris.
   const page = await browser.newPage({
     viewport: { width: 1280, height: 900 },
     locale: 'fr-FR',

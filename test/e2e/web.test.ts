@@ -158,7 +158,12 @@ describe('operations web app', () => {
       programme: 'ft-conseillers-autonomie-2023',
     });
     const page = await signedInPage('/subventions');
-    await expect.poll(() => page.locator('caption').first().textContent()).toContain('G-WEB');
+    // The list reads the read model, which the workflow writes at its start.
+    await expect
+      .poll(() => page.reload().then(() => page.locator('main a', { hasText: 'G-WEB' }).count()))
+      .toBe(1);
+    await page.locator('main a', { hasText: 'G-WEB' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Subvention G-WEB');
     expect(await page.locator('main').textContent()).toMatch(/dépassé de \d+ j|MANQUÉ|fait/);
     await page.close();
   });

@@ -17,6 +17,7 @@ import {
 } from '../../domain/grants/cycle.js';
 import { getPolicy } from '../../domain/policy.js';
 import { createAccount, setDisabled } from '../../ops/accounts.js';
+import { daysLeft } from '../../ops/web/grants-data.js';
 import { upcomingDeadlines } from '../../ops/web/grants-deadlines.js';
 import {
   accountByCalendarToken,
@@ -133,5 +134,27 @@ describe('« Prochaines échéances »', () => {
     // A closed cycle's deadlines no longer run.
     await save({ ...cls, status: 'completed' });
     expect((await upcomingDeadlines(db)).some((d) => d.grantId === 'CLS-RM')).toBe(false);
+  });
+});
+
+describe('days left', () => {
+  it('counts Paris civil days to the last day still on time, at each boundary', () => {
+    const left = (due: string, now: string) => daysLeft(due, new Date(now)).text;
+    // « avant le 15/12/2025 à 17h »: 16:00 UTC.
+    const transmission = '2025-12-15T16:00:00.000Z';
+    expect(left(transmission, '2025-12-13T22:59:59.999Z')).toBe('2 j');
+    expect(left(transmission, '2025-12-13T23:00:00.000Z')).toBe('demain');
+    expect(left(transmission, '2025-12-14T23:00:00.000Z')).toBe('aujourd’hui');
+    expect(left(transmission, '2025-12-15T15:59:59.999Z')).toBe('aujourd’hui');
+    expect(left(transmission, '2025-12-15T16:00:00.000Z')).toBe('dépassé aujourd’hui');
+    expect(left(transmission, '2025-12-15T23:00:00.000Z')).toBe('dépassé de 1 j');
+    // « avant le 21 novembre 2025 »: 00:00 Paris on the 21st, so the 20th is the last day.
+    const application = '2025-11-20T23:00:00.000Z';
+    expect(left(application, '2025-11-20T22:59:59.999Z')).toBe('aujourd’hui');
+    expect(left(application, '2025-11-20T23:00:00.000Z')).toBe('dépassé de 1 j');
+    // « au plus tard le 31/03/2026 »: the whole day (summer time from the 29th).
+    const report = '2026-03-31T21:59:59.999Z';
+    expect(left(report, '2026-03-31T21:59:59.998Z')).toBe('aujourd’hui');
+    expect(left(report, '2026-03-31T22:00:00.000Z')).toBe('dépassé de 1 j');
   });
 });
