@@ -36,7 +36,7 @@ import { partnerOperationLabels, pendingPartnerCalls, type PartnerCall } from '.
 import { PartnerCaller } from './partners.js';
 import type { Activities } from '../activities/index.js';
 import { getPolicy } from '../domain/policy.js';
-import { sendRecorded } from './notify.js';
+import { SideEffects } from './effects.js';
 
 /** Time spent sending the messages due at the same instant is not lateness. */
 const PROCESSING_TOLERANCE_MS = 60_000;
@@ -77,8 +77,8 @@ export const grantStateQuery = wf.defineQuery<GrantState>('grantState');
 
 const { recordGrant } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // The database may be down for a while: retried with backoff, never dropped.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  // The database may be down for days: retried beside the loop, never dropped (./effects.ts).
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 export async function grantCycle(input: GrantInput): Promise<GrantState> {
@@ -128,23 +128,25 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
       version++;
     },
   );
-  const sendToPartners = async () => {
+  const hours = getPolicy(POLICY).businessHours;
+  const effects = new SideEffects(
+    async (revision) =>
+      void (await recordGrant({ workflowId: wf.workflowInfo().workflowId, revision, state })),
+    () => state.notifications,
+    () => version++,
+  );
+  const sendToPartners = () => {
     if (pendingPartnerCalls(state.partnerCalls).length > 0) partners.launch();
     // A refused transmission near a hard deadline cannot wait for the morning: the team is told at once.
-    for (const call of failures.splice(0)) await sendRecorded(state.notifications, partnerAlert(state, call));
+    for (const call of failures.splice(0)) effects.send(partnerAlert(state, call));
   };
 
-  let recorded = -1;
-  const record = async () => {
-    if (version === recorded) return;
-    recorded = version;
-    await recordGrant({ workflowId: wf.workflowInfo().workflowId, revision: version, state });
-  };
+  // The clock never waits on a side effect: the read model and the e-mails run beside the loop.
   while (!grantFinished(state)) {
-    // Taken before any await: a change during the writes below wakes the wait at once.
+    // Taken before anything else: a change made while we look wakes the wait at once.
     const seen = version;
-    await sendToPartners();
-    await record();
+    sendToPartners();
+    effects.record(version);
     const changed = () => version !== seen;
     const [next] = timedGrantActions(state);
     if (!next) {
@@ -154,18 +156,18 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
     const wait = next.at.getTime() - Date.now();
     if (wait > 0 && (await wf.condition(changed, wait))) continue;
     // An action is dated at its instant, unless it was already overdue (started late, worker down): now.
-    const late = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS;
-    const message = fireGrantAction(state, next, late ? now() : next.at);
+    const firedAt = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS ? now() : next.at;
+    const message = fireGrantAction(state, next, firedAt);
     version++;
-    if (message) await sendRecorded(state.notifications, message);
+    if (message) effects.send({ ...message, due: { at: firedAt.toISOString(), hours } });
   }
   // A cycle that ends with a transmission under way waits for its answer.
   if (!partners.idle) {
     await wf.condition(() => partners.idle);
-    await sendToPartners();
+    sendToPartners();
   }
-  await record();
-  await wf.condition(wf.allHandlersFinished);
+  effects.record(version);
+  await wf.condition(() => effects.idle && wf.allHandlersFinished());
   return state;
 }
 
