@@ -58,6 +58,14 @@ export const eventIdSchema = identifier(
   'lettres sans accent, chiffres et « - _ . : # @ + / »',
   REF_MAX,
 );
+/** A partner's own reference (an appointment's id): the same charset and bound as an event id. */
+export const partnerRefSchema = (label: string) =>
+  identifier(
+    label,
+    /^[A-Za-z0-9][A-Za-z0-9_.:#@+/-]*$/,
+    'lettres sans accent, chiffres et « - _ . : # @ + / »',
+    REF_MAX,
+  );
 /** A partner transmission's id in a path (`caf-suspension#1`, `rdv-convocation@2026-…`). */
 export const partnerCallIdSchema = identifier(
   'identifiant de la transmission',

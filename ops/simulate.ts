@@ -123,6 +123,9 @@ export const scenarioSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    // Zod runs this even when a field above was refused: only well-formed parts are cross-checked.
+    if (!(s.start instanceof Date && s.until instanceof Date)) return;
+    if (![s.beneficiaries, s.grants, s.events].every(Array.isArray)) return;
     if (s.until <= s.start)
       ctx.addIssue({ code: 'custom', path: ['until'], message: '« until » doit suivre « start »' });
     const span = (s.until.getTime() - s.start.getTime()) / (365.25 * 86_400_000);
@@ -140,6 +143,7 @@ export const scenarioSchema = z
     const beneficiaries = new Set(s.beneficiaries.map((b) => b.id));
     const grants = new Set(s.grants.map((g) => g.id));
     s.grants.forEach((g, i) => {
+      if (typeof g?.programme !== 'string') return;
       const issue = grantProgrammeIssue(g.programme);
       if (issue) ctx.addIssue({ code: 'custom', path: ['grants', i, 'programme'], message: issue });
     });
@@ -150,6 +154,8 @@ export const scenarioSchema = z
         message: 'identifiant d’allocataire en double',
       });
     s.events.forEach((e, i) => {
+      if (typeof e !== 'object' || e === null || !(e.at instanceof Date) || typeof e.type !== 'string')
+        return;
       const issue = (message: string, path: (string | number)[] = []) =>
         ctx.addIssue({ code: 'custom', path: ['events', i, ...path], message });
       if (e.at < s.start || e.at > s.until) issue('événement hors de la période [start, until]', ['at']);

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { attendanceCallbackSchema } from '../../activities/partners/appointments.js';
 import { pathWorkflowId } from '../../domain/ids.js';
 import { pathEventSchema, type PathEventInput } from '../../domain/path-events.js';
-import { eventIdSchema } from '../../domain/ids.js';
+import { eventIdSchema, partnerRefSchema } from '../../domain/ids.js';
 import { z } from '../../domain/validation.js';
 import { APPOINTMENTS_SERVICE } from '../../domain/path-partners.js';
 import { frenchIssues } from '../../domain/validation.js';
@@ -29,7 +29,7 @@ export interface PartnerCallbackOptions {
 /** What the appointments service's schema leaves unbounded: its ids (docs/bounds.md). */
 const boundsSchema = z.object({
   eventId: eventIdSchema,
-  appointmentId: z.string().max(200, 'appointmentId : 200 caractères au plus'),
+  appointmentId: partnerRefSchema('identifiant du rendez-vous'),
 });
 
 const sameToken = (given: string, expected: string): boolean => {
