@@ -55,7 +55,8 @@ function relevant(act: string, s: GrantState, p: Programme | null): boolean {
     case 'resolve-partner-call':
       return (s.partnerCalls ?? []).some((c) => c.status === 'failed');
     case 'repayment-order':
-      return has('repayment') || s.settlement?.kind === 'repayment-order';
+      // Once the State's order is recorded, its amount and date are known: no second one.
+      return (has('repayment') || s.settlement?.kind === 'repayment-order') && !s.ledger?.order;
     case 'formal-notice':
     case 'termination-request':
     case 'amendment':

@@ -245,12 +245,21 @@ const eventLabels: Record<string, string> = {
   'cycle.started': 'Cycle démarré',
   'milestone.completed': 'Jalon fait',
   'milestone.missed': 'Échéance manquée',
+  'cycle.not-admissible': 'Candidature non recevable',
   'payment.received': 'Versement',
   'funder.decided': 'Décision du financeur',
   settlement: 'Solde ou ordre de reversement',
   'convention.denounced': 'Convention dénoncée',
   'convention.renewed': 'Convention reconduite',
   'cycle.completed': 'Cycle terminé',
+  'cycle.readmitted': 'Cycle rouvert (fait enregistré après coup)',
+  'convention.terminated': 'Convention résiliée',
+  'convention.ended': 'Convention arrivée à son terme',
+  'amendment.signed': 'Avenant signé',
+  'formal-notice.served': 'Mise en demeure',
+  'formal-notice.complied': 'Mise en demeure suivie d’effet',
+  'repayment-order.issued': 'Ordre de reversement émis',
+  'termination.requested': 'Demande de résiliation',
 };
 
 function historyTable(s: GrantState): Raw {

@@ -233,6 +233,55 @@ describe('the grants team in the web app', () => {
     await reader.close();
   });
 
+  it('records a CIE convention’s acts through the forms: the report’s spending settles an ordre de reversement, its emission, a formal notice', async () => {
+    await startGrantCycle(env.client, taskQueue, {
+      grantId: 'CIE-WEB',
+      programme: 'etat-cie-2025-2027',
+      startedAt: START.toISOString(),
+    });
+    await until(() => inReadModel('CIE-WEB', () => true));
+    const page = await signedInPage('equipe-subventions', '/subventions/CIE-WEB');
+    const submit = async (key: string, fill: Record<string, string> = {}) => {
+      const form = `#acte-${key}`;
+      await page.click(`${form} summary`);
+      for (const [field, value] of Object.entries(fill)) {
+        const selector = `${form}-${field}`;
+        if ((await page.locator(selector).evaluate((e) => e.tagName)) === 'SELECT')
+          await page.selectOption(selector, value);
+        else await page.fill(selector, value);
+      }
+      await page.click(`${form} button[type=submit]`);
+      await expect.poll(() => page.locator('[role=status], [role=alert]').first().textContent()).toBeTruthy();
+      const refused = await page.locator('.field-error').allTextContents();
+      expect(refused).toEqual([]);
+    };
+    await submit('complete-convention-signature', { at: '2025-11-20T10:00' });
+    await submit('complete-advance-payment', { at: '2025-12-01T10:00' });
+    // French figures: spaces between thousands, a decimal comma.
+    await submit('report-interim', { at: '2025-12-15T09:00', spent: '2 500 000,00' });
+    const money = page.locator('table', { has: page.locator('caption', { hasText: 'Argent' }) });
+    // 60 % of 5 124 190 € received, 2 500 000 € spent: 574 514 € to pay back.
+    expect(await money.textContent()).toMatch(/574\s514,00\s€/);
+    await submit('repayment-order', { at: '2025-12-15T09:30', reference: 'OR-2025-77' });
+    expect(await page.locator('main').textContent()).toContain(
+      'Ordre de reversement émis le 15/12/2025 à 09:30',
+    );
+    await submit('formal-notice', { action: 'served', at: '2025-12-15T09:45', reason: 'Bilan incomplet' });
+    // Two months to comply (CIE): the termination's date is shown.
+    expect(await page.locator('main .alert').textContent()).toMatch(
+      /Mise en demeure du\s+15\/12\/2025 à 09:45\s*:\s*prend effet le 15\/02\/2026/,
+    );
+    await shot(page, '8-cie-reversement');
+    const s = await state('CIE-WEB');
+    expect(s.ledger.order).toMatchObject({
+      amount: 574_514_00,
+      reference: 'OR-2025-77',
+      by: 'equipe-subventions',
+    });
+    expect(s.history.filter((h) => h.by === 'equipe-subventions').length).toBeGreaterThanOrEqual(4);
+    await page.close();
+  });
+
   it('gives the deadlines as an iCalendar feed behind a secret link; a wrong, replaced or revoked link is a 404', async () => {
     await until(() => inReadModel('CLS-WEB', () => true));
     const page = await signedInPage('equipe-subventions', '/subventions/calendrier');
@@ -250,7 +299,9 @@ describe('the grants team in the web app', () => {
     const lines = text.replace(/\r\n[ \t]/g, '').split('\r\n');
     const events = text.split('BEGIN:VEVENT').slice(1);
     // Each deadline still to meet of the open cycles, at its instant in UTC, under a stable UID.
-    const expected = [...(await state('CNSA-WEB')).milestones, ...(await state('CLS-WEB')).milestones]
+    const open = await Promise.all(['CNSA-WEB', 'CLS-WEB', 'CIE-WEB'].map(state));
+    const expected = open
+      .flatMap((s) => s.milestones)
       .filter((m) => m.applies && !m.doneAt && m.dueAt)
       .map((m) => m.dueAt!);
     expect(events).toHaveLength(expected.length);
