@@ -10,6 +10,10 @@ import { scenarioSchema } from '../../ops/simulate.js';
 import { applyPathEvent, newPathState, PathRefusal, refusalOf } from '../../domain/path-machine.js';
 import { pathEventTypes } from '../../domain/path-events.js';
 import { pathInputSchema } from '../../domain/path.js';
+import { cleanText, hasHiddenCharacters } from '../../domain/text.js';
+import { frenchTemporalError } from '../../ops/temporal-errors.js';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 
 const NOW = new Date('2026-03-02T10:00:00+01:00');
 function oriented() {
@@ -136,5 +140,61 @@ describe('hostile input', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('free text and Temporal’s errors, for any input', () => {
+  it('cleaned text holds no control nor bidi character, and cleaning twice changes nothing', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (raw) => {
+        const clean = cleanText(raw);
+        expect(hasHiddenCharacters(clean)).toBe(false);
+        expect(cleanText(clean)).toBe(clean);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads Temporal’s errors as one French sentence (refusal, unknown, closed, unreachable)', () => {
+    const refused = new WorkflowUpdateFailedError(
+      'Workflow Update failed',
+      ApplicationFailure.nonRetryable('Ce parcours est déjà orienté.', 'ActionRefused'),
+    );
+    expect(frenchTemporalError(refused)).toEqual({
+      kind: 'refused',
+      message: 'Ce parcours est déjà orienté.',
+    });
+    const bug = new WorkflowUpdateFailedError(
+      'Workflow Update failed',
+      new Error('TypeError: x is undefined'),
+    );
+    expect(frenchTemporalError(bug)?.message).toMatch(/^L’acte n’a pas pu être enregistré/);
+    expect(frenchTemporalError(new WorkflowNotFoundError('not found', 'parcours-X', undefined), 'X')).toEqual(
+      {
+        kind: 'not-found',
+        message: 'Aucun parcours pour l’allocataire X.',
+      },
+    );
+    expect(
+      frenchTemporalError(new WorkflowNotFoundError('not found', 'parcours-X', undefined))?.message,
+    ).toBe('Dossier introuvable.');
+    const closed = new WorkflowNotFoundError('workflow execution already completed', 'parcours-X', undefined);
+    expect(frenchTemporalError(closed, 'X')).toEqual({
+      kind: 'closed',
+      message: 'Le parcours de X est clos : aucune action n’est plus possible.',
+    });
+    const down = new ServiceError('Failed to query', {
+      cause: Object.assign(new Error('14 UNAVAILABLE'), { code: 14 }),
+    });
+    expect(frenchTemporalError(down)?.kind).toBe('unavailable');
+    expect(frenchTemporalError(down)?.message).toMatch(/^Serveur Temporal injoignable/);
+    const big = Object.assign(new Error('grpc: received message larger than max'), { code: 8 });
+    expect(frenchTemporalError(big)?.kind).toBe('too-large');
+    expect(frenchTemporalError(new Error('autre chose'))).toBeNull();
+    expect(
+      frenchTemporalError(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      ),
+    ).toBeNull();
   });
 });
