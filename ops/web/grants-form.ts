@@ -235,36 +235,42 @@ function describedBy(id: string, error: string | undefined, hint: string | undef
   return raw(`${ids ? ` aria-describedby="${ids}"` : ''}${error ? ' aria-invalid="true"' : ''}`);
 }
 
-function widget(f: FieldSpec, o: RenderOptions): Raw {
-  const id = `${o.prefix}-${f.name}`;
-  const label = fieldLabels[f.name] ?? f.name;
-  const error = o.errors[f.name];
-  const typed = o.values[f.name];
-  const req = raw(f.required ? ' required' : '');
-  const errorLine = error ? html`<p class="field-error" id="${id}-erreur">${error}</p>` : '';
+/** What one widget needs: its ids, what was typed, its refusal. */
+interface WidgetParts {
+  id: string;
+  typed: string | string[] | undefined;
+  error: string | undefined;
+  req: Raw;
+}
+
+/** A list with known choices (a milestone's pieces): one check box each; all checked at first. */
+function checkboxes(f: FieldSpec, p: WidgetParts, choices: { value: string; label: string }[]): Raw {
+  const { id, typed, error } = p;
+  const checked = new Set(Array.isArray(typed) ? typed : typed ? [typed] : choices.map((c) => c.value));
+  return html`<fieldset class="field" id="${id}" ${describedBy(id, error, undefined)}>
+    <legend>${fieldLabels[f.name] ?? f.name}</legend>
+    ${choices.map(
+      (c, i) =>
+        html`<div>
+          <input
+            type="checkbox"
+            id="${id}-${i}"
+            name="${f.name}"
+            value="${c.value}"
+            ${raw(checked.has(c.value) ? ' checked' : '')}${raw(error ? ' aria-invalid="true"' : '')}${raw(error ? ` aria-describedby="${id}-erreur"` : '')}
+          />
+          <label class="inline" for="${id}-${i}">${c.label}</label>
+        </div>`,
+    )}
+    ${error ? html`<p class="field-error" id="${id}-erreur">${error}</p>` : ''}
+  </fieldset>`;
+}
+
+/** The control of a field and the hint under it. */
+function control(f: FieldSpec, p: WidgetParts, o: RenderOptions): { control: Raw; hint?: string } {
+  const { id, typed, error, req } = p;
+  const text = typeof typed === 'string' ? typed : '';
   const choices = o.context.options?.[f.name];
-  if (f.kind === 'list' && choices) {
-    const checked = new Set(Array.isArray(typed) ? typed : typed ? [typed] : choices.map((c) => c.value));
-    return html`<fieldset class="field" id="${id}" ${describedBy(id, error, undefined)}>
-      <legend>${label}</legend>
-      ${choices.map(
-        (c, i) =>
-          html`<div>
-            <input
-              type="checkbox"
-              id="${id}-${i}"
-              name="${f.name}"
-              value="${c.value}"
-              ${raw(checked.has(c.value) ? ' checked' : '')}${raw(error ? ' aria-invalid="true"' : '')}${raw(error ? ` aria-describedby="${id}-erreur"` : '')}
-            />
-            <label class="inline" for="${id}-${i}">${c.label}</label>
-          </div>`,
-      )}
-      ${errorLine}
-    </fieldset>`;
-  }
-  let control: Raw;
-  let hint: string | undefined;
   if (f.kind === 'enum' || (f.kind === 'text' && choices)) {
     const opts =
       choices ??
@@ -272,53 +278,80 @@ function widget(f: FieldSpec, o: RenderOptions): Raw {
         value: v,
         label: o.context.valueLabels?.[f.name]?.[v] ?? valueLabels[v] ?? v,
       }));
-    const chosen = typeof typed === 'string' ? typed : '';
-    control = html`<select id="${id}" name="${f.name}" ${req}${describedBy(id, error, undefined)}>
+    const control = html`<select id="${id}" name="${f.name}" ${req}${describedBy(id, error, undefined)}>
       ${f.required ? '' : html`<option value="">—</option>`}
-      ${opts.map((c) => html`<option value="${c.value}" ${raw(c.value === chosen ? ' selected' : '')}>${c.label}</option>`)}
+      ${opts.map((c) => html`<option value="${c.value}" ${raw(c.value === text ? ' selected' : '')}>${c.label}</option>`)}
     </select>`;
-  } else if (f.kind === 'datetime') {
-    hint = f.required ? undefined : 'Laissé tel quel : maintenant. L’acte ne peut être daté dans le futur.';
+    return { control };
+  }
+  if (f.kind === 'datetime') {
+    const hint = f.required
+      ? undefined
+      : 'Laissé tel quel : maintenant. L’acte ne peut être daté dans le futur.';
     const value = typeof typed === 'string' ? typed : parisLocal(o.now);
-    control = html`<input
+    const control = html`<input
       type="datetime-local"
       id="${id}"
       name="${f.name}"
       value="${value}"
       ${req}${describedBy(id, error, hint)}
     />`;
-  } else if (f.kind === 'euros') {
-    hint = 'En euros, au centime près (ex. 2 500,50).';
-    control = html`<input
+    return hint ? { control, hint } : { control };
+  }
+  if (f.kind === 'euros') {
+    const hint = 'En euros, au centime près (ex. 2 500,50).';
+    const control = html`<input
       type="text"
       inputmode="decimal"
       id="${id}"
       name="${f.name}"
-      value="${typeof typed === 'string' ? typed : ''}"
+      value="${text}"
       ${req}${describedBy(id, error, hint)}
     />`;
-  } else if (f.kind === 'list') {
-    hint = 'Une par ligne.';
-    control = html`<textarea id="${id}" name="${f.name}" rows="3" ${req}${describedBy(id, error, hint)}>
+    return { control, hint };
+  }
+  if (f.kind === 'list') {
+    const hint = 'Une par ligne.';
+    const control = html`<textarea id="${id}" name="${f.name}" rows="3" ${req}${describedBy(id, error, hint)}>
 ${many(typed).join('\n')}</textarea>`;
-  } else if (f.kind === 'boolean') {
-    control = html`<input
+    return { control, hint };
+  }
+  if (f.kind === 'boolean') {
+    const control = html`<input
       type="checkbox"
       id="${id}"
       name="${f.name}"
       ${raw(typed === 'on' ? ' checked' : '')}${describedBy(id, error, undefined)}
     />`;
-  } else
-    control = html`<input
-      type="text"
-      id="${id}"
-      name="${f.name}"
-      value="${typeof typed === 'string' ? typed : ''}"
-      ${req}${describedBy(id, error, hint)}
-    />`;
+    return { control };
+  }
+  const control = html`<input
+    type="text"
+    id="${id}"
+    name="${f.name}"
+    value="${text}"
+    ${req}${describedBy(id, error, undefined)}
+  />`;
+  return { control };
+}
+
+function widget(f: FieldSpec, o: RenderOptions): Raw {
+  const id = `${o.prefix}-${f.name}`;
+  const parts: WidgetParts = {
+    id,
+    typed: o.values[f.name],
+    error: o.errors[f.name],
+    req: raw(f.required ? ' required' : ''),
+  };
+  const choices = o.context.options?.[f.name];
+  if (f.kind === 'list' && choices) return checkboxes(f, parts, choices);
+  const { control: c, hint } = control(f, parts, o);
   return html`<div class="field">
-    <label for="${id}">${label}${f.required ? '' : html` <span class="hint">(facultatif)</span>`}</label>
-    ${control} ${hint ? html`<p class="hint" id="${id}-aide">${hint}</p>` : ''} ${errorLine}
+    <label for="${id}"
+      >${fieldLabels[f.name] ?? f.name}${f.required ? '' : html` <span class="hint">(facultatif)</span>`}</label
+    >
+    ${c} ${hint ? html`<p class="hint" id="${id}-aide">${hint}</p>` : ''}
+    ${parts.error ? html`<p class="field-error" id="${id}-erreur">${parts.error}</p>` : ''}
   </div>`;
 }
 
