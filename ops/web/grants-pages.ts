@@ -36,6 +36,12 @@ export const grantsNav = (current: string): Raw =>
     )}
   </nav>`;
 
+const funderLabels: Record<string, string> = {
+  cnsa: 'CNSA',
+  etat: 'État',
+  'france-travail': 'France Travail',
+};
+
 /** Every cycle, one line each: where it stands and what comes next. */
 export function grantsListPage(rows: GrantRow[], now: Date, user: PageUser | undefined): string {
   const next = (s: GrantState) =>
@@ -65,9 +71,9 @@ export function grantsListPage(rows: GrantRow[], now: Date, user: PageUser | und
               return html`<tr>
                 <td><a href="/subventions/${r.grant_id}">${r.grant_id}</a></td>
                 <td>${r.title}</td>
-                <td>${r.funder}</td>
+                <td>${funderLabels[r.funder] ?? r.funder}</td>
                 <td${raw(r.status === 'not-admissible' ? ' class="late"' : '')}>${grantStatusLabels[r.status] ?? r.status}</td>
-                <td>${m ? html`${m.title} — ${parisTime(m.dueAt!)}` : '—'}</td>
+                <td>${m ? html`${m.title} — ${formatReading(new Date(m.dueAt!), m.reading)}` : '—'}</td>
                 <td${raw(left && left.days <= 7 ? ' class="late"' : '')}>${left?.text ?? '—'}</td>
               </tr>`;
             })}
