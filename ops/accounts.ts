@@ -231,6 +231,8 @@ export const eventLabels: Record<string, string> = {
   'token.issued': 'jeton d’API émis',
   'codec.decrypt': 'déchiffrement (serveur de codec)',
   'codec.refused': 'déchiffrement refusé (rôle)',
+  'calendar.issued': 'lien d’agenda des subventions émis',
+  'calendar.revoked': 'lien d’agenda des subventions révoqué',
 };
 
 export interface AccountEvent {
