@@ -15,9 +15,10 @@ export async function connectClient(config: Config): Promise<Client> {
     const dataConverter = encryptedDataConverter(loadKeyRing(process.env, config.payloadKeysFile));
     return new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   } catch (err) {
+    // The SDK's own (English) reason stays in `cause`, for the logs: a person reads French.
     throw new Error(
-      `Impossible de joindre le serveur Temporal à ${config.temporal.address} (${(err as Error).message}). ` +
-        'La pile est-elle démarrée (npm start) ?',
+      `Serveur Temporal injoignable à ${config.temporal.address} : la pile est-elle démarrée (npm start) ?`,
+      { cause: err },
     );
   }
 }
