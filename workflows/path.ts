@@ -23,6 +23,7 @@ import { PartnerCaller } from './partners.js';
 import { SideEffects } from './effects.js';
 import type { RecordedMessage } from './notify.js';
 import { pendingPartnerCalls } from '../domain/partner-calls.js';
+import { compactedRevision, compactPathState, recordRejected } from '../domain/path-compaction.js';
 import { partnerFailureMessage } from '../domain/path-partners.js';
 
 /** Continue as new past this many history events (Temporal's limit is 51,200). */
@@ -73,7 +74,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   wf.setHandler(partnerEventSignal, (raw) => {
     const refusal = partnerRefusal(raw) ?? refusalOf(state, raw, now());
     if (refusal === null) return void act(raw);
-    state.rejected.push({ at: now().toISOString(), event: eventTypeOf(raw), error: refusal });
+    recordRejected(state, { type: eventTypeOf(raw) }, refusal, now());
     version++;
   });
 
@@ -112,8 +113,10 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     effects.record(revisionOf(state));
     if (state.status === 'closed') break;
     if (fullSince === null && historyFull(limit)) fullSince = Date.now();
-    if (readyToContinue())
+    if (readyToContinue()) {
+      compactPathState(state);
       await wf.continueAsNew<typeof beneficiaryPath>({ ...rawInput, carried: state, historyLimit: limit });
+    }
 
     const changed = () => version !== seen || readyToContinue();
     const [next] = timedActions(state);
@@ -127,6 +130,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     // An action is dated at its instant, unless it was already overdue (a backdated act): now.
     const firedAt = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS ? now() : next.at;
     send(fireTimedAction(state, next, firedAt), firedAt);
+    compactPathState(state);
     version++;
   }
   await closeWithPartners(state, partners, (m) => send(m, now()));
@@ -171,7 +175,8 @@ function revisionOf(state: PathState): number {
     0,
   );
   const failed = state.notifications.reduce((n, m) => n + (m.failed ? 1 : 0), 0);
-  return state.seq + state.handled.length + state.rejected.length + calls + failed;
+  // What compaction removed still counts: the revision never goes back.
+  return state.seq + state.handled.length + state.rejected.length + calls + failed + compactedRevision(state);
 }
 
 /**
@@ -195,8 +200,9 @@ function fromDecision(d: OrientationDecision): PathEventInput {
   const { decidedAt, decidedBy, ...data } = d;
   return {
     type: 'orientation.decided',
-    ...(decidedAt ? { at: decidedAt } : {}),
-    ...(decidedBy ? { by: decidedBy } : {}),
+    // Any value given is passed on, so that a wrong one (`false`, '') is refused, never dropped.
+    ...(decidedAt !== undefined ? { at: decidedAt } : {}),
+    ...(decidedBy !== undefined ? { by: decidedBy } : {}),
     data,
   };
 }
