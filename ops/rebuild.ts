@@ -19,6 +19,7 @@ import type { ReadModelDb } from '../activities/read-model/db.js';
 import { recordPath } from '../activities/read-model/record.js';
 import { recordGrant } from '../activities/read-model/grants.js';
 import type { PathState } from '../domain/path.js';
+import { compactedRevision } from '../domain/path-compaction.js';
 import type { GrantState } from '../domain/grants/cycle.js';
 import { stateQuery } from '../workflows/path.js';
 import { grantStateQuery } from '../workflows/grant.js';
@@ -33,8 +34,9 @@ const PAGE_SIZE = 100;
 
 /**
  * The revision the path workflow records a state under (workflows/path.ts, revisionOf): it
- * must be the same, or the workflow's next write would be taken for an older one. The rebuild
- * test compares the rebuilt rows' revisions with the workflows' own.
+ * must be the same, or the workflow's next write would be taken for an older one; what
+ * compaction removed counts (domain/path-compaction.ts). The rebuild test compares the rebuilt
+ * rows' revisions with the workflows' own.
  */
 export function pathRevision(state: PathState): number {
   const calls = (state.partnerCalls ?? []).reduce(
@@ -42,7 +44,7 @@ export function pathRevision(state: PathState): number {
     0,
   );
   const failed = state.notifications.reduce((n, m) => n + (m.failed ? 1 : 0), 0);
-  return state.seq + state.handled.length + state.rejected.length + calls + failed;
+  return state.seq + state.handled.length + state.rejected.length + calls + failed + compactedRevision(state);
 }
 
 /**
