@@ -9,6 +9,7 @@
  * sentence, and no state changed (a refused Signal is only kept, bounded, in
  * `rejected`). The number of inputs tried per entry point is printed.
  */
+import { temporal } from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -426,7 +427,19 @@ describe('hostile inputs through every entry point', () => {
       const handle = t.env.client.workflow.getHandle(pathWorkflowId(id));
       expect((await handle.describe()).status.name, id).toBe('RUNNING');
       const history = await handle.fetchHistory();
-      const failed = (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
+      // One exception, which is not a failure of our code: when raw 1 MB Signals pile up while a
+      // workflow task runs, the server itself closes that task to flush its buffer (cause
+      // FORCE_CLOSE_COMMAND, identity history-service) and the next task applies every Signal —
+      // as the previous test checked. Any failure raised by a worker is a bug.
+      const failed = (history.events ?? []).filter(
+        (e) =>
+          e.workflowTaskFailedEventAttributes &&
+          !(
+            e.workflowTaskFailedEventAttributes.identity === 'history-service' &&
+            e.workflowTaskFailedEventAttributes.cause ===
+              temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND
+          ),
+      );
       expect(failed, id).toEqual([]);
     }
     // The paths still answer (the campaign left them usable).
