@@ -388,9 +388,14 @@ row(
 await rm.close();
 
 // 5. Replay of the longest committed history; events per run.
-const histories = readdirSync('test/histories').filter((f) => f.startsWith('path-'));
+// The latest release's paths (test/histories/<version>/, scripts/record-release-histories.ts).
+const release = `test/histories/${readdirSync('test/histories')
+  .filter((d) => /^\d+\.\d+(\.\d+)?$/.test(d))
+  .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+  .at(-1)}`;
+const histories = readdirSync(release).filter((f) => f.startsWith('beneficiaryPath-'));
 const longest = histories
-  .map((f) => ({ f, h: JSON.parse(readFileSync(`test/histories/${f}`, 'utf8')) as { events: unknown[] } }))
+  .map((f) => ({ f, h: JSON.parse(readFileSync(`${release}/${f}`, 'utf8')) as { events: unknown[] } }))
   .sort((a, b) => b.h.events.length - a.h.events.length)[0]!;
 
 // One replay worker (created once, as a worker does), the history replayed 20 times: per replay.
