@@ -6,6 +6,7 @@
  * and changes nothing, so it is alerted once (docs/health.md).
  */
 import type { Queryable } from './db.js';
+import { cleanText, truncate } from '../../domain/text.js';
 
 export const incidentKinds = ['terminated', 'failed', 'timed-out', 'task-failing'] as const;
 export type IncidentKind = (typeof incidentKinds)[number];
@@ -105,13 +106,10 @@ function fromRow(r: IncidentRow): Incident {
   };
 }
 
-/** One line, no control or bidi-override characters, bounded. */
+/** One line, no control or bidi-override characters (domain/text.ts), bounded. */
 export function cleanReason(text: string): string {
-  const flat = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return flat.length > REASON_MAX ? `${flat.slice(0, REASON_MAX - 1)}…` : flat || 'raison inconnue';
+  const flat = cleanText(text.slice(0, 10 * REASON_MAX)).replace(/\s+/g, ' ');
+  return flat ? truncate(flat, REASON_MAX) : 'raison inconnue';
 }
 
 /** Records an incident once; returns it with `created` false when it was already known. */
