@@ -13,7 +13,7 @@
  * Re-runnable: it replaces test/histories/<version>/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -60,8 +60,12 @@ const sims = await PartnerSimulators.start({ port: 0, holdMs: 2_000 });
 process.env.JALONS_SIMULATORS_PORT = String(sims.port);
 
 const recorded: { type: string; name: string; events: number }[] = [];
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
+// Written aside, put in place at the end: a failed run leaves the release's folder as it was.
+mkdirSync('test/histories', { recursive: true });
+const staging = mkdtempSync(`test/histories/.${version}-`);
+process.on('exit', () => {
+  for (const dir of [staging, dataDir]) rmSync(dir, { recursive: true, force: true });
+});
 
 async function save(env: TestWorkflowEnvironment, type: string, name: string, id: string, runId?: string) {
   const history = await env.client.workflow.getHandle(id, runId).fetchHistory();
@@ -69,7 +73,7 @@ async function save(env: TestWorkflowEnvironment, type: string, name: string, id
   const closed =
     last?.workflowExecutionCompletedEventAttributes ?? last?.workflowExecutionContinuedAsNewEventAttributes;
   if (!closed) throw new Error(`${type}-${name} : l’exécution ${id} n’est ni terminée ni continuée`);
-  writeFileSync(`${out}/${type}-${name}.json`, historyToJSON(history));
+  writeFileSync(`${staging}/${type}-${name}.json`, historyToJSON(history));
   recorded.push({ type, name, events: history.events?.length ?? 0 });
   console.log(`${out}/${type}-${name}.json : ${history.events?.length} événements`);
 }
@@ -196,7 +200,8 @@ await phase('dev', 'record-health', recordHealth);
 
 await sink.close();
 await sims.close();
-rmSync(dataDir, { recursive: true, force: true });
+rmSync(out, { recursive: true, force: true });
+renameSync(staging, out);
 
 const byType = new Map<string, { histories: number; events: number[] }>();
 for (const r of recorded) {
