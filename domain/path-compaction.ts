@@ -174,3 +174,15 @@ export function recordRejected(s: PathState, raw: unknown, error: string, at: Da
   });
   compactPathState(s);
 }
+
+/**
+ * A path's revision: grows with every change the read model shows — events, fired timers,
+ * refusals, partner calls settled or sent again, messages refused by the relay — and counts what
+ * compaction removed, so it never goes back. The workflow records under it and the rebuild
+ * (ops/rebuild.ts) finds the same number.
+ */
+export function pathRevision(s: PathState): number {
+  const calls = (s.partnerCalls ?? []).reduce((n, c) => n + c.attempt + (c.status === 'pending' ? 0 : 1), 0);
+  const failed = s.notifications.reduce((n, m) => n + (m.failed ? 1 : 0), 0);
+  return s.seq + s.handled.length + s.rejected.length + calls + failed + compactedRevision(s);
+}

@@ -19,7 +19,7 @@ import type { ReadModelDb } from '../activities/read-model/db.js';
 import { recordPath } from '../activities/read-model/record.js';
 import { recordGrant } from '../activities/read-model/grants.js';
 import type { PathState } from '../domain/path.js';
-import { compactedRevision } from '../domain/path-compaction.js';
+import { pathRevision } from '../domain/path-compaction.js';
 import type { GrantState } from '../domain/grants/cycle.js';
 import { stateQuery } from '../workflows/path.js';
 import { grantStateQuery } from '../workflows/grant.js';
@@ -32,20 +32,8 @@ export const REBUILD_QUERY =
   'WorkflowType IN ("beneficiaryPath", "grantCycle") AND ExecutionStatus != "ContinuedAsNew"';
 const PAGE_SIZE = 100;
 
-/**
- * The revision the path workflow records a state under (workflows/path.ts, revisionOf): it
- * must be the same, or the workflow's next write would be taken for an older one; what
- * compaction removed counts (domain/path-compaction.ts). The rebuild test compares the rebuilt
- * rows' revisions with the workflows' own.
- */
-export function pathRevision(state: PathState): number {
-  const calls = (state.partnerCalls ?? []).reduce(
-    (n, c) => n + c.attempt + (c.status === 'pending' ? 0 : 1),
-    0,
-  );
-  const failed = state.notifications.reduce((n, m) => n + (m.failed ? 1 : 0), 0);
-  return state.seq + state.handled.length + state.rejected.length + calls + failed + compactedRevision(state);
-}
+/** The revision the path workflow records a state under: the same function, so they never drift. */
+export { pathRevision };
 
 /**
  * A grant cycle's revision counts changes in the workflow's memory, not in its state: a

@@ -23,7 +23,7 @@ import { PartnerCaller } from './partners.js';
 import { SideEffects } from './effects.js';
 import type { RecordedMessage } from './notify.js';
 import { pendingPartnerCalls } from '../domain/partner-calls.js';
-import { compactedRevision, compactPathState, recordRejected } from '../domain/path-compaction.js';
+import { compactPathState, pathRevision, recordRejected } from '../domain/path-compaction.js';
 import { partnerFailureMessage } from '../domain/path-partners.js';
 
 /** Continue as new past this many history events (Temporal's limit is 51,200). */
@@ -110,7 +110,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     const seen = version;
     if (pendingPartnerCalls(state.partnerCalls).length > 0) partners.launch();
     shown = showInVisibility(state, shown);
-    effects.record(revisionOf(state));
+    effects.record(pathRevision(state));
     if (state.status === 'closed') break;
     if (fullSince === null && historyFull(limit)) fullSince = Date.now();
     if (readyToContinue()) {
@@ -135,7 +135,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   }
   await closeWithPartners(state, partners, (m) => send(m, now()));
   // What changed while the loop was writing (the closing act itself, a partner's answer) is recorded too.
-  effects.record(revisionOf(state));
+  effects.record(pathRevision(state));
   await wf.condition(() => effects.idle && partners.idle && wf.allHandlersFinished());
   return state;
 }
@@ -163,20 +163,6 @@ function partnerRefusal(raw: unknown): string | null {
 function eventTypeOf(raw: unknown): string {
   const type = typeof raw === 'object' && raw && 'type' in raw ? raw.type : undefined;
   return typeof type === 'string' && /^[a-z.-]{1,40}$/.test(type) ? type : 'inconnu';
-}
-
-/**
- * Grows with every change the read model shows: events, fired timers, refusals, partner calls
- * settled or sent again (a queued call comes with its event), and messages refused by the relay.
- */
-function revisionOf(state: PathState): number {
-  const calls = (state.partnerCalls ?? []).reduce(
-    (n, c) => n + c.attempt + (c.status === 'pending' ? 0 : 1),
-    0,
-  );
-  const failed = state.notifications.reduce((n, m) => n + (m.failed ? 1 : 0), 0);
-  // What compaction removed still counts: the revision never goes back.
-  return state.seq + state.handled.length + state.rejected.length + calls + failed + compactedRevision(state);
 }
 
 /**
