@@ -17,16 +17,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import type { PathState } from '../../domain/path.js';
-import { createAccount, issueApiToken } from '../../ops/accounts.js';
-import { importCafFlow } from '../../ops/import-caf.js';
-import { ActionRefused, showPath, startPath } from '../../ops/paths.js';
-import { InvalidScenario, loadScenario } from '../../ops/simulate.js';
-import { frenchTemporalError } from '../../ops/temporal-errors.js';
-import { ATTENDANCE_CALLBACK_PATH } from '../../ops/web/partner-callbacks.js';
-import { buildWebApp } from '../../ops/web/server.js';
+import type { PathState } from '../../domain/path/path.js';
+import { createAccount, issueApiToken } from '../../store/accounts.js';
+import { importCafFlow } from '../../services/import-caf.js';
+import { ActionRefused, showPath, startPath } from '../../services/paths.js';
+import { InvalidScenario, loadScenario } from '../../services/simulate.js';
+import { frenchTemporalError } from '../../services/temporal-errors.js';
+import { ATTENDANCE_CALLBACK_PATH } from '../../apps/web/partner-callbacks.js';
+import { buildWebApp } from '../../apps/web/server.js';
 import { jalonsCli } from '../support/cli.js';
 import { devServerWithWorker } from '../support/temporal.js';
 
@@ -405,6 +405,8 @@ describe('hostile inputs through every entry point', () => {
         [k]: v,
       })),
       { ...partnerBase, id: MB },
+      // A valid act of a person, sent as a partner's Signal: only partner event types pass that door.
+      { type: 'orientation.decided', data: { track: 'social', organisation: 'cd62', referent: 'ref-1' } },
     ];
     for (const arg of inputs) await handle.signal('partnerEvent', arg);
     let s: PathState | undefined;
@@ -418,6 +420,10 @@ describe('hostile inputs through every entry point', () => {
       expect(r.event.length).toBeLessThanOrEqual(64);
       expectFrench(r.error, `Signal ${r.event}`);
     }
+    expect(s!.rejected.at(-1)).toMatchObject({
+      event: 'orientation.decided',
+      error: expect.stringContaining('un partenaire ne peut envoyer que appointment.scheduled'),
+    });
     expect(withoutRejected(JSON.stringify(s))).toBe(withoutRejected(before.get(IDS[1])!));
     tried['Signal brut'] = inputs.length;
   }, 60_000);
