@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Production image of Jalons: the Temporal worker by default; the same image
 # runs the operations CLI/app with another command, named by its source file, e.g.
-#   docker compose run --rm worker ops/cli.ts --help
+#   docker compose run --rm worker apps/cli/cli.ts --help
 #
 # The TypeScript is compiled at build time (`npm run build`: dist/app, and the
 # workflow bundle dist/workflows.js) and run by plain node through

@@ -27,9 +27,13 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
+          paths: ['fs', 'path', 'http', 'https', 'net', 'child_process', 'crypto', 'os'].map((name) => ({
+            name,
+            message: 'Pas d’E/S ni d’API Node dans le code déterministe (workflows/, domain/).',
+          })),
           patterns: [
             {
-              group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'crypto', 'os'],
+              group: ['node:*'],
               message: 'Pas d’E/S ni d’API Node dans le code déterministe (workflows/, domain/).',
             },
             {

@@ -1,14 +1,14 @@
 /** Every activity the workers register, built from their dependencies. */
 import type { Transporter } from 'nodemailer';
-import type { Directory } from './directory.js';
-import { createDigestActivities } from './digest.js';
+import type { Directory } from './notifications/directory.js';
+import { createDigestActivities } from './notifications/digest.js';
 import { createExchangeActivities } from './exchanges/index.js';
-import { createIncidentActivities } from './incidents.js';
-import { createRebuildActivities } from '../ops/rebuild.js';
-import { createNotificationActivities } from './notifications.js';
+import { createIncidentActivities } from './health/incidents.js';
+import { createRebuildActivities } from '../services/rebuild.js';
+import { createNotificationActivities } from './notifications/notifications.js';
 import { createPartnerActivities, partnerConfigFromEnv, type PartnerConfig } from './partners/index.js';
 import { createReadModelActivities } from './read-model/activities.js';
-import type { ReadModelDb } from './read-model/db.js';
+import type { ReadModelDb } from '../store/db.js';
 
 export interface ActivityDeps {
   transport: Transporter;

@@ -19,25 +19,25 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
-import { notificationQueue } from '../workflows/queues.js';
+import { notificationQueue } from '../workflows/shared/queues.js';
 import cliProgress from 'cli-progress';
-import { openReadModel, type ReadModelDb } from '../activities/read-model/db.js';
-import { lateItems } from '../activities/read-model/queries.js';
-import { recordPath } from '../activities/read-model/record.js';
+import { openReadModel, type ReadModelDb } from '../store/db.js';
+import { lateItems } from '../store/queries.js';
+import { recordPath } from '../store/record.js';
 import { pathWorkflowId } from '../domain/ids.js';
-import { applyPathEvent, newPathState } from '../domain/path-machine.js';
-import { MailSink } from '../ops/mail-sink.js';
-import { startPath } from '../ops/paths.js';
-import { provisionedPath, registerSearchAttributes } from '../ops/temporal.js';
+import { applyPathEvent, newPathState } from '../domain/path/path-machine.js';
+import { MailSink } from '../dev/mail-sink.js';
+import { startPath } from '../services/paths.js';
+import { provisionedPath, registerSearchAttributes } from '../services/temporal.js';
 import { encryptedDataConverter, parseKeyRing } from '../workers/codec.js';
 import { activitiesFor, JalonsWorkers, notificationWorkerOptions } from '../workers/worker.js';
-import { PartnerSimulators } from '../simulators/server.js';
+import { PartnerSimulators } from '../dev/simulators/server.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { testDataConverter } from '../test/support/keys.js';
-import { beneficiaryPath, pathEventUpdate } from '../workflows/path.js';
-import type { PathEventInput } from '../domain/path-events.js';
+import { beneficiaryPath, pathEventUpdate } from '../workflows/path/path.js';
+import type { PathEventInput } from '../domain/path/path-events.js';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { pathSearchAttributes } from '../workflows/search-attributes.js';
+import { pathSearchAttributes } from '../workflows/shared/search-attributes.js';
 
 const { values } = parseArgs({
   options: {

@@ -6,7 +6,7 @@
  * Shared by the beneficiary path and the grant cycle.
  */
 
-/** One operation of one partner (the activity that performs it is named in `workflows/partners.ts`). */
+/** One operation of one partner (the activity that performs it is named in `workflows/shared/partners.ts`). */
 export type PartnerOperation =
   | 'france-travail.orientation'
   | 'france-travail.contract'

@@ -5,8 +5,8 @@
  */
 import { z } from './validation.js';
 import { civilDateSchema } from './calendar.js';
-import { delaySchema } from './deadlines.js';
-import { trackSchema } from './path-track.js';
+import { delaySchema } from './path/deadlines.js';
+import { trackSchema } from './path/path-track.js';
 import { policyDefinitions } from './policies/index.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'heure attendue au format HH:mm');

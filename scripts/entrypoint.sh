@@ -1,8 +1,8 @@
 #!/bin/sh
 # Entry point of the image: runs a Jalons program by its source name
-# (workers/main.ts, ops/cli.ts, ops/web/main.ts …) from its compiled JavaScript
+# (workers/main.ts, apps/cli/cli.ts, apps/web/main.ts …) from its compiled JavaScript
 # in dist/app, with plain node as the container's main process (signals reach it).
-#   docker compose run --rm worker ops/cli.ts account token agent-1
+#   docker compose run --rm worker apps/cli/cli.ts account token agent-1
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 entry="${1:-workers/main.ts}"

@@ -19,13 +19,13 @@ import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { MailSink } from '../ops/mail-sink.js';
-import { registerSearchAttributes, startedInTime } from '../ops/temporal.js';
-import { PartnerSimulators } from '../simulators/server.js';
+import { MailSink } from '../dev/mail-sink.js';
+import { registerSearchAttributes, startedInTime } from '../services/temporal.js';
+import { PartnerSimulators } from '../dev/simulators/server.js';
 import { testDataConverter } from '../test/support/keys.js';
 import { activitiesFor, JalonsWorkers, notificationWorkerOptions, workflowsPath } from '../workers/worker.js';
-import { openReadModel } from '../activities/read-model/db.js';
-import { partnerEventSignal, pathEventUpdate, orientUpdate } from '../workflows/path.js';
+import { openReadModel } from '../store/db.js';
+import { partnerEventSignal, pathEventUpdate, orientUpdate } from '../workflows/path/path.js';
 import { GRANT_START, grantCases, grantUpdates, pathCases, type Day } from './release-cases.js';
 import { closePath, finish, recordHealth, recordOthers, type Phase } from './release-other-cases.js';
 

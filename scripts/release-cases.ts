@@ -3,9 +3,9 @@
  * to each recorded path and grant cycle, step by step. Data only, so that adding
  * a case is adding an entry (test/histories/README.md).
  */
-import type { FaultSpec } from '../simulators/server.js';
-import type { PathEventInput } from '../domain/path-events.js';
-import type { OrientationDecision, PathInput } from '../domain/path.js';
+import type { FaultSpec } from '../dev/simulators/server.js';
+import type { PathEventInput } from '../domain/path/path-events.js';
+import type { OrientationDecision, PathInput } from '../domain/path/path.js';
 import {
   completeMilestoneUpdate,
   denounceUpdate,
@@ -14,7 +14,7 @@ import {
   recordRepaymentOrderUpdate,
   resolvePartnerCallUpdate,
   submitReportUpdate,
-} from '../workflows/grant.js';
+} from '../workflows/grants/grant.js';
 
 // ─── Paths ──────────────────────────────────────────────────────────────────
 

@@ -4,10 +4,10 @@
  * type name as they start it, on data the recorded paths left in the read model.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ReadModelDb } from '../activities/read-model/db.js';
-import { createAccount } from '../ops/accounts.js';
-import type { PartnerSimulators } from '../simulators/server.js';
-import { partnerEventSignal, pathEventUpdate } from '../workflows/path.js';
+import type { ReadModelDb } from '../store/db.js';
+import { createAccount } from '../store/accounts.js';
+import type { PartnerSimulators } from '../dev/simulators/server.js';
+import { partnerEventSignal, pathEventUpdate } from '../workflows/path/path.js';
 
 /** What a phase's cases run on. */
 export interface Phase {

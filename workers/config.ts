@@ -59,7 +59,7 @@ const envSchema = z.object({
   JALONS_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   /** Reverse proxies whose X-Forwarded-For the web app believes: `true`, or addresses / CIDR ranges, comma-separated. */
   JALONS_WEB_TRUST_PROXY: z.string().optional(),
-  /** RGPD: months a closed path is kept after its exit before the purge removes it (ops/rgpd.ts). */
+  /** RGPD: months a closed path is kept after its exit before the purge removes it (services/rgpd.ts). */
   JALONS_RETENTION_MONTHS: retentionMonthsSchema.default(24),
   /** RGPD: months the accounts' journal (logins, failures, changes, with addresses) is kept (CNIL: 6 to 12). */
   JALONS_ACCOUNT_LOG_MONTHS: retentionMonthsSchema.default(12),

@@ -1,6 +1,6 @@
 // Worker process entry point (production: one container per replica).
 import { Connection } from '@temporalio/client';
-import { registerSearchAttributes } from '../ops/temporal.js';
+import { registerSearchAttributes } from '../services/temporal.js';
 import { loadConfig } from './config.js';
 import { createWorkers } from './worker.js';
 

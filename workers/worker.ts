@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { createActivities } from '../activities/index.js';
-import { loadDirectory } from '../activities/directory.js';
-import { openReadModel, type ReadModelDb } from '../activities/read-model/db.js';
+import { loadDirectory } from '../activities/notifications/directory.js';
+import { openReadModel, type ReadModelDb } from '../store/db.js';
 import type { Config } from './config.js';
 import type { PartnerConfig } from '../activities/partners/index.js';
-import { notificationQueue } from '../workflows/queues.js';
+import { notificationQueue } from '../workflows/shared/queues.js';
 import { encryptedDataConverter, loadKeyRing } from './codec.js';
 
 /** The workflows' entry, beside this file: TypeScript from the sources, JavaScript once compiled (dist/app). */

@@ -2,12 +2,12 @@
  * The exchanges with the insertion network's other systems, as activities
  * (issue 9): the weekly list to France Travail, the offer catalogue's cache,
  * MonJob62 both ways, the reports of the conventions. The workflows that run
- * them are workflows/weekly-list.ts and workflows/exchanges.ts.
+ * them are workflows/exchanges/weekly-list.ts and workflows/exchanges/exchanges.ts.
  */
 import { Context } from '@temporalio/activity';
 import { getCampaign, campaignPeriod, type ConventionId, type ReportPeriod } from '../../domain/reporting.js';
 import type { PartnerConfig } from '../partners/index.js';
-import type { ReadModelDb } from '../read-model/db.js';
+import type { ReadModelDb } from '../../store/db.js';
 import { readState, syncCatalogue, type CatalogueSyncSummary } from './catalogue.js';
 import { exportPathEvents, importAssignments, type AssignmentImportSummary } from './monjob.js';
 import { buildReport, type Report } from './reporting.js';

@@ -7,12 +7,12 @@
  *   assignment's id — a second import of the same assignment changes nothing.
  */
 import type { Client } from '@temporalio/client';
-import { planHours } from '../../domain/activity-plan.js';
+import { planHours } from '../../domain/path/activity-plan.js';
 import { trackCodes } from '../../domain/exchanges/weekly-list.js';
-import type { OrientationRecord, PathState, Track } from '../../domain/path.js';
-import type { PathEventInput } from '../../domain/path-events.js';
-import { ActionRefused, actOnPath, showPath } from '../../ops/paths.js';
-import { callPartner } from '../partners/http.js';
+import type { OrientationRecord, PathState, Track } from '../../domain/path/path.js';
+import type { PathEventInput } from '../../domain/path/path-events.js';
+import { ActionRefused, actOnPath, showPath } from '../../services/paths.js';
+import { callPartner } from '../../partners/http.js';
 import type { PartnerConfig } from '../partners/index.js';
 import {
   assignmentSchema,
@@ -20,8 +20,8 @@ import {
   monjobRoutes,
   type Assignment,
   type MonjobEvent,
-} from '../partners/monjob.js';
-import type { Queryable, ReadModelDb } from '../read-model/db.js';
+} from '../../partners/monjob.js';
+import type { Queryable, ReadModelDb } from '../../store/db.js';
 import { readState, saveState } from './catalogue.js';
 import { endpointOf, freshRead } from './common.js';
 

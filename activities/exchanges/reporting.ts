@@ -13,8 +13,8 @@ import {
   type IndicatorId,
   type ReportPeriod,
 } from '../../domain/reporting.js';
-import { html, raw } from '../../ops/html.js';
-import type { Queryable } from '../read-model/db.js';
+import { html, raw } from '../../domain/html.js';
+import type { Queryable } from '../../store/db.js';
 
 export type IndicatorValues = Record<IndicatorId, number | null>;
 

@@ -16,11 +16,11 @@ import {
   type ListReason,
   type WeeklyListRow,
 } from '../../domain/exchanges/weekly-list.js';
-import type { OrientationRecord, PathState } from '../../domain/path.js';
-import { callPartner } from '../partners/http.js';
-import { ftExchangeRoutes, type DepositReceipt } from '../partners/ft-exchange.js';
+import type { OrientationRecord, PathState } from '../../domain/path/path.js';
+import { callPartner } from '../../partners/http.js';
+import { ftExchangeRoutes, type DepositReceipt } from '../../partners/ft-exchange.js';
 import type { PartnerConfig } from '../partners/index.js';
-import type { Queryable, ReadModelDb } from '../read-model/db.js';
+import type { Queryable, ReadModelDb } from '../../store/db.js';
 import { endpointOf, freshRead } from './common.js';
 
 /** How far back a list looks for events not yet sent (and for weeks not sent). */

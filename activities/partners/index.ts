@@ -2,29 +2,37 @@
  * Partner systems as Temporal activities: one activity per operation, each a
  * typed, validated, idempotent HTTP call (see `http.ts`). Configuration from
  * the environment (`partnerConfigFromEnv`); the defaults reach the local
- * simulators (`simulators/`).
+ * simulators (`dev/simulators/`).
  */
 import { frenchIssues, z } from '../../domain/validation.js';
-import { callPartner, partnerNames, type CallOptions, type PartnerName } from './http.js';
+import { callPartner, partnerNames, type CallOptions, type PartnerName } from '../../partners/http.js';
 import {
   franceTravailRoutes,
   type NotifyContractRequest,
   type NotifyOrientationRequest,
   type NotifySanctionDecisionRequest,
   type Receipt,
-} from './france-travail.js';
-import { cafRoutes, type RestoreAllocationRequest, type SuspendAllocationRequest } from './caf.js';
-import { appointmentsRoutes, type ConvokeRequest, type Convocation } from './appointments.js';
-import { cnsaRoutes, type ApplicationReceipt, type SubmitApplicationRequest } from './cnsa.js';
-import { prefectureRoutes, type Acknowledgement, type TransmitActRequest } from './prefecture.js';
+} from '../../partners/france-travail.js';
+import {
+  cafRoutes,
+  type RestoreAllocationRequest,
+  type SuspendAllocationRequest,
+} from '../../partners/caf.js';
+import { appointmentsRoutes, type ConvokeRequest, type Convocation } from '../../partners/appointments.js';
+import { cnsaRoutes, type ApplicationReceipt, type SubmitApplicationRequest } from '../../partners/cnsa.js';
+import {
+  prefectureRoutes,
+  type Acknowledgement,
+  type TransmitActRequest,
+} from '../../partners/prefecture.js';
 
 export {
   partnerRetry,
   partnerActivityOptions,
   partnerFailureForHumans,
   partnerPermanentFailures,
-} from './retry.js';
-export { partnerNames, partnerLabels, type PartnerName } from './http.js';
+} from '../../partners/retry.js';
+export { partnerNames, partnerLabels, type PartnerName } from '../../partners/http.js';
 
 export interface PartnerConfig {
   /** Base URL and bearer token of each partner. */

@@ -1,8 +1,13 @@
 /** The read-model activities the workflows call. */
-import type { ReadModelDb } from './db.js';
-import { recordPath, type PathSnapshot } from './record.js';
-import { recordGrant, type GrantSnapshot } from './grants.js';
-import { purgeAccountEvents, purgeExpiredBatch, readModelRecord, type RetentionBatch } from './retention.js';
+import type { ReadModelDb } from '../../store/db.js';
+import { recordPath, type PathSnapshot } from '../../store/record.js';
+import { recordGrant, type GrantSnapshot } from '../../store/grants.js';
+import {
+  purgeAccountEvents,
+  purgeExpiredBatch,
+  readModelRecord,
+  type RetentionBatch,
+} from '../../store/retention.js';
 import { pathWorkflowId } from '../../domain/ids.js';
 import {
   fileTracesOf,
@@ -10,7 +15,7 @@ import {
   retentionCutoff,
   type PersonRecord,
   type PurgedFiles,
-} from '../../ops/rgpd.js';
+} from '../../services/rgpd.js';
 import { loadConfig } from '../../workers/config.js';
 
 export function createReadModelActivities(db: () => Promise<ReadModelDb>) {
@@ -35,7 +40,7 @@ export interface AccountLogPurge {
   events: number;
 }
 
-/** RGPD (workflows/retention.ts): the worker's own settings decide the retention and the data folder. */
+/** RGPD (workflows/retention/retention.ts): the worker's own settings decide the retention and the data folder. */
 function createRetentionActivities(db: () => Promise<ReadModelDb>) {
   return {
     async retentionPlan(input: { at: string; months?: number }): Promise<{ months: number; cutoff: string }> {

@@ -7,7 +7,7 @@
  */
 import { addCalendarDays, civilDateOf, isoWeekday, parisInstant, type CivilDate } from '../calendar.js';
 import { pseudonymousIdSchema } from '../ids.js';
-import type { Track } from '../path-track.js';
+import type { Track } from '../path/path-track.js';
 import { z } from '../validation.js';
 
 /** An ISO-8601 week, `2026-W23` (weeks start on Monday; week 1 holds the 4th of January). */

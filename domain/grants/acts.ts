@@ -1,6 +1,6 @@
 /**
  * The acts people record on a grant cycle, as zod schemas: one per Update of
- * workflows/grant.ts, the same for the CLI, the web forms and `jalons simulate`.
+ * workflows/grants/grant.ts, the same for the CLI, the web forms and `jalons simulate`.
  * Every field is bounded (length, count, range) so that a workflow's state and
  * history stay small whatever is typed; a refusal names the field and its bound
  * in French (docs/grants.md, « Les actes »).
@@ -188,7 +188,7 @@ export type GrantAction =
 export type GrantActType = GrantAction['type'];
 
 /**
- * Every act: its Update's name (workflows/grant.ts), its schema and its French
+ * Every act: its Update's name (workflows/grants/grant.ts), its schema and its French
  * label. The web forms and the CLI derive from this map.
  */
 export const grantActSchemas = {

@@ -1,5 +1,5 @@
 /**
- * The acts people record on a grant cycle (Updates of workflows/grant.ts,
+ * The acts people record on a grant cycle (Updates of workflows/grants/grant.ts,
  * schemas in ./acts.ts), applied to its state. A fact — a funder's decision or
  * notification, a transmission, a payment, a préfecture receipt — is never
  * refused because an internal step before it was not recorded: that step shows

@@ -3,7 +3,7 @@
  * drifts (0.1 + 0.2), a count of cents does not. Amounts come in as euros with
  * at most 2 decimals (DESIGN.md) and are converted once, here.
  */
-import { deadlineAfter, type Delay } from '../deadlines.js';
+import { deadlineAfter, type Delay } from '../path/deadlines.js';
 import { formatParis } from '../calendar.js';
 
 /** An amount in euro cents, a safe integer. */

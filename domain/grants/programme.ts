@@ -14,7 +14,7 @@ import {
   PARIS,
   type CivilDate,
 } from '../calendar.js';
-import { deadlineAfter, delaySchema } from '../deadlines.js';
+import { deadlineAfter, delaySchema } from '../path/deadlines.js';
 import { roleSchema } from '../policy.js';
 import { advance, formatEuros } from './money.js';
 import { renewalTermsSchema } from './renewal.js';

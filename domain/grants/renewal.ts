@@ -18,7 +18,7 @@ import {
   parisInstant,
   type CivilDate,
 } from '../calendar.js';
-import { dueDate, type Delay } from '../deadlines.js';
+import { dueDate, type Delay } from '../path/deadlines.js';
 
 export const renewalTermsSchema = z
   .object({

@@ -1,12 +1,12 @@
 /**
- * Time in a grant cycle (durable timers of workflows/grant.ts): reminders
+ * Time in a grant cycle (durable timers of workflows/grants/grant.ts): reminders
  * before each deadline, the miss at its first late instant (as its words read
  * it), the escalation after, the tacit renewal or the end of a convention, a
  * termination taking effect, and the end of a closed cycle's correction window.
  * A step a later fact presupposes (not recorded) is never reminded nor missed.
  */
 import { formatParis } from '../calendar.js';
-import { escalationInstant, reminderInstant } from '../follow-up.js';
+import { escalationInstant, reminderInstant } from '../path/follow-up.js';
 import type { Role } from '../policy.js';
 import { getProgramme } from './index.js';
 import { refresh, markDone } from './machine.js';

@@ -16,14 +16,18 @@ import {
   pseudonymousIdSchema,
   territoryCodeSchema,
 } from '../../domain/ids.js';
-import { applyPathEvent, newPathState, PathRefusal, refusalOf } from '../../domain/path-machine.js';
-import { pathEventBounds } from '../../domain/path-events.js';
-import { pathInputSchema, type PathState } from '../../domain/path.js';
-import { fireTimedAction, timedActions } from '../../domain/path-timers.js';
-import { compactPathState, pathListBounds, recordRejected } from '../../domain/path-compaction.js';
+import { applyPathEvent, newPathState, PathRefusal, refusalOf } from '../../domain/path/path-machine.js';
+import { pathEventBounds } from '../../domain/path/path-events.js';
+import { pathInputSchema, type PathState } from '../../domain/path/path.js';
+import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
+import { compactPathState, pathListBounds, recordRejected } from '../../domain/path/path-compaction.js';
 import { frenchIssues } from '../../domain/validation.js';
 import { partnerCallDone, pendingPartnerCalls } from '../../domain/partner-calls.js';
-import { KEYWORD_OUT_OF_BOUNDS, pathSearchValues, safeKeyword } from '../../workflows/search-attributes.js';
+import {
+  KEYWORD_OUT_OF_BOUNDS,
+  pathSearchValues,
+  safeKeyword,
+} from '../../workflows/shared/search-attributes.js';
 
 const opened = '2026-01-05T09:00:00+01:00';
 const fresh = (): PathState =>

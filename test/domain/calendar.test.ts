@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addCalendarMonths, civilDateOf, endOfCivilDay, parisInstant } from '../../domain/calendar.js';
-import { deadlineAfter, dueDate } from '../../domain/deadlines.js';
-import { escalationInstant, reminderInstant } from '../../domain/follow-up.js';
+import { deadlineAfter, dueDate } from '../../domain/path/deadlines.js';
+import { escalationInstant, reminderInstant } from '../../domain/path/follow-up.js';
 import { isBusinessDay, isPublicHoliday, nextBusinessOpening } from '../../domain/holidays.js';
 
 const hours = { opens: '09:00', closes: '17:30' };

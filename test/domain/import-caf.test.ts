@@ -11,8 +11,8 @@ import {
   parseCafFlow,
   rejectionCsv,
   type CafRecord,
-} from '../../ops/import-caf.js';
-import { pilotTerritories, SAMPLE_SPAN_DAYS, sampleCafFlow } from '../../ops/sample-caf.js';
+} from '../../services/import-caf.js';
+import { pilotTerritories, SAMPLE_SPAN_DAYS, sampleCafFlow } from '../../dev/sample-caf.js';
 import { frenchIssues } from '../../domain/validation.js';
 
 const now = new Date('2026-06-15T10:00:00+02:00');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { suggestTrack, type OrientationCriteria } from '../../domain/orientation-criteria.js';
+import { suggestTrack, type OrientationCriteria } from '../../domain/path/orientation-criteria.js';
 
 const base: OrientationCriteria = {
   employmentHorizon: 'now',

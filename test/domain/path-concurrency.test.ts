@@ -1,6 +1,6 @@
 /** An act decided on an older view of the path (`seen`) is refused with what changed; the current view passes. */
 import { describe, expect, it } from 'vitest';
-import { applyPathEvent, newPathState, refusalOf } from '../../domain/path-machine.js';
+import { applyPathEvent, newPathState, refusalOf } from '../../domain/path/path-machine.js';
 
 describe('acts carry the revision their author saw', () => {
   const at = '2026-01-12T10:00:00+01:00';

@@ -4,9 +4,9 @@
  * Expected instants are worked out by hand from the rules, in the comments.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPathEvent, intensiveMonths, newPathState, refusalOf } from '../../domain/path-machine.js';
-import type { PathState } from '../../domain/path.js';
-import { fireTimedAction, timedActions } from '../../domain/path-timers.js';
+import { applyPathEvent, intensiveMonths, newPathState, refusalOf } from '../../domain/path/path-machine.js';
+import type { PathState } from '../../domain/path/path.js';
+import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
 
 type Data = Record<string, unknown>;
 

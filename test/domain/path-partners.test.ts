@@ -1,13 +1,13 @@
 /**
- * What the path owes the partner systems (domain/path-partners.ts), on the pure
+ * What the path owes the partner systems (domain/path/path-partners.ts), on the pure
  * machine: which event queues which call, with which data, and when nothing is owed.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPathEvent, newPathState, refusalOf } from '../../domain/path-machine.js';
-import type { PathState } from '../../domain/path.js';
-import { fireTimedAction, timedActions } from '../../domain/path-timers.js';
+import { applyPathEvent, newPathState, refusalOf } from '../../domain/path/path-machine.js';
+import type { PathState } from '../../domain/path/path.js';
+import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
 import { partnerCallFailed } from '../../domain/partner-calls.js';
-import { partnerFailureMessage } from '../../domain/path-partners.js';
+import { partnerFailureMessage } from '../../domain/path/path-partners.js';
 
 type Data = Record<string, unknown>;
 const act = (s: PathState, type: string, at: string, data: Data = {}, by?: string): PathState =>

@@ -5,7 +5,7 @@
  * time-skipping server drops refused Updates).
  */
 import { describe, expect, it } from 'vitest';
-import { ActionRefused, actOnPath, showPath, startPath } from '../../ops/paths.js';
+import { ActionRefused, actOnPath, showPath, startPath } from '../../services/paths.js';
 import { devServerWithWorker } from '../support/temporal.js';
 
 const taskQueue = 'e2e-concurrent-agents';

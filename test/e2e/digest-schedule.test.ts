@@ -7,14 +7,14 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { civilDateOf } from '../../domain/calendar.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { actOnPath, startPath } from '../../ops/paths.js';
-import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../ops/schedules.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { actOnPath, startPath } from '../../services/paths.js';
+import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../services/schedules.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
-import { notificationQueue } from '../../workflows/queues.js';
+import { notificationQueue } from '../../workflows/shared/queues.js';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;

@@ -14,7 +14,7 @@ import {
   ensureGrantSchedules,
   showGrant,
   startGrantCycle,
-} from '../../ops/grants.js';
+} from '../../services/grants.js';
 import { devServerWithWorker } from '../support/temporal.js';
 import { jalonsCli } from '../support/cli.js';
 

@@ -13,7 +13,7 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, civilDateOf, parisInstant } from '../../domain/calendar.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import type { PathState } from '../../domain/path.js';
+import type { PathState } from '../../domain/path/path.js';
 import {
   cafColumns,
   checkpointPath,
@@ -22,9 +22,9 @@ import {
   rejectionReportPath,
   type ImportCheckpoint,
   type ImportSummary,
-} from '../../ops/import-caf.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { showPath } from '../../ops/paths.js';
+} from '../../services/import-caf.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { showPath } from '../../services/paths.js';
 import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
 import { jalonsCli } from '../support/cli.js';
 

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pathWorkflowId } from '../../domain/ids.js';
-import { startPath } from '../../ops/paths.js';
-import { notificationQueue } from '../../workflows/queues.js';
+import { startPath } from '../../services/paths.js';
+import { notificationQueue } from '../../workflows/shared/queues.js';
 import { devServerWithWorker } from '../support/temporal.js';
 
 const DAY = 86_400_000;

@@ -4,8 +4,8 @@
  * SMTP, refused actions get French errors and change nothing.
  */
 import { describe, expect, it } from 'vitest';
-import type { PathState } from '../../domain/path.js';
-import { ActionRefused, orientPath, showPath, startPath } from '../../ops/paths.js';
+import type { PathState } from '../../domain/path/path.js';
+import { ActionRefused, orientPath, showPath, startPath } from '../../services/paths.js';
 import { devServerWithWorker } from '../support/temporal.js';
 import { jalonsCli } from '../support/cli.js';
 

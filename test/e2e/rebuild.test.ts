@@ -1,5 +1,5 @@
 /**
- * `jalons modele-lecture reconstruire` (ops/rebuild.ts, docs/health.md) on the
+ * `jalons modele-lecture reconstruire` (services/rebuild.ts, docs/health.md) on the
  * dev server with the real worker and read model: a few paths (new, oriented,
  * closed) and grant cycles; their rows are kept, deleted, rebuilt from Temporal
  * (states of open workflows, results of closed ones) and compared; a second
@@ -8,13 +8,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { startGrantCycle } from '../../ops/grants.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { actOnPath, orientPath, showPath, startPath } from '../../ops/paths.js';
-import { pathRevision, runRebuild } from '../../ops/rebuild.js';
-import { grantStateQuery } from '../../workflows/grant.js';
-import type { RebuildProgress } from '../../workflows/rebuild.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { startGrantCycle } from '../../services/grants.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { actOnPath, orientPath, showPath, startPath } from '../../services/paths.js';
+import { pathRevision, runRebuild } from '../../services/rebuild.js';
+import { grantStateQuery } from '../../workflows/grants/grant.js';
+import type { RebuildProgress } from '../../workflows/health/rebuild.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
 
@@ -72,7 +72,7 @@ async function snapshot(): Promise<Record<string, unknown[]>> {
     notifications: await db.query(`select * from notifications order by workflow_id, notification_id`),
     sanctions: await db.query(`select * from sanctions order by workflow_id, decided_at`),
     journal: await db.query(`select * from journal order by workflow_id, seq`),
-    // A cycle's revision counts changes in its workflow's memory: a rebuilt row takes the lowest (ops/rebuild.ts).
+    // A cycle's revision counts changes in its workflow's memory: a rebuilt row takes the lowest (services/rebuild.ts).
     grants: await db
       .query(`select * from grants order by grant_id`)
       .then((rows) => rows.map(({ updated_at: _u, revision: _r, ...r }) => r)),

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from '../../domain/validation.js';
-import { loadScenario, simulate, type SimulationReport } from '../../ops/simulate.js';
+import { loadScenario, simulate, type SimulationReport } from '../../services/simulate.js';
 import { quietRuntime } from '../support/temporal.js';
 
 const run = promisify(execFile);
@@ -149,7 +149,7 @@ describe('jalons simulate: ten beneficiaries over two years', () => {
 
 describe('jalons simulate on the command line', () => {
   const jalons = (...args: string[]) =>
-    run('npx', ['tsx', 'ops/cli.ts', ...args], { encoding: 'utf8' }).then(
+    run('npx', ['tsx', 'apps/cli/cli.ts', ...args], { encoding: 'utf8' }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );

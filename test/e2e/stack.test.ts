@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReceivedMail } from '../../ops/mail-sink.js';
+import type { ReceivedMail } from '../../dev/mail-sink.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -35,7 +35,7 @@ const ports = {
 const children: ChildProcess[] = [];
 
 function startStack(): { child: ChildProcess; out: () => string; err: () => string; ready: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'ops/cli.ts', 'start'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/cli.ts', 'start'], {
     env: {
       ...process.env,
       JALONS_DATA_DIR: dataDir,
@@ -94,7 +94,7 @@ const cli = (...args: string[]) =>
   new Promise<{ code: number; stderr: string }>((resolve) =>
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'ops/cli.ts', ...args],
+      ['--import', 'tsx', 'apps/cli/cli.ts', ...args],
       { env: { ...process.env, JALONS_DATA_DIR: dataDir, JALONS_READMODEL_URL: '' } },
       (err, _stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr }),
     ),

@@ -9,11 +9,11 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchCatalogue, syncCatalogue } from '../../activities/exchanges/catalogue.js';
-import { createAccount } from '../../ops/accounts.js';
-import { actOnPath, showPath, startPath } from '../../ops/paths.js';
-import { startWebApp } from '../../ops/web/server.js';
-import { sampleCatalogue } from '../../simulators/catalogue-sample.js';
-import { catalogueSync } from '../../workflows/exchanges.js';
+import { createAccount } from '../../store/accounts.js';
+import { actOnPath, showPath, startPath } from '../../services/paths.js';
+import { startWebApp } from '../../apps/web/server.js';
+import { sampleCatalogue } from '../../dev/simulators/catalogue-sample.js';
+import { catalogueSync } from '../../workflows/exchanges/exchanges.js';
 import { timeSkippingEnv } from '../support/temporal.js';
 import { alerts, mails, signIn, startHarness, until, type Harness } from './harness.js';
 

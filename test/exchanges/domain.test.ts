@@ -5,7 +5,7 @@
  * campaigns' periods.
  */
 import { describe, expect, it } from 'vitest';
-import { planHours, planRefusal } from '../../domain/activity-plan.js';
+import { planHours, planRefusal } from '../../domain/path/activity-plan.js';
 import {
   isoWeekOf,
   isoWeekSchema,
@@ -14,9 +14,9 @@ import {
   weeklyListCsv,
   weeksBefore,
 } from '../../domain/exchanges/weekly-list.js';
-import { applyPathEvent, newPathState, refusalOf } from '../../domain/path-machine.js';
+import { applyPathEvent, newPathState, refusalOf } from '../../domain/path/path-machine.js';
 import { campaignPeriod, formatIndicator } from '../../domain/reporting.js';
-import { checkWeeklyList } from '../../simulators/exchanges.js';
+import { checkWeeklyList } from '../../dev/simulators/exchanges.js';
 
 describe('ISO weeks', () => {
   it('follow the Thursday rule at the turn of the year', () => {

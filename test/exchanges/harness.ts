@@ -7,10 +7,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import { loadDirectory } from '../../activities/directory.js';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { MailSink, type ReceivedMail } from '../../ops/mail-sink.js';
-import { PartnerSimulators } from '../../simulators/server.js';
+import { loadDirectory } from '../../activities/notifications/directory.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { MailSink, type ReceivedMail } from '../../dev/mail-sink.js';
+import { PartnerSimulators } from '../../dev/simulators/server.js';
 import { smtpTransport } from '../../workers/worker.js';
 import { testWorker } from '../support/temporal.js';
 

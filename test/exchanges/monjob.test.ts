@@ -9,9 +9,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetAssignmentCursor } from '../../activities/exchanges/monjob.js';
-import type { PathState } from '../../domain/path.js';
-import { actOnPath, showPath, startPath } from '../../ops/paths.js';
-import { monjobSync, type MonjobSyncResult } from '../../workflows/exchanges.js';
+import type { PathState } from '../../domain/path/path.js';
+import { actOnPath, showPath, startPath } from '../../services/paths.js';
+import { monjobSync, type MonjobSyncResult } from '../../workflows/exchanges/exchanges.js';
 import { timeSkippingEnv } from '../support/temporal.js';
 import { mails, startHarness, until, type Harness } from './harness.js';
 

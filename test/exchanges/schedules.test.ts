@@ -21,15 +21,15 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previousIsoWeek } from '../../domain/exchanges/weekly-list.js';
-import type { PathEventInput } from '../../domain/path-events.js';
-import { createAccount } from '../../ops/accounts.js';
+import type { PathEventInput } from '../../domain/path/path-events.js';
+import { createAccount } from '../../store/accounts.js';
 import {
   ensureExchangeSchedules,
   reportingScheduleId,
   WEEKLY_LIST_SCHEDULE_ID,
-} from '../../ops/exchanges/schedules.js';
-import { actOnPath, showPath, startPath } from '../../ops/paths.js';
-import { startWebApp } from '../../ops/web/server.js';
+} from '../../services/exchanges-schedules.js';
+import { actOnPath, showPath, startPath } from '../../services/paths.js';
+import { startWebApp } from '../../apps/web/server.js';
 import { jalonsCli } from '../support/cli.js';
 import { devServerEnv } from '../support/temporal.js';
 import { alerts, mails, signIn, startHarness, until, type Harness } from './harness.js';

@@ -8,9 +8,9 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actOnPath, startPath } from '../../ops/paths.js';
-import type { WeeklyListResult } from '../../workflows/weekly-list.js';
-import { franceTravailWeeklyList } from '../../workflows/weekly-list.js';
+import { actOnPath, startPath } from '../../services/paths.js';
+import type { WeeklyListResult } from '../../workflows/exchanges/weekly-list.js';
+import { franceTravailWeeklyList } from '../../workflows/exchanges/weekly-list.js';
 import { advanceTo, timeSkippingEnv } from '../support/temporal.js';
 import { mails, startHarness, until, type Harness } from './harness.js';
 

@@ -1,9 +1,9 @@
 /** Starting the fault tests' paths, and counting what the SMTP sink received. */
 import type { Client } from '@temporalio/client';
 import { pathWorkflowId } from '../../domain/ids.js';
-import type { MailSink } from '../../ops/mail-sink.js';
-import { openReadModel } from '../../activities/read-model/db.js';
-import { beneficiaryPath, partnerEventSignal, stateQuery } from '../../workflows/path.js';
+import type { MailSink } from '../../dev/mail-sink.js';
+import { openReadModel } from '../../store/db.js';
+import { beneficiaryPath, partnerEventSignal, stateQuery } from '../../workflows/path/path.js';
 import type { FaultPath } from './paths.js';
 
 /**

@@ -7,14 +7,14 @@
  * overdue timed action fired, late, at the instant the worker gets to it.
  */
 import { pathWorkflowId } from '../../domain/ids.js';
-import type { PathEventInput } from '../../domain/path-events.js';
-import { applyPathEvent, newPathState, refusalOf } from '../../domain/path-machine.js';
-import type { PathInput, PathState, PathStep } from '../../domain/path.js';
-import { fireTimedAction, timedActions } from '../../domain/path-timers.js';
+import type { PathEventInput } from '../../domain/path/path-events.js';
+import { applyPathEvent, newPathState, refusalOf } from '../../domain/path/path-machine.js';
+import type { PathInput, PathState, PathStep } from '../../domain/path/path.js';
+import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-/** As in workflows/path.ts: an action more than this overdue is dated when fired. */
+/** As in workflows/path/path.ts: an action more than this overdue is dated when fired. */
 const PROCESSING_TOLERANCE_MS = 60_000;
 
 export interface FaultPath {

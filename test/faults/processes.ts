@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { searchAttributeFlags } from '../../workflows/search-attributes.js';
+import { searchAttributeFlags } from '../../workflows/shared/search-attributes.js';
 import { TEST_PAYLOAD_KEYS, testDataConverter } from '../support/keys.js';
 
 const alive = new Set<ChildProcess>();

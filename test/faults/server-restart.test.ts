@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MailSink } from '../../ops/mail-sink.js';
-import { PartnerSimulators } from '../../simulators/server.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { PartnerSimulators } from '../../dev/simulators/server.js';
 import {
   allReceived,
   deliveries,

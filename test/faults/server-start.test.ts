@@ -1,6 +1,6 @@
 /** A local Temporal server slow to come up is started again; any other failure is not. */
 import { describe, expect, it } from 'vitest';
-import { startedInTime } from '../../ops/temporal.js';
+import { startedInTime } from '../../services/temporal.js';
 
 const late = () =>
   new Error('Failed to start ephemeral server: ephemeral server at 127.0.0.1:1 did not start within 5s.');

@@ -7,16 +7,16 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { buildWebApp } from '../../ops/web/server.js';
-import { failedPartnerCalls } from '../../activities/read-model/queries.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { buildWebApp } from '../../apps/web/server.js';
+import { failedPartnerCalls } from '../../store/queries.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATORS_TOKEN } from '../../activities/partners/index.js';
-import type { PathState } from '../../domain/path.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { actOnPath, showPath, startPath } from '../../ops/paths.js';
-import { ATTENDANCE_CALLBACK_PATH } from '../../ops/web/partner-callbacks.js';
-import { PartnerSimulators } from '../../simulators/server.js';
+import type { PathState } from '../../domain/path/path.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { actOnPath, showPath, startPath } from '../../services/paths.js';
+import { ATTENDANCE_CALLBACK_PATH } from '../../apps/web/partner-callbacks.js';
+import { PartnerSimulators } from '../../dev/simulators/server.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
 

@@ -19,8 +19,8 @@ import {
   partnerRetry,
   type PartnerActivities,
 } from '../../activities/partners/index.js';
-import { attendanceCallbackSchema } from '../../activities/partners/appointments.js';
-import { PartnerSimulators } from '../../simulators/server.js';
+import { attendanceCallbackSchema } from '../../partners/appointments.js';
+import { PartnerSimulators } from '../../dev/simulators/server.js';
 import { testDataConverter, timeSkippingEnv } from '../support/temporal.js';
 import type { PartnerOperation, PartnerOutcome } from './workflows.js';
 

@@ -9,11 +9,15 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantWorkflowId, type GrantState } from '../../domain/grants/cycle.js';
 import type { PartnerCall } from '../../domain/partner-calls.js';
-import { startGrantCycle } from '../../ops/grants.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { PartnerSimulators } from '../../simulators/server.js';
+import { startGrantCycle } from '../../services/grants.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { PartnerSimulators } from '../../dev/simulators/server.js';
 import { activitiesFor } from '../../workers/worker.js';
-import { completeMilestoneUpdate, grantStateQuery, resolvePartnerCallUpdate } from '../../workflows/grant.js';
+import {
+  completeMilestoneUpdate,
+  grantStateQuery,
+  resolvePartnerCallUpdate,
+} from '../../workflows/grants/grant.js';
 import { advanceTo, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 const START = new Date('2025-11-03T09:00:00+01:00');

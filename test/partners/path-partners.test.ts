@@ -11,12 +11,17 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pathWorkflowId } from '../../domain/ids.js';
 import type { PartnerCall } from '../../domain/partner-calls.js';
-import type { PathEventInput } from '../../domain/path-events.js';
-import type { PathState } from '../../domain/path.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { PartnerSimulators } from '../../simulators/server.js';
+import type { PathEventInput } from '../../domain/path/path-events.js';
+import type { PathState } from '../../domain/path/path.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { PartnerSimulators } from '../../dev/simulators/server.js';
 import { activitiesFor } from '../../workers/worker.js';
-import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from '../../workflows/path.js';
+import {
+  beneficiaryPath,
+  partnerEventSignal,
+  pathEventUpdate,
+  stateQuery,
+} from '../../workflows/path/path.js';
 import { advanceTo, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 // Monday 5 January 2026, 09:00 Paris.

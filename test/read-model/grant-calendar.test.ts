@@ -7,8 +7,8 @@
  * as the feed gives them: one event per deadline, at its instant in UTC.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { recordGrant } from '../../activities/read-model/grants.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { recordGrant } from '../../store/grants.js';
 import {
   applyGrantAction,
   grantWorkflowId,
@@ -16,16 +16,16 @@ import {
   type GrantState,
 } from '../../domain/grants/cycle.js';
 import { getPolicy } from '../../domain/policy.js';
-import { createAccount, setDisabled } from '../../ops/accounts.js';
-import { daysLeft } from '../../ops/web/grants-data.js';
-import { upcomingDeadlines } from '../../ops/web/grants-deadlines.js';
+import { createAccount, setDisabled } from '../../store/accounts.js';
+import { daysLeft } from '../../apps/web/grants-data.js';
+import { upcomingDeadlines } from '../../apps/web/grants-deadlines.js';
 import {
   accountByCalendarToken,
   calendarFeed,
   calendarTokenSince,
   issueCalendarToken,
   revokeCalendarToken,
-} from '../../ops/web/grants-ical.js';
+} from '../../apps/web/grants-ical.js';
 
 let db: ReadModelDb;
 beforeAll(async () => {

@@ -5,8 +5,8 @@
  * advance 60 % = 3 074 514 €; the CLS 2025 is 3 342 548 € paid at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { grantIndicators, recordGrant } from '../../activities/read-model/grants.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { grantIndicators, recordGrant } from '../../store/grants.js';
 import {
   applyGrantAction,
   fireGrantAction,

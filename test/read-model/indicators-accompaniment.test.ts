@@ -3,12 +3,12 @@
  * intensive accompaniment, and ruptures of accompaniment. Worked out by hand below.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { indicators } from '../../activities/read-model/queries.js';
-import { recordPath } from '../../activities/read-model/record.js';
-import { applyPathEvent, newPathState } from '../../domain/path-machine.js';
-import type { PathState } from '../../domain/path.js';
-import { fireTimedAction, timedActions } from '../../domain/path-timers.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { indicators } from '../../store/queries.js';
+import { recordPath } from '../../store/record.js';
+import { applyPathEvent, newPathState } from '../../domain/path/path-machine.js';
+import type { PathState } from '../../domain/path/path.js';
+import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
 
 const act = (s: PathState, type: string, at: string, data: Record<string, unknown> = {}) =>
   applyPathEvent(s, { type, at, data }, new Date(at));

@@ -3,12 +3,12 @@
  * from the read model, within their perimeter only; once sent again, gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { failedPartnerCalls } from '../../activities/read-model/queries.js';
-import { recordPath } from '../../activities/read-model/record.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { failedPartnerCalls } from '../../store/queries.js';
+import { recordPath } from '../../store/record.js';
 import { partnerCallFailed } from '../../domain/partner-calls.js';
-import { applyPathEvent, newPathState } from '../../domain/path-machine.js';
-import type { PathState } from '../../domain/path.js';
+import { applyPathEvent, newPathState } from '../../domain/path/path-machine.js';
+import type { PathState } from '../../domain/path/path.js';
 
 let db: ReadModelDb;
 beforeAll(async () => {

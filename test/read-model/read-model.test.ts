@@ -4,20 +4,14 @@
  * known dates, so every expected figure can be worked out by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { migrate } from '../../activities/read-model/migrations.js';
-import {
-  dueSoon,
-  indicators,
-  lateItems,
-  orientationDelays,
-  workloads,
-} from '../../activities/read-model/queries.js';
-import { recordPath } from '../../activities/read-model/record.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { migrate } from '../../store/migrations.js';
+import { dueSoon, indicators, lateItems, orientationDelays, workloads } from '../../store/queries.js';
+import { recordPath } from '../../store/record.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import { applyPathEvent, newPathState } from '../../domain/path-machine.js';
-import type { PathState } from '../../domain/path.js';
-import { fireTimedAction, timedActions } from '../../domain/path-timers.js';
+import { applyPathEvent, newPathState } from '../../domain/path/path-machine.js';
+import type { PathState } from '../../domain/path/path.js';
+import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
 import { startPostgres } from '../support/postgres.js';
 
 function path(id: string, opened: string, territory = 'lens-lievin'): PathState {

@@ -8,15 +8,15 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rejectionCsv } from '../../ops/import-caf.js';
+import { rejectionCsv } from '../../services/import-caf.js';
 import {
   assembleExport,
   fileTracesOf,
   parseBeneficiaryId,
   purgeDataFiles,
   retentionCutoff,
-} from '../../ops/rgpd.js';
-import { ActionRefused } from '../../ops/paths.js';
+} from '../../services/rgpd.js';
+import { ActionRefused } from '../../services/paths.js';
 import { pathFixture } from './fixtures.js';
 
 describe('retention cutoff', () => {

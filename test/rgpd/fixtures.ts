@@ -3,12 +3,12 @@
  * (fictitious pseudonymous ids), and a way to write them in a read model as the
  * worker would: the snapshot, and the outbox rows of the messages it sent.
  */
-import type { ReadModelDb } from '../../activities/read-model/db.js';
-import { recordPath } from '../../activities/read-model/record.js';
+import type { ReadModelDb } from '../../store/db.js';
+import { recordPath } from '../../store/record.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import { applyPathEvent, newPathState } from '../../domain/path-machine.js';
-import type { PathState } from '../../domain/path.js';
-import { fireTimedAction, timedActions } from '../../domain/path-timers.js';
+import { applyPathEvent, newPathState } from '../../domain/path/path-machine.js';
+import type { PathState } from '../../domain/path/path.js';
+import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
 
 /** Lets time run on a path up to `until`, as its workflow would. */
 export function runUntil(s: PathState, until: Date): PathState {

@@ -8,11 +8,11 @@
  * `paths`, one keyed by the person's id): the purge finds them in the schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { purgeExpiredBatch, readModelRecord } from '../../activities/read-model/retention.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { purgeExpiredBatch, readModelRecord } from '../../store/retention.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import type { PathState } from '../../domain/path.js';
-import { retentionCutoff } from '../../ops/rgpd.js';
+import type { PathState } from '../../domain/path/path.js';
+import { retentionCutoff } from '../../services/rgpd.js';
 import { startPostgres } from '../support/postgres.js';
 import { nonZero, pathFixture, rowsByWorkflow, writePath } from './fixtures.js';
 

@@ -11,21 +11,21 @@ import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { lateItems } from '../../activities/read-model/queries.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { lateItems } from '../../store/queries.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import type { PathState } from '../../domain/path.js';
+import type { PathState } from '../../domain/path/path.js';
 import {
   accountEvents,
   createAccount,
   issueApiToken,
   setDisabled,
   type NewAccount,
-} from '../../ops/accounts.js';
-import { startCodecServer } from '../../ops/codec-server.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { actOnPath, showPath, startPath } from '../../ops/paths.js';
-import { buildWebApp, startWebApp } from '../../ops/web/server.js';
+} from '../../store/accounts.js';
+import { startCodecServer } from '../../apps/codec-server/server.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { actOnPath, showPath, startPath } from '../../services/paths.js';
+import { buildWebApp, startWebApp } from '../../apps/web/server.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { EncryptionCodec, parseKeyRing } from '../../workers/codec.js';
 import { devServerEnv, testWorker, TEST_PAYLOAD_KEYS } from '../support/temporal.js';

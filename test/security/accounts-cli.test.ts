@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openReadModel } from '../../activities/read-model/db.js';
-import { accountByApiToken, verifyLogin } from '../../ops/accounts.js';
+import { openReadModel } from '../../store/db.js';
+import { accountByApiToken, verifyLogin } from '../../store/accounts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jalons-accounts-cli-'));
 const readModel = join(dir, 'readmodel');
@@ -21,7 +21,7 @@ function jalons(args: string[], stdin?: string): Promise<{ code: number; stdout:
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', 'ops/cli.ts', 'account', ...args],
+      ['--import', 'tsx', 'apps/cli/cli.ts', 'account', ...args],
       { env: { ...process.env, JALONS_READMODEL_URL: readModel } },
       (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
     );

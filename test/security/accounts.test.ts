@@ -7,7 +7,7 @@
  * of an account's perimeter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import {
   filterChoices,
   indicators,
@@ -15,12 +15,12 @@ import {
   orientationDelays,
   workloads,
   type Scope,
-} from '../../activities/read-model/queries.js';
-import { recordPath } from '../../activities/read-model/record.js';
+} from '../../store/queries.js';
+import { recordPath } from '../../store/record.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import { applyPathEvent, newPathState } from '../../domain/path-machine.js';
-import type { PathState } from '../../domain/path.js';
-import { fireTimedAction, timedActions } from '../../domain/path-timers.js';
+import { applyPathEvent, newPathState } from '../../domain/path/path-machine.js';
+import type { PathState } from '../../domain/path/path.js';
+import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
 import {
   accountByApiToken,
   accountEvents,
@@ -36,8 +36,8 @@ import {
   setPassword,
   verifyHash,
   verifyLogin,
-} from '../../ops/accounts.js';
-import { ActionRefused } from '../../ops/paths.js';
+} from '../../store/accounts.js';
+import { ActionRefused } from '../../services/paths.js';
 import { startPostgres } from '../support/postgres.js';
 
 const web = { channel: 'web' as const, ip: '127.0.0.1' };

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { accountEvents, createAccount, issueApiToken, setDisabled } from '../../ops/accounts.js';
-import { startCodecServer } from '../../ops/codec-server.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { accountEvents, createAccount, issueApiToken, setDisabled } from '../../store/accounts.js';
+import { startCodecServer } from '../../apps/codec-server/server.js';
 import { EncryptionCodec, parseKeyRing } from '../../workers/codec.js';
 
 const codec = new EncryptionCodec(parseKeyRing(`k1:${randomBytes(32).toString('base64')}`));

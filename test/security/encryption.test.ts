@@ -10,9 +10,9 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathWorkflowId } from '../../domain/ids.js';
-import { MailSink } from '../../ops/mail-sink.js';
+import { MailSink } from '../../dev/mail-sink.js';
 import { EncryptionCodec, encryptedDataConverter, parseKeyRing } from '../../workers/codec.js';
-import { beneficiaryPath, pathEventUpdate, stateQuery } from '../../workflows/path.js';
+import { beneficiaryPath, pathEventUpdate, stateQuery } from '../../workflows/path/path.js';
 import { devServerEnv, realActivities, testWorker } from '../support/temporal.js';
 
 const key = () => randomBytes(32).toString('base64');

@@ -5,13 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCafFlow } from '../../ops/import-caf.js';
-import { scenarioSchema } from '../../ops/simulate.js';
-import { applyPathEvent, newPathState, PathRefusal, refusalOf } from '../../domain/path-machine.js';
-import { pathEventTypes } from '../../domain/path-events.js';
-import { pathInputSchema } from '../../domain/path.js';
+import { parseCafFlow } from '../../services/import-caf.js';
+import { scenarioSchema } from '../../services/simulate.js';
+import { applyPathEvent, newPathState, PathRefusal, refusalOf } from '../../domain/path/path-machine.js';
+import { pathEventTypes } from '../../domain/path/path-events.js';
+import { pathInputSchema } from '../../domain/path/path.js';
 import { cleanText, hasHiddenCharacters } from '../../domain/text.js';
-import { frenchTemporalError } from '../../ops/temporal-errors.js';
+import { frenchTemporalError } from '../../services/temporal-errors.js';
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 

@@ -13,10 +13,10 @@ import type { Client } from '@temporalio/client';
 import Provider from 'oidc-provider';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { accountEvents, createAccount, getAccount, setDisabled, verifyLogin } from '../../ops/accounts.js';
-import { accountFromClaims, oidcFromEnv, type OidcOptions } from '../../ops/web/oidc.js';
-import { startWebApp } from '../../ops/web/server.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { accountEvents, createAccount, getAccount, setDisabled, verifyLogin } from '../../store/accounts.js';
+import { accountFromClaims, oidcFromEnv, type OidcOptions } from '../../apps/web/oidc.js';
+import { startWebApp } from '../../apps/web/server.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

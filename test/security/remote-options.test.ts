@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActionRefused } from '../../ops/paths.js';
-import { remoteOptions } from '../../ops/remote.js';
+import { ActionRefused } from '../../services/paths.js';
+import { remoteOptions } from '../../apps/cli/remote.js';
 
 const saved = { url: process.env.JALONS_SERVER_URL, token: process.env.JALONS_API_TOKEN };
 afterEach(() => {

@@ -35,7 +35,7 @@ export function jalonsCli(
       ...extra,
     };
     try {
-      const { stdout, stderr } = await run('npx', ['tsx', 'ops/cli.ts', ...args], { env });
+      const { stdout, stderr } = await run('npx', ['tsx', 'apps/cli/cli.ts', ...args], { env });
       return { stdout, stderr: withoutNpmWarnings(stderr), code: 0 };
     } catch (err) {
       const e = err as { stdout: string; stderr: string; code: number };

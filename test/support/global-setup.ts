@@ -10,7 +10,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { workflowsPath } from '../../workers/worker.js';
 import { failureConverterPath } from '../../workers/codec.js';
-import { PartnerSimulators } from '../../simulators/server.js';
+import { PartnerSimulators } from '../../dev/simulators/server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

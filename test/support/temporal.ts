@@ -2,12 +2,12 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { MailSink } from '../../ops/mail-sink.js';
+import { MailSink } from '../../dev/mail-sink.js';
 import type { Activities } from '../../activities/index.js';
-import { registerSearchAttributes, startedInTime as started } from '../../ops/temporal.js';
+import { registerSearchAttributes, startedInTime as started } from '../../services/temporal.js';
 import { TEST_PAYLOAD_KEYS, testDataConverter } from './keys.js';
 import { activitiesFor, notificationWorkerOptions } from '../../workers/worker.js';
-import { pathSearchAttributes } from '../../workflows/search-attributes.js';
+import { pathSearchAttributes } from '../../workflows/shared/search-attributes.js';
 
 export { TEST_PAYLOAD_KEYS, testDataConverter };
 

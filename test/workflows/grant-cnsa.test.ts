@@ -4,21 +4,21 @@
  * summer time): three applications go through application, committee opinions
  * and vote; one transmits at 16:59 on 15/12/2025 and runs to its end, the others
  * miss 17:00 and become not admissible. Events go through the `jalons simulate`
- * functions (ops/simulate-grants.ts); messages through the real activities to
+ * functions (services/simulate-grants.ts); messages through the real activities to
  * a real SMTP server.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantWorkflowId, type GrantState } from '../../domain/grants/cycle.js';
-import { MailSink } from '../../ops/mail-sink.js';
+import { MailSink } from '../../dev/mail-sink.js';
 import {
   applyGrantEvent,
   grantEventSchema,
   grantEventTypes,
   grantReport,
   startGrant,
-} from '../../ops/simulate-grants.js';
-import { grantStateQuery } from '../../workflows/grant.js';
+} from '../../services/simulate-grants.js';
+import { grantStateQuery } from '../../workflows/grants/grant.js';
 import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 // Monday 20 October 2025, 09:00 Paris (UTC+2); winter time from Sunday 26 October.

@@ -9,14 +9,14 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantReportOf, grantWorkflowId, type GrantState } from '../../domain/grants/cycle.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { actOnGrant, startGrantCycle } from '../../ops/grants.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { actOnGrant, startGrantCycle } from '../../services/grants.js';
 import {
   completeMilestoneUpdate,
   grantStateQuery,
   recordPaymentUpdate,
   submitReportUpdate,
-} from '../../workflows/grant.js';
+} from '../../workflows/grants/grant.js';
 import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 const START = new Date('2025-10-01T09:00:00+02:00');

@@ -15,14 +15,14 @@ import {
   validateGrantAction,
   type GrantState,
 } from '../../domain/grants/cycle.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { startGrantCycle } from '../../ops/grants.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { startGrantCycle } from '../../services/grants.js';
 import {
   completeMilestoneUpdate,
   denounceUpdate,
   grantStateQuery,
   recordPaymentUpdate,
-} from '../../workflows/grant.js';
+} from '../../workflows/grants/grant.js';
 import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 const START = new Date('2023-11-02T09:00:00+01:00');

@@ -5,13 +5,13 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationRequest } from '../../activities/notifications.js';
-import { openReadModel, type ReadModelDb } from '../../activities/read-model/db.js';
-import { failedNotifications } from '../../activities/read-model/queries.js';
+import type { NotificationRequest } from '../../activities/notifications/notifications.js';
+import { openReadModel, type ReadModelDb } from '../../store/db.js';
+import { failedNotifications } from '../../store/queries.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import { MailSink } from '../../ops/mail-sink.js';
+import { MailSink } from '../../dev/mail-sink.js';
 import { activitiesFor } from '../../workers/worker.js';
-import { beneficiaryPath, stateQuery } from '../../workflows/path.js';
+import { beneficiaryPath, stateQuery } from '../../workflows/path/path.js';
 import { testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 // Friday 20 March 2026, 09:00 Paris: the J-3 reminder of the local target goes out Wednesday 1 April.

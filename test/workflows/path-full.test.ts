@@ -6,10 +6,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathWorkflowId } from '../../domain/ids.js';
-import type { PathEventInput } from '../../domain/path-events.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from '../../workflows/path.js';
-import { pathSearchAttributes } from '../../workflows/search-attributes.js';
+import type { PathEventInput } from '../../domain/path/path-events.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import {
+  beneficiaryPath,
+  partnerEventSignal,
+  pathEventUpdate,
+  stateQuery,
+} from '../../workflows/path/path.js';
+import { pathSearchAttributes } from '../../workflows/shared/search-attributes.js';
 import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 // Monday 5 January 2026, 09:00 Paris.

@@ -6,9 +6,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathWorkflowId } from '../../domain/ids.js';
-import type { PathInput } from '../../domain/path.js';
-import { MailSink } from '../../ops/mail-sink.js';
-import { beneficiaryPath, orientUpdate, stateQuery } from '../../workflows/path.js';
+import type { PathInput } from '../../domain/path/path.js';
+import { MailSink } from '../../dev/mail-sink.js';
+import { beneficiaryPath, orientUpdate, stateQuery } from '../../workflows/path/path.js';
 import { realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 // Friday 20 March 2026, 09:00 Paris (UTC+1); DST starts Sunday 29 March; Easter Monday is 6 April.

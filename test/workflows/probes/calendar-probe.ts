@@ -1,8 +1,8 @@
 // A test-only workflow: runs the pure domain calendar inside the workflow sandbox,
 // where time-zone code can behave differently from plain Node.
 import { civilDateOf, endOfCivilDay, formatParis, parisInstant } from '../../../domain/calendar.js';
-import { deadlineAfter } from '../../../domain/deadlines.js';
-import { escalationInstant } from '../../../domain/follow-up.js';
+import { deadlineAfter } from '../../../domain/path/deadlines.js';
+import { escalationInstant } from '../../../domain/path/follow-up.js';
 
 export async function calendarProbe(): Promise<Record<string, string>> {
   const hours = { opens: '09:00', closes: '17:30' };

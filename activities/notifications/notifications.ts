@@ -1,0 +1,137 @@
+/**
+ * Sending a notification: render the French template, resolve the recipients
+ * from the directory, send through SMTP (nodemailer). A permanent SMTP refusal
+ * (5xx) is not retried; everything else (connection refused, 4xx) is.
+ */
+import { createHash } from 'node:crypto';
+import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ReadModelDb } from '../../store/db.js';
+import type { Transporter } from 'nodemailer';
+import { resolveRecipient, type Directory, type Recipient } from './directory.js';
+import { render } from './templates.js';
+import { deliveryOf, lateNotice } from '../../domain/delivery.js';
+
+export interface NotificationRequest {
+  /** Stable per workflow and reminder: `<workflowId>/<reminder id>`. */
+  key: string;
+  template: string;
+  to: Recipient;
+  data: Record<string, string>;
+  /**
+   * When the workflow meant it to leave, with the business hours (Paris): held up by an outage,
+   * it waits for the next opening and says it is late (domain/delivery.ts).
+   */
+  due?: { at: string; opens: string; closes: string };
+}
+
+export interface NotificationReceipt {
+  messageId: string;
+  recipients: string[];
+  /** True when the outbox shows it already went out: nothing was sent this time. */
+  alreadySent: boolean;
+  /**
+   * Set when nothing was sent because the message is late and the office is closed: the
+   * workflow asks again at this instant (a durable timer, visible in its history).
+   */
+  deferredUntil?: string;
+}
+
+export function createNotificationActivities(deps: {
+  transport: Transporter;
+  directory: Directory;
+  readModel: () => Promise<ReadModelDb>;
+}) {
+  return {
+    /**
+     * Sends once per key: the outbox (read-model database) remembers what went
+     * out, so a retried activity or a worker restarted after the send never
+     * sends again. The window left is between the relay's acceptance and the
+     * outbox update (milliseconds); the stable Message-ID lets a relay drop
+     * such a duplicate.
+     */
+    async sendNotification(req: NotificationRequest): Promise<NotificationReceipt> {
+      const recipients = resolveRecipient(deps.directory, req.to);
+      const messageId = `<${createHash('sha256').update(req.key).digest('hex').slice(0, 32)}@jalons>`;
+      const timing = lateness(req.due);
+      if ('deferredUntil' in timing)
+        return { messageId, recipients, alreadySent: false, deferredUntil: timing.deferredUntil };
+      const { subject, text, html } = marked(render(req.template, req.data), timing.notice);
+      const db = await deps.readModel();
+      const [previous] = await db.query<{ status: string }>(
+        `insert into outbox (key, template, recipients, message_id, status) values ($1, $2, $3, $4, 'sending')
+         on conflict (key) do update set status = case when outbox.status = 'sent' then 'sent' else 'sending' end
+         returning status`,
+        [req.key, req.template, recipients, messageId],
+      );
+      if (previous?.status === 'sent') {
+        log.info('déjà envoyé, rien n’est renvoyé', { key: req.key });
+        return { messageId, recipients, alreadySent: true };
+      }
+      try {
+        await deps.transport.sendMail({
+          from: deps.directory.from,
+          to: recipients,
+          subject,
+          text,
+          html,
+          messageId,
+          headers: { 'X-Jalons-Key': req.key, 'X-Jalons-Template': req.template },
+        });
+      } catch (err) {
+        const code = (err as { responseCode?: number }).responseCode;
+        if (code !== undefined && code >= 500) {
+          await db.query(`update outbox set status = 'failed', error = $2 where key = $1`, [
+            req.key,
+            `${code} ${(err as Error).message}`,
+          ]);
+          throw ApplicationFailure.nonRetryable(
+            `Refus définitif du serveur SMTP (${code}) : ${(err as Error).message}`,
+            'PermanentDeliveryFailure',
+          );
+        }
+        throw err;
+      }
+      await db.query(`update outbox set status = 'sent', sent_at = now(), error = null where key = $1`, [
+        req.key,
+      ]);
+      return { messageId, recipients, alreadySent: false };
+    },
+  };
+}
+
+/**
+ * A message whose instant is long past leaves in business hours only, and starts with a line
+ * saying it is late (domain/delivery.ts).
+ */
+function lateness(due: NotificationRequest['due']): { deferredUntil: string } | { notice: string | null } {
+  if (!due) return { notice: null };
+  // The server's clock (this attempt's scheduling), not the worker's: the same in production, and
+  // the time-skipping test server's own time in tests.
+  const now = serverNow();
+  const dueAt = new Date(due.at);
+  const delivery = deliveryOf(dueAt, now, { opens: due.opens, closes: due.closes });
+  if (!delivery.send) return { deferredUntil: delivery.waitUntil.toISOString() };
+  return { notice: delivery.late ? lateNotice(dueAt, now) : null };
+}
+
+function marked(
+  m: { subject: string; text: string; html: string },
+  notice: string | null,
+): { subject: string; text: string; html: string } {
+  if (!notice) return m;
+  return {
+    subject: `[Retardé] ${m.subject}`,
+    text: `${notice}\n\n${m.text}`,
+    // The notice holds only dates and fixed words: nothing to escape.
+    html: m.html.replace(/(<body[^>]*>)/, `$1<p><strong>${notice}</strong></p>`),
+  };
+}
+
+function serverNow(): Date {
+  try {
+    return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+  } catch {
+    return new Date(); // called outside an activity (a script): the machine's clock
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What partner systems post back to Jalons: the appointments service's
+ * attendance webhook (`POST /api/partenaires/rdv/presences`). Authenticated by
+ * the partner's bearer token (not a person's session), validated with the
+ * client's own schema, passed to the path as a Signal carrying the service's
+ * event id — a callback delivered twice is applied once by the path.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { attendanceCallbackSchema } from '../../partners/appointments.js';
+import { pathWorkflowId } from '../../domain/ids.js';
+import { pathEventSchema, type PathEventInput } from '../../domain/path/path-events.js';
+import { eventIdSchema, partnerRefSchema } from '../../domain/ids.js';
+import { z } from '../../domain/validation.js';
+import { APPOINTMENTS_SERVICE } from '../../domain/path/path-partners.js';
+import { frenchIssues } from '../../domain/validation.js';
+import { partnerEventSignal } from '../../workflows/path/path.js';
+import { frenchTemporalError, temporalErrorStatus } from '../../services/temporal-errors.js';
+
+export const ATTENDANCE_CALLBACK_PATH = '/api/partenaires/rdv/presences';
+
+export interface PartnerCallbackOptions {
+  client: Client;
+  /** The token the appointments service presents (`JALONS_PARTNER_TOKEN`). */
+  token: string;
+}
+
+/** What the appointments service's schema leaves unbounded: its ids (docs/bounds.md). */
+const boundsSchema = z.object({
+  eventId: eventIdSchema,
+  appointmentId: partnerRefSchema('identifiant du rendez-vous'),
+});
+
+const sameToken = (given: string, expected: string): boolean => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+export function registerPartnerCallbacks(app: FastifyInstance, o: PartnerCallbackOptions): void {
+  // `auth: 'none'`: no person's session nor API token here (apps/web/access.ts), the partner's token instead.
+  app.post(ATTENDANCE_CALLBACK_PATH, { config: { auth: 'none' } }, async (req, reply) => {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (!sameToken(bearer, o.token))
+      return reply.code(401).send({ erreur: 'Jeton du partenaire absent ou invalide.' });
+    // The client's schema, and our bounds on what it leaves open (ids reach the path's journal).
+    const parsed = attendanceCallbackSchema.and(boundsSchema).safeParse(req.body);
+    if (!parsed.success)
+      return reply.code(400).send({ erreur: `Présence invalide : ${frenchIssues(parsed.error)}` });
+    const c = parsed.data;
+    const event: PathEventInput =
+      c.status === 'attended'
+        ? { type: 'appointment.attended', id: c.eventId, by: APPOINTMENTS_SERVICE, at: c.recordedAt }
+        : {
+            type: 'appointment.missed',
+            id: c.eventId,
+            by: APPOINTMENTS_SERVICE,
+            at: c.recordedAt,
+            data: { excused: c.excused ?? false },
+          };
+    // The path's own schema, before the Signal: a message it could not even read is never sent.
+    const checked = pathEventSchema.safeParse(event);
+    if (!checked.success)
+      return reply.code(400).send({ erreur: `Présence invalide : ${frenchIssues(checked.error)}` });
+    try {
+      await o.client.workflow.getHandle(pathWorkflowId(c.beneficiaryId)).signal(partnerEventSignal, event);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError)
+        return reply.code(404).send({ erreur: `Aucun parcours en cours pour « ${c.beneficiaryId} ».` });
+      const french = frenchTemporalError(err, c.beneficiaryId);
+      if (french) return reply.code(temporalErrorStatus[french.kind]).send({ erreur: french.message });
+      throw err;
+    }
+    return reply.code(202).send({ recu: c.eventId });
+  });
+}

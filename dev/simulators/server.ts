@@ -1,0 +1,575 @@
+/**
+ * Local stand-ins for the partner systems, on one HTTP server (fastify), each
+ * partner under its own prefix (`/france-travail`, `/caf`, `/rdv`, `/cnsa`,
+ * `/prefecture`). They implement what Jalons' clients use, with the same zod
+ * schemas: a bearer token (401 without it), an `Idempotency-Key` on every write
+ * (the same key gives the same answer and no second effect), a 400 with a
+ * French message on invalid input. Faults are injected per partner and per
+ * operation from a test (`faults`) or over HTTP (`POST /_faults`); every request
+ * and every applied effect is recorded so that a test can assert « applied once ».
+ *
+ * Control routes (no token, local use only): `GET|POST|DELETE /_faults`,
+ * `GET /_requests?partner=`, `GET /_effects?partner=`, `GET /_callbacks`,
+ * `POST /_attendance`, `PUT /_config`, `POST /_reset`, `GET /_health`.
+ */
+import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { frenchIssues, z } from '../../domain/validation.js';
+import {
+  canonicalJson,
+  partnerLabels,
+  partnerNameSchema,
+  partnerNames,
+  type PartnerName,
+  type PartnerRoute,
+  type PartnerRoutes,
+} from '../../partners/http.js';
+import { franceTravailRoutes } from '../../partners/france-travail.js';
+import { cafRoutes } from '../../partners/caf.js';
+import {
+  appointmentsRoutes,
+  attendanceStatusSchema,
+  type AttendanceCallback,
+} from '../../partners/appointments.js';
+import { cnsaRoutes } from '../../partners/cnsa.js';
+import { prefectureRoutes } from '../../partners/prefecture.js';
+import { SIMULATORS_TOKEN, simulatorUrls, type PartnerConfig } from '../../activities/partners/index.js';
+import { FaultController, type Fault, type FaultKind, type FaultSpec } from './faults.js';
+import { ftExchangeRoutes } from '../../partners/ft-exchange.js';
+import { catalogueRoutes } from '../../partners/catalogue.js';
+import { monjobRoutes } from '../../partners/monjob.js';
+import { ExchangeSimulators } from './exchanges.js';
+
+export { FaultController, type Fault, type FaultKind, type FaultSpec };
+
+export interface PartnerSimulatorsOptions {
+  /** 0 or absent: a free port. */
+  port?: number;
+  host?: string;
+  /** The bearer token every partner accepts (default: the simulators' token). */
+  token?: string;
+  /** Where the appointments service posts attendance (also `PUT /_config`). */
+  attendanceCallbackUrl?: string;
+  /** How long a `timeout` fault holds a request before cutting the connection (default 30 s). */
+  holdMs?: number;
+}
+
+/** One request a partner received, whatever became of it. */
+export interface RecordedRequest {
+  partner: PartnerName;
+  operation: string;
+  method: string;
+  path: string;
+  idempotencyKey: string | null;
+  body: unknown;
+  /** The status answered; `null` while in flight or when no answer was sent (`timeout`). */
+  status: number | null;
+  /** True when the answer was the stored one of an earlier request with the same key. */
+  replayed: boolean;
+  faults: FaultKind[];
+  at: string;
+}
+
+/** One effect a partner applied (once per idempotency key). */
+export interface AppliedEffect {
+  partner: PartnerName;
+  operation: string;
+  idempotencyKey: string;
+  request: unknown;
+  response: unknown;
+  at: string;
+}
+
+/** One delivery of an attendance callback. */
+export interface CallbackDelivery {
+  url: string;
+  event: AttendanceCallback;
+  /** 1, then 2 for a duplicate. */
+  delivery: number;
+  /** The receiver's status, or `null` when it could not be reached (`error`). */
+  status: number | null;
+  error: string | null;
+  at: string;
+}
+
+interface Outcome {
+  status: number;
+  body: unknown;
+}
+
+type Handler = (body: never) => Outcome;
+
+const attendanceRequestSchema = z
+  .object({
+    appointmentId: z.string().min(1),
+    status: attendanceStatusSchema,
+    excused: z.boolean().optional(),
+  })
+  .strict();
+
+const configRequestSchema = z
+  .object({ attendanceCallbackUrl: z.url({ message: 'URL attendue' }).nullable() })
+  .strict();
+
+const routesOf: Record<PartnerName, PartnerRoutes> = {
+  'france-travail': franceTravailRoutes,
+  caf: cafRoutes,
+  rdv: appointmentsRoutes,
+  cnsa: cnsaRoutes,
+  prefecture: prefectureRoutes,
+  'ft-exchange': ftExchangeRoutes,
+  catalogue: catalogueRoutes,
+  monjob: monjobRoutes,
+};
+
+/** ACTES nature codes of the accusé de réception. */
+const actCodes = { deliberation: 'DE', arrete: 'AR', convention: 'CC' } as const;
+
+const bodyHash = (body: unknown): string => createHash('sha256').update(canonicalJson(body)).digest('hex');
+
+export class PartnerSimulators {
+  readonly faults: FaultController;
+  /** France Travail's file exchange, the offer catalogue, MonJob62 (dev/simulators/exchanges.ts). */
+  readonly exchanges = new ExchangeSimulators();
+  port = 0;
+  private app!: FastifyInstance;
+  private readonly token: string;
+  private readonly holdMs: number;
+  private callbackUrl: string | null;
+  private closed = false;
+  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly held = new Set<ServerResponse>();
+
+  // Recorded traffic and the partners' state.
+  private records: RecordedRequest[] = [];
+  private applied: AppliedEffect[] = [];
+  private deliveries: CallbackDelivery[] = [];
+  private idempotency = new Map<string, { hash: string; pending: Promise<Outcome> }>();
+  private counters = new Map<string, number>();
+  private suspensions = new Map<string, { rate: number; from: string; months: number }>();
+  private appointments = new Map<string, { beneficiaryId: string; referent: string; at: string }>();
+
+  private constructor(private readonly options: PartnerSimulatorsOptions) {
+    this.token = options.token ?? SIMULATORS_TOKEN;
+    this.holdMs = options.holdMs ?? 30_000;
+    this.callbackUrl = options.attendanceCallbackUrl ?? null;
+    this.faults = new FaultController(
+      Object.fromEntries(
+        partnerNames.map((p) => [p, [...Object.keys(routesOf[p]), ...(p === 'rdv' ? ['attendance'] : [])]]),
+      ) as Record<PartnerName, string[]>,
+    );
+  }
+
+  static async start(options: PartnerSimulatorsOptions = {}): Promise<PartnerSimulators> {
+    const sims = new PartnerSimulators(options);
+    await sims.listen();
+    return sims;
+  }
+
+  /** A partner's base URL (what `JALONS_FT_URL`… would be). */
+  url(partner: PartnerName): string {
+    return `${this.baseUrl()}/${partner}`;
+  }
+
+  baseUrl(): string {
+    return `http://${this.options.host ?? '127.0.0.1'}:${this.port}`;
+  }
+
+  /** A configuration pointing every client at these simulators. */
+  config(overrides: { timeoutMs?: number; token?: string } = {}): PartnerConfig {
+    const urls = simulatorUrls(this.port, this.options.host ?? '127.0.0.1');
+    return {
+      partners: Object.fromEntries(
+        partnerNames.map((p) => [p, { url: urls[p], token: overrides.token ?? this.token }]),
+      ) as PartnerConfig['partners'],
+      timeoutMs: overrides.timeoutMs ?? 10_000,
+    };
+  }
+
+  /** Requests received by a partner (all partners when absent), oldest first. */
+  requests(partner?: PartnerName): RecordedRequest[] {
+    return this.records.filter((r) => !partner || r.partner === partner).map((r) => ({ ...r }));
+  }
+
+  /** Effects a partner applied (all partners when absent), oldest first. */
+  effects(partner?: PartnerName): AppliedEffect[] {
+    return this.applied.filter((e) => !partner || e.partner === partner).map((e) => ({ ...e }));
+  }
+
+  /** Attendance callbacks delivered, oldest first. */
+  callbacks(): CallbackDelivery[] {
+    return this.deliveries.map((d) => ({ ...d }));
+  }
+
+  setAttendanceCallbackUrl(url: string | null): void {
+    this.callbackUrl = url;
+  }
+
+  /** Forgets faults, records and the partners' state. */
+  reset(): void {
+    this.faults.clear();
+    this.records = [];
+    this.applied = [];
+    this.deliveries = [];
+    this.idempotency.clear();
+    this.counters.clear();
+    this.suspensions.clear();
+    this.appointments.clear();
+    this.exchanges.reset();
+  }
+
+  /** Resolves once `predicate` holds (polled), or rejects after `timeoutMs`. */
+  async waitFor(predicate: (sims: PartnerSimulators) => boolean, timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!predicate(this)) {
+      if (Date.now() > until) throw new Error(`condition attendue non remplie en ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /**
+   * The appointments service records the attendance of an appointment and calls
+   * Jalons back (twice under a `duplicate-callback` fault, with the same `eventId`).
+   */
+  async recordAttendance(
+    appointmentId: string,
+    status: 'attended' | 'missed',
+    options: { excused?: boolean } = {},
+  ): Promise<CallbackDelivery[]> {
+    const appointment = this.appointments.get(appointmentId);
+    if (!appointment) throw new Error(`Rendez-vous inconnu : ${appointmentId}`);
+    const url = this.callbackUrl;
+    if (!url)
+      throw new Error(
+        'Aucune adresse de rappel configurée pour le service de rendez-vous (attendanceCallbackUrl).',
+      );
+    const event: AttendanceCallback = {
+      eventId: this.nextId('rdv-evt', 'RDV-EVT'),
+      appointmentId,
+      beneficiaryId: appointment.beneficiaryId,
+      status,
+      ...(options.excused !== undefined ? { excused: options.excused } : {}),
+      recordedAt: new Date().toISOString(),
+    };
+    const duplicate = this.faults.take('rdv', 'attendance', ['duplicate-callback'])['duplicate-callback'];
+    const sent: CallbackDelivery[] = [];
+    for (let delivery = 1; delivery <= (duplicate ? 2 : 1); delivery++) {
+      sent.push(await this.deliver(url, event, delivery));
+    }
+    return sent;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const s of this.sleepers) {
+      clearTimeout(s.timer);
+      s.resolve();
+    }
+    for (const res of this.held) res.destroy();
+    await this.app.close();
+  }
+
+  private async deliver(url: string, event: AttendanceCallback, delivery: number): Promise<CallbackDelivery> {
+    const record: CallbackDelivery = {
+      url,
+      event,
+      delivery,
+      status: null,
+      error: null,
+      at: new Date().toISOString(),
+    };
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          'content-type': 'application/json',
+          'idempotency-key': event.eventId,
+        },
+        body: JSON.stringify(event),
+        signal: AbortSignal.timeout(5_000),
+      });
+      record.status = res.status;
+      await res.body?.cancel();
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      record.error = cause?.code ?? (err as Error).message;
+    }
+    this.deliveries.push(record);
+    return { ...record };
+  }
+
+  private nextId(counter: string, prefix: string): string {
+    const n = (this.counters.get(counter) ?? 0) + 1;
+    this.counters.set(counter, n);
+    return `${prefix}-${String(n).padStart(6, '0')}`;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const sleeper = {
+        timer: setTimeout(() => {
+          this.sleepers.delete(sleeper);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.sleepers.add(sleeper);
+    });
+  }
+
+  /** What each operation does, given a valid request. */
+  private handlers(): Record<PartnerName, Record<string, Handler>> {
+    const created = (body: unknown): Outcome => ({ status: 201, body });
+    const now = () => new Date().toISOString();
+    return {
+      'france-travail': {
+        notifyOrientation: () => created({ receiptId: this.nextId('ft-ori', 'FT-ORI') }),
+        notifyContract: () => created({ receiptId: this.nextId('ft-con', 'FT-CON') }),
+        notifySanctionDecision: () => created({ receiptId: this.nextId('ft-san', 'FT-SAN') }),
+      },
+      caf: {
+        suspendAllocation: (b: { beneficiaryId: string; rate: number; from: string; months: number }) => {
+          this.suspensions.set(b.beneficiaryId, { rate: b.rate, from: b.from, months: b.months });
+          return created({ receiptId: this.nextId('caf-sus', 'CAF-SUS') });
+        },
+        restoreAllocation: (b: { beneficiaryId: string }) => {
+          if (!this.suspensions.has(b.beneficiaryId)) {
+            return {
+              status: 409,
+              body: { message: `aucune suspension en cours pour l’allocataire ${b.beneficiaryId}` },
+            };
+          }
+          this.suspensions.delete(b.beneficiaryId);
+          return created({ receiptId: this.nextId('caf-res', 'CAF-RES') });
+        },
+      },
+      rdv: {
+        convoke: (b: { beneficiaryId: string; referent: string; at: string }) => {
+          const appointmentId = this.nextId('rdv', 'RDV');
+          this.appointments.set(appointmentId, { ...b });
+          return created({ appointmentId });
+        },
+      },
+      cnsa: {
+        submitApplication: () => created({ receiptId: this.nextId('cnsa', 'CNSA-DEPOT'), receivedAt: now() }),
+      },
+      prefecture: {
+        transmitAct: (b: { act: { kind: keyof typeof actCodes; reference: string; adoptedOn: string } }) => {
+          this.nextId('actes', 'ACTES');
+          return created({
+            accuseReception: `062-000000000-${b.act.adoptedOn.replaceAll('-', '')}-${b.act.reference}-${actCodes[b.act.kind]}`,
+            receivedAt: now(),
+          });
+        },
+      },
+      ...this.exchanges.handlers(),
+    };
+  }
+
+  private async serve(
+    partner: PartnerName,
+    operation: string,
+    r: PartnerRoute,
+    handler: Handler,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> {
+    const key = req.headers['idempotency-key'];
+    const record: RecordedRequest = {
+      partner,
+      operation,
+      method: req.method,
+      path: req.url,
+      idempotencyKey: typeof key === 'string' ? key : null,
+      body: req.body ?? null,
+      status: null,
+      replayed: false,
+      faults: [],
+      at: new Date().toISOString(),
+    };
+    this.records.push(record);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      return reply.code(status).headers(headers).send(body);
+    };
+
+    const faults = this.faults.take(partner, operation, ['latency', 'status', 'timeout', 'malformed']);
+    record.faults = Object.keys(faults) as FaultKind[];
+    if (faults.latency) await this.sleep(faults.latency.ms ?? 0);
+    if (this.closed) return undefined;
+    if (faults.status) {
+      const status = faults.status.status ?? 503;
+      const message =
+        faults.status.message ??
+        (status >= 500
+          ? 'service momentanément indisponible (panne simulée)'
+          : 'demande refusée (panne simulée)');
+      return send(status, { message });
+    }
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      return send(401, { message: 'jeton d’accès manquant ou invalide' }, { 'www-authenticate': 'Bearer' });
+    }
+    if (typeof key !== 'string' || key.length === 0 || key.length > 255) {
+      return send(400, { message: 'en-tête Idempotency-Key requis (1 à 255 caractères)' });
+    }
+    const parsed = r.request.safeParse(req.body);
+    if (!parsed.success) {
+      return send(400, { message: `demande invalide : ${frenchIssues(parsed.error)}` });
+    }
+    if (faults.malformed) {
+      return send(r.status, { resultat: 'ok', remarque: 'réponse hors contrat (panne simulée)' });
+    }
+
+    const scopedKey = `${partner} ${key}`;
+    const hash = bodyHash({ operation, body: parsed.data });
+    const existing = this.idempotency.get(scopedKey);
+    let outcome: Outcome;
+    if (existing) {
+      if (existing.hash !== hash) {
+        return send(422, {
+          message: 'clé d’idempotence déjà utilisée pour une autre demande',
+        });
+      }
+      outcome = await existing.pending;
+      record.replayed = true;
+    } else {
+      const pending = Promise.resolve().then(() => handler(parsed.data as never));
+      this.idempotency.set(scopedKey, { hash, pending });
+      outcome = await pending.catch((err: Error) => ({
+        status: 500,
+        body: { message: `erreur interne du simulateur : ${err.message}` },
+      }));
+      if (outcome.status >= 400) {
+        // Refusals are not stored: the same key may be tried again once the cause is fixed.
+        this.idempotency.delete(scopedKey);
+      } else {
+        this.applied.push({
+          partner,
+          operation,
+          idempotencyKey: key,
+          request: parsed.data,
+          response: outcome.body,
+          at: new Date().toISOString(),
+        });
+      }
+    }
+
+    if (faults.timeout) {
+      // The effect is applied but the answer never comes: the client gives up and retries.
+      reply.hijack();
+      await new Promise<void>((resolve) => {
+        const res = reply.raw;
+        this.held.add(res);
+        const timer = setTimeout(() => res.destroy(), faults.timeout?.ms ?? this.holdMs);
+        res.once('close', () => {
+          clearTimeout(timer);
+          this.held.delete(res);
+          resolve();
+        });
+      });
+      return undefined;
+    }
+    return send(outcome.status, outcome.body, record.replayed ? { 'idempotent-replayed': 'true' } : {});
+  }
+
+  private async listen(): Promise<void> {
+    const app = Fastify({ logger: false, forceCloseConnections: true });
+    app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+      const status = err.statusCode ?? 500;
+      const message =
+        status === 400
+          ? 'requête illisible : corps JSON attendu'
+          : status === 415
+            ? 'type de contenu non pris en charge : application/json attendu'
+            : status === 413
+              ? 'corps de requête trop volumineux'
+              : `erreur interne du simulateur : ${err.message}`;
+      return reply.code(status).send({ message });
+    });
+    app.setNotFoundHandler((req, reply) =>
+      reply.code(404).send({ message: `route inconnue : ${req.method} ${req.url}` }),
+    );
+
+    const handlers = this.handlers();
+    for (const partner of partnerNames) {
+      await app.register(
+        async (scope) => {
+          for (const [operation, r] of Object.entries(routesOf[partner])) {
+            const handler = handlers[partner][operation];
+            if (!handler) throw new Error(`simulateur ${partner} : opération ${operation} non implémentée`);
+            scope.route({
+              method: r.method,
+              url: r.path,
+              handler: (req, reply) => this.serve(partner, operation, r, handler, req, reply),
+            });
+          }
+        },
+        { prefix: `/${partner}` },
+      );
+    }
+    this.controlRoutes(app);
+
+    await app.listen({ port: this.options.port ?? 0, host: this.options.host ?? '127.0.0.1' });
+    const addr = app.server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : (this.options.port ?? 0);
+    this.app = app;
+  }
+
+  private controlRoutes(app: FastifyInstance): void {
+    const partnerQuery = z.object({ partner: partnerNameSchema.optional() });
+    const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ message });
+
+    app.get('/_health', async () => ({
+      status: 'ok',
+      partners: Object.fromEntries(
+        partnerNames.map((p) => [p, { url: this.url(p), label: partnerLabels[p] }]),
+      ),
+    }));
+    app.get('/_faults', async () => this.faults.list());
+    app.post('/_faults', async (req, reply) => {
+      try {
+        return reply.code(201).send(this.faults.inject(req.body as FaultSpec));
+      } catch (err) {
+        return bad(reply, (err as Error).message);
+      }
+    });
+    app.delete('/_faults', async (req, reply) => {
+      const q = partnerQuery.safeParse(req.query);
+      if (!q.success) return bad(reply, frenchIssues(q.error));
+      this.faults.clear(q.data.partner);
+      return reply.code(204).send();
+    });
+    app.get('/_requests', async (req, reply) => {
+      const q = partnerQuery.safeParse(req.query);
+      return q.success ? this.requests(q.data.partner) : bad(reply, frenchIssues(q.error));
+    });
+    app.get('/_effects', async (req, reply) => {
+      const q = partnerQuery.safeParse(req.query);
+      return q.success ? this.effects(q.data.partner) : bad(reply, frenchIssues(q.error));
+    });
+    app.get('/_callbacks', async () => this.callbacks());
+    this.exchanges.controlRoutes(app);
+    app.post('/_attendance', async (req, reply) => {
+      const body = attendanceRequestSchema.safeParse(req.body);
+      if (!body.success) return bad(reply, frenchIssues(body.error));
+      try {
+        const { appointmentId, status, excused } = body.data;
+        return await this.recordAttendance(appointmentId, status, excused === undefined ? {} : { excused });
+      } catch (err) {
+        return reply.code(409).send({ message: (err as Error).message });
+      }
+    });
+    app.put('/_config', async (req, reply) => {
+      const body = configRequestSchema.safeParse(req.body);
+      if (!body.success) return bad(reply, frenchIssues(body.error));
+      this.setAttendanceCallbackUrl(body.data.attendanceCallbackUrl);
+      return { attendanceCallbackUrl: this.callbackUrl };
+    });
+    app.post('/_reset', async (_req, reply) => {
+      this.reset();
+      return reply.code(204).send();
+    });
+  }
+}

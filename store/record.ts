@@ -1,0 +1,111 @@
+/**
+ * Recording a path into the read model: one transaction per snapshot, keyed by
+ * workflow id and revision, so a retried or late activity never goes back in
+ * time nor writes twice.
+ */
+import type { PathState } from '../domain/path/path.js';
+import { openDeadlines } from '../domain/path/path-machine.js';
+import type { Queryable, ReadModelDb } from './db.js';
+
+export interface PathSnapshot {
+  workflowId: string;
+  /** Grows with every change of the path (events, fired timers, refusals). */
+  revision: number;
+  state: PathState;
+}
+
+/** Records a snapshot; returns false when a newer one is already there. */
+export async function recordPath(
+  db: ReadModelDb,
+  { workflowId, revision, state: s }: PathSnapshot,
+): Promise<boolean> {
+  const open = openDeadlines(s);
+  const next = open.map((d) => d.dueAt).sort()[0] ?? null;
+  const firstOrientation = s.reorientations[0]?.decidedAt ?? s.orientation?.decidedAt ?? null;
+  return db.transaction(async (tx) => {
+    const written = await tx.query(
+      `insert into paths (workflow_id, beneficiary_id, revision, policy, territory, step, status, track, organisation,
+         referent, rights_opened_at, oriented_at, contract_signed_at, weekly_hours, intensive, reorientations,
+         interviews, next_due_at, late, state, updated_at)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20, now())
+       on conflict (workflow_id) do update set revision = excluded.revision, step = excluded.step,
+         status = excluded.status, track = excluded.track, organisation = excluded.organisation,
+         referent = excluded.referent, oriented_at = excluded.oriented_at,
+         contract_signed_at = coalesce(paths.contract_signed_at, excluded.contract_signed_at),
+         weekly_hours = excluded.weekly_hours, intensive = excluded.intensive,
+         reorientations = excluded.reorientations, interviews = excluded.interviews,
+         next_due_at = excluded.next_due_at, late = excluded.late, state = excluded.state, updated_at = now()
+       where paths.revision < excluded.revision
+       returning workflow_id`,
+      [
+        workflowId,
+        s.beneficiaryId,
+        revision,
+        s.policy,
+        s.territory,
+        s.step,
+        s.status,
+        s.orientation?.track ?? null,
+        s.orientation?.organisation ?? null,
+        s.orientation?.referent ?? null,
+        s.rightsOpenedAt,
+        firstOrientation,
+        s.contract?.signedAt ?? null,
+        s.contract?.weeklyHours ?? null,
+        s.accompaniment?.intensity === 'intensive',
+        s.reorientations.length,
+        s.interviews.length,
+        next,
+        open.some((d) => d.breached),
+        JSON.stringify(s),
+      ],
+    );
+    if (written.length === 0) return false;
+    await replaceChildren(tx, workflowId, s);
+    return true;
+  });
+}
+
+/** One statement per table (a round trip costs more than rows, on PGlite especially). */
+async function replaceChildren(tx: Queryable, id: string, s: PathState): Promise<void> {
+  const deadlines = [...s.deadlines, ...s.dropped].map((d) => ({
+    deadline_id: d.id,
+    kind: d.kind,
+    due_at: d.dueAt,
+    met_at: d.metAt,
+    breached: d.breached,
+    cancelled_at: d.cancelledAt ?? (s.dropped.includes(d) ? d.dueAt : null),
+  }));
+  await tx.query('delete from deadlines where workflow_id = $1', [id]);
+  await tx.query(
+    `insert into deadlines (workflow_id, deadline_id, kind, due_at, met_at, breached, cancelled_at)
+     select $1, x.deadline_id, x.kind, x.due_at, x.met_at, x.breached, x.cancelled_at
+     from jsonb_to_recordset($2::jsonb) as x(deadline_id text, kind text, due_at timestamptz, met_at timestamptz,
+       breached boolean, cancelled_at timestamptz)
+     on conflict do nothing`,
+    [id, JSON.stringify(deadlines)],
+  );
+  await tx.query(
+    `insert into notifications (workflow_id, notification_id, sent_at, recipient, template, failed)
+     select $1, x.id, x.at, x.to, x.template, x.failed
+     from jsonb_to_recordset($2::jsonb) as x(id text, at timestamptz, "to" text, template text, failed text)
+     on conflict (workflow_id, notification_id) do update set failed = excluded.failed`,
+    [id, JSON.stringify(s.notifications.map((n) => ({ ...n, failed: n.failed ?? null })))],
+  );
+  await tx.query('delete from sanctions where workflow_id = $1', [id]);
+  await tx.query(
+    `insert into sanctions (workflow_id, decided_at, rate, months, decided_by, ended_at, ended_by)
+     select $1, x."decidedAt", x.rate, x.months, coalesce(x."decidedBy", 'departement'), x."endedAt", x."endedBy"
+     from jsonb_to_recordset($2::jsonb) as x("decidedAt" timestamptz, rate numeric, months integer,
+       "decidedBy" text, "endedAt" timestamptz, "endedBy" text)
+     on conflict do nothing`,
+    [id, JSON.stringify(s.sanctions)],
+  );
+  await tx.query(
+    `insert into journal (workflow_id, seq, at, event, actor, step)
+     select $1, x.seq, x.at, x.event, x.by, x.step
+     from jsonb_to_recordset($2::jsonb) as x(seq integer, at timestamptz, event text, by text, step text)
+     on conflict do nothing`,
+    [id, JSON.stringify(s.journal)],
+  );
+}

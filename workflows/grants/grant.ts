@@ -1,0 +1,196 @@
+/**
+ * The grant-cycle workflow: one per grant, id `subvention-<grantId>`,
+ * interpreting its programme's definition (domain/grants/programmes/). The rules
+ * are the pure machine of domain/grants/ (docs/grants.md); this workflow feeds it the
+ * acts people record (Updates, each validated by the same rules: a refusal is
+ * French and changes nothing) and time (one durable timer for the earliest
+ * reminder, miss, escalation or renewal), and sends the messages it decides.
+ * It returns once the cycle is over (not admissible, completed, convention ended)
+ * and nothing is left to send.
+ */
+import * as wf from '@temporalio/workflow';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import {
+  applyGrantAction,
+  fireGrantAction,
+  GrantRefusal,
+  grantFinished,
+  newGrantState,
+  timedGrantActions,
+  validateGrantAction,
+  type AmendmentInput,
+  type CompleteMilestoneInput,
+  type DenounceInput,
+  type FormalNoticeInput,
+  type RepaymentOrderInput,
+  type TerminationRequestInput,
+  type FunderDecisionInput,
+  type GrantAction,
+  type GrantInput,
+  type GrantState,
+  type PaymentInput,
+  type ReportInput,
+  type ResolvePartnerCallInput,
+} from '../../domain/grants/cycle.js';
+import { partnerOperationLabels, pendingPartnerCalls, type PartnerCall } from '../../domain/partner-calls.js';
+import { PartnerCaller } from '../shared/partners.js';
+import type { Activities } from '../../activities/index.js';
+import { getPolicy } from '../../domain/policy.js';
+import { SideEffects } from '../shared/effects.js';
+
+/** Time spent sending the messages due at the same instant is not lateness. */
+const PROCESSING_TOLERANCE_MS = 60_000;
+/** Reminders go out at the opening time of the Département's policy. */
+const POLICY = 'pas-de-calais';
+
+/** A milestone done: `{ milestone, at?, by?, pieces? }`. */
+export const completeMilestoneUpdate = wf.defineUpdate<GrantState, [CompleteMilestoneInput]>(
+  'completeMilestone',
+);
+/** The funder's decision: `{ amount (euros), envelope?: 'base' | 'complementary', coFunding?, at?, by? }`. */
+export const recordFunderDecisionUpdate = wf.defineUpdate<GrantState, [FunderDecisionInput]>(
+  'recordFunderDecision',
+);
+/** Money received or paid: `{ kind: 'advance' | 'balance' | 'repayment' | 'grant', amount (euros), at?, by? }`. */
+export const recordPaymentUpdate = wf.defineUpdate<GrantState, [PaymentInput]>('recordPayment');
+/** A report sent: `{ kind: 'interim' | 'mid-term' | 'financial' | 'final', spent? (euros), at?, by?, pieces? }`. */
+export const submitReportUpdate = wf.defineUpdate<GrantState, [ReportInput]>('submitReport');
+/** A written denunciation of a tacitly renewed convention: `{ at?, by? }`. */
+export const denounceUpdate = wf.defineUpdate<GrantState, [DenounceInput]>('denounce');
+/** A person's answer to a partner's refusal: `{ call, action: 'retry' | 'handled', at?, by? }`. */
+export const resolvePartnerCallUpdate = wf.defineUpdate<GrantState, [ResolvePartnerCallInput]>(
+  'resolvePartnerCall',
+);
+/** The State issued its ordre de reversement: `{ amount?, reference?, at (emission)?, by? }`; repayment due two months later. */
+export const recordRepaymentOrderUpdate = wf.defineUpdate<GrantState, [RepaymentOrderInput]>(
+  'recordRepaymentOrder',
+);
+/** A formal notice: `{ action: 'served' | 'complied', defaulting?, reason?, at?, by? }`. */
+export const serveFormalNoticeUpdate = wf.defineUpdate<GrantState, [FormalNoticeInput]>('serveFormalNotice');
+/** A party asks to end the convention: `{ from: 'departement' | 'funder', reason?, at?, by? }`. */
+export const requestTerminationUpdate = wf.defineUpdate<GrantState, [TerminationRequestInput]>(
+  'requestTermination',
+);
+/** An avenant signed: `{ reference?, at?, by?, pieces? }`. */
+export const signAmendmentUpdate = wf.defineUpdate<GrantState, [AmendmentInput]>('signAmendment');
+export const grantStateQuery = wf.defineQuery<GrantState>('grantState');
+
+const { recordGrant } = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // The database may be down for days: retried beside the loop, never dropped (./effects.ts).
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export async function grantCycle(input: GrantInput): Promise<GrantState> {
+  const now = () => new Date(Date.now());
+  let state: GrantState;
+  try {
+    state = newGrantState(input, now(), getPolicy(POLICY).businessHours);
+  } catch (err) {
+    if (err instanceof GrantRefusal || err instanceof RangeError)
+      throw ApplicationFailure.nonRetryable(err.message, 'InvalidGrant');
+    throw err;
+  }
+  let version = 0;
+
+  const handle = <T extends object>(type: GrantAction['type']) => ({
+    act: (raw: T): GrantState => {
+      applyGrantAction(state, { ...raw, type } as GrantAction, now());
+      version++;
+      return state;
+    },
+    validate: (raw: T): void => {
+      const refusal = validateGrantAction(state, { ...raw, type } as GrantAction, now());
+      if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
+    },
+  });
+  const on = <T extends object>(update: UpdateDefinition<GrantState, [T]>, type: GrantAction['type']) => {
+    const h = handle<T>(type);
+    wf.setHandler(update, h.act, { validator: h.validate });
+  };
+  wf.setHandler(grantStateQuery, () => state);
+  on(completeMilestoneUpdate, 'complete');
+  on(recordFunderDecisionUpdate, 'funder-decision');
+  on(recordPaymentUpdate, 'payment');
+  on(submitReportUpdate, 'report');
+  on(denounceUpdate, 'denounce');
+  on(resolvePartnerCallUpdate, 'resolve-partner-call');
+  on(recordRepaymentOrderUpdate, 'repayment-order');
+  on(serveFormalNoticeUpdate, 'formal-notice');
+  on(requestTerminationUpdate, 'termination-request');
+  on(signAmendmentUpdate, 'amendment');
+
+  const failures: PartnerCall[] = [];
+  const partners = new PartnerCaller(
+    () => state.partnerCalls ?? [],
+    (failed) => {
+      if (failed) failures.push(failed);
+      version++;
+    },
+  );
+  const hours = getPolicy(POLICY).businessHours;
+  const effects = new SideEffects(
+    async (revision) =>
+      void (await recordGrant({ workflowId: wf.workflowInfo().workflowId, revision, state })),
+    () => state.notifications,
+    () => version++,
+  );
+  const sendToPartners = () => {
+    if (pendingPartnerCalls(state.partnerCalls).length > 0) partners.launch();
+    // A refused transmission near a hard deadline cannot wait for the morning: the team is told at once.
+    for (const call of failures.splice(0)) effects.send(partnerAlert(state, call));
+  };
+
+  // The clock never waits on a side effect: the read model and the e-mails run beside the loop.
+  while (!grantFinished(state)) {
+    // Taken before anything else: a change made while we look wakes the wait at once.
+    const seen = version;
+    sendToPartners();
+    effects.record(version);
+    const changed = () => version !== seen;
+    const [next] = timedGrantActions(state);
+    if (!next) {
+      await wf.condition(changed);
+      continue;
+    }
+    const wait = next.at.getTime() - Date.now();
+    if (wait > 0 && (await wf.condition(changed, wait))) continue;
+    // An action is dated at its instant, unless it was already overdue (started late, worker down): now.
+    const firedAt = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS ? now() : next.at;
+    const message = fireGrantAction(state, next, firedAt);
+    version++;
+    if (message) effects.send({ ...message, due: { at: firedAt.toISOString(), hours } });
+  }
+  // A cycle that ends with a transmission under way waits for its answer.
+  if (!partners.idle) {
+    await wf.condition(() => partners.idle);
+    sendToPartners();
+  }
+  effects.record(version);
+  await wf.condition(() => effects.idle && wf.allHandlersFinished());
+  return state;
+}
+
+function partnerAlert(state: GrantState, call: PartnerCall) {
+  const key = `partner-failed:${call.id}#${call.attempt}`;
+  const at = new Date(Date.now()).toISOString();
+  state.notifications.push({
+    id: key,
+    at,
+    to: 'grants-team',
+    template: 'grant.partner.failed',
+    milestone: null,
+  });
+  return {
+    key,
+    template: 'grant.partner.failed',
+    recipient: { role: 'grants-team' as const },
+    data: {
+      grantId: state.id,
+      title: state.title,
+      operation: partnerOperationLabels[call.operation],
+      call: call.id,
+      error: call.error ?? '',
+    },
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The beneficiary path workflow: one per person, id `parcours-<pseudonymous id>`,
+ * from the opening of the right to the exit. The step machine and the deadlines
+ * are pure domain code (domain/path/path-machine.ts, domain/path/path-timers.ts); this
+ * workflow feeds it events (Updates from people, Signals from partners) and
+ * time (one durable timer for the earliest pending action). Its clock never
+ * waits on a side effect: the read model, the e-mails (./effects.ts) and the
+ * partner calls (./partners.ts) run beside the loop, so a deadline breaches and
+ * its escalation is queued at its instant whatever the database, the SMTP relay
+ * or a partner is doing (docs/architecture.md).
+ */
+import * as wf from '@temporalio/workflow';
+import { ApplicationFailure, type SearchAttributeUpdatePair } from '@temporalio/common';
+import type { Activities } from '../../activities/index.js';
+import type { OrientationDecision, PathInput, PathState } from '../../domain/path/path.js';
+import { pathInputSchema } from '../../domain/path/path.js';
+import { partnerEventTypes, type PathEventInput, type PathEventType } from '../../domain/path/path-events.js';
+import { applyPathEvent, newPathState, refusalOf } from '../../domain/path/path-machine.js';
+import {
+  fireTimedAction,
+  outboxActions,
+  timedActions,
+  type TimedAction,
+} from '../../domain/path/path-timers.js';
+import { getPolicy } from '../../domain/policy.js';
+import { pathSearchValues } from '../shared/search-attributes.js';
+import { PartnerCaller } from '../shared/partners.js';
+import { SideEffects } from '../shared/effects.js';
+import type { RecordedMessage } from '../notifications/notify.js';
+import { pendingPartnerCalls } from '../../domain/partner-calls.js';
+import { compactPathState, pathRevision, recordRejected } from '../../domain/path/path-compaction.js';
+import { partnerFailureMessage } from '../../domain/path/path-partners.js';
+
+/** Continue as new past this many history events (Temporal's limit is 51,200). */
+const DEFAULT_HISTORY_LIMIT = 8_000;
+/** Time spent handling the actions due at the same instant is not lateness. */
+const PROCESSING_TOLERANCE_MS = 60_000;
+/** How long a continue-as-new waits for partner calls under way (the next run sends them again, same key). */
+const PARTNER_DRAIN_MS = 60_000;
+
+const { recordPath } = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // The database may be down for days: retried beside the loop, never dropped; caught up within
+  // five minutes of its return.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** A person's act: validated first, refused with a French message, nothing changed. */
+export const pathEventUpdate = wf.defineUpdate<PathState, [PathEventInput]>('event');
+/** The orientation decision alone (same as an `orientation.decided` event). */
+export const orientUpdate = wf.defineUpdate<PathState, [OrientationDecision]>('orient');
+/** A partner system's message; a refused one is kept in `rejected` with its reason. */
+export const partnerEventSignal = wf.defineSignal<[PathEventInput]>('partnerEvent');
+export const stateQuery = wf.defineQuery<PathState>('state');
+/** What the path still owes its side systems (operations' view of an outage). */
+export const pendingEffectsQuery = wf.defineQuery<{ messages: number; readModelBehind: boolean }>(
+  'pendingEffects',
+);
+
+export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
+  const input = pathInputSchema.parse(rawInput);
+  const state = input.carried ?? newPathState(input);
+  const hours = getPolicy(state.policy).businessHours;
+  let version = 0;
+  const now = () => new Date(Date.now());
+
+  const act = (raw: unknown): PathState => {
+    applyPathEvent(state, raw, now());
+    version++;
+    return state;
+  };
+  const validate = (raw: unknown): void => {
+    const refusal = refusalOf(state, raw, now());
+    if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
+  };
+  wf.setHandler(stateQuery, () => state);
+  wf.setHandler(pathEventUpdate, act, { validator: validate });
+  wf.setHandler(orientUpdate, (d) => act(fromDecision(d)), { validator: (d) => validate(fromDecision(d)) });
+  wf.setHandler(partnerEventSignal, (raw) => {
+    const refusal = partnerRefusal(raw) ?? refusalOf(state, raw, now());
+    if (refusal === null) return void act(raw);
+    recordRejected(state, { type: eventTypeOf(raw) }, refusal, now());
+    version++;
+  });
+
+  const partners = new PartnerCaller(
+    () => state.partnerCalls ?? [],
+    (failed) => {
+      if (failed) partnerFailureMessage(state, failed, now());
+      version++;
+    },
+  );
+  const effects = new SideEffects(
+    async (revision) =>
+      void (await recordPath({ workflowId: wf.workflowInfo().workflowId, revision, state })),
+    () => state.notifications,
+    () => version++,
+  );
+  wf.setHandler(pendingEffectsQuery, () => ({
+    messages: effects.queued,
+    readModelBehind: !effects.idle && effects.queued === 0,
+  }));
+  const send = (message: RecordedMessage | null, dueAt: Date) => {
+    if (message) effects.send({ ...message, due: { at: dueAt.toISOString(), hours } });
+  };
+
+  const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  // Since when the history asks for a continue-as-new: it waits for the side effects, never the clock.
+  let fullSince: number | null = null;
+  const readyToContinue = () =>
+    fullSince !== null && effects.idle && (partners.idle || Date.now() - fullSince >= PARTNER_DRAIN_MS);
+  let shown = '';
+  for (;;) {
+    // Taken before anything else: a change made while we look wakes the wait at once.
+    const seen = version;
+    if (pendingPartnerCalls(state.partnerCalls).length > 0) partners.launch();
+    shown = showInVisibility(state, shown);
+    effects.record(pathRevision(state));
+    if (state.status === 'closed') break;
+    if (fullSince === null && historyFull(limit)) fullSince = Date.now();
+    if (readyToContinue()) {
+      compactPathState(state);
+      await wf.continueAsNew<typeof beneficiaryPath>({ ...rawInput, carried: state, historyLimit: limit });
+    }
+
+    const changed = () => version !== seen || readyToContinue();
+    const [next] = timedActions(state);
+    const wait = Math.min(nextWake(next), drainWake(fullSince, partners.idle));
+    if (wait === Infinity) {
+      await wf.condition(changed);
+      continue;
+    }
+    if (wait > 0 && (await wf.condition(changed, wait))) continue;
+    if (!next || next.at.getTime() > Date.now()) continue;
+    // An action is dated at its instant, unless it was already overdue (a backdated act): now.
+    const firedAt = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS ? now() : next.at;
+    send(fireTimedAction(state, next, firedAt), firedAt);
+    compactPathState(state);
+    version++;
+  }
+  await closeWithPartners(state, partners, (m) => send(m, now()));
+  // What changed while the loop was writing (the closing act itself, a partner's answer) is recorded too.
+  effects.record(pathRevision(state));
+  await wf.condition(() => effects.idle && partners.idle && wf.allHandlersFinished());
+  return state;
+}
+
+const nextWake = (next: TimedAction | undefined): number =>
+  next ? next.at.getTime() - Date.now() : Infinity;
+
+const drainWake = (fullSince: number | null, partnersIdle: boolean): number =>
+  fullSince === null || partnersIdle ? Infinity : Math.max(0, fullSince + PARTNER_DRAIN_MS - Date.now());
+
+function historyFull(limit: number): boolean {
+  const info = wf.workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > limit;
+}
+
+/** A Signal carries a partner system's message only; a person's act goes through the `event` Update. */
+function partnerRefusal(raw: unknown): string | null {
+  const type = eventTypeOf(raw);
+  return (partnerEventTypes as readonly string[]).includes(type as PathEventType)
+    ? null
+    : `type « ${type} » refusé : un partenaire ne peut envoyer que ${partnerEventTypes.join(', ')}`;
+}
+
+/** The event's type as a short printable word, for the refusal record (never the whole input). */
+function eventTypeOf(raw: unknown): string {
+  const type = typeof raw === 'object' && raw && 'type' in raw ? raw.type : undefined;
+  return typeof type === 'string' && /^[a-z.-]{1,40}$/.test(type) ? type : 'inconnu';
+}
+
+/**
+ * A closing path still owes its last partner calls (e.g. the CAF restoring the
+ * allocation at the exit): it waits for them, and a refusal is sent at once.
+ */
+async function closeWithPartners(
+  state: PathState,
+  partners: PartnerCaller,
+  send: (m: RecordedMessage | null) => void,
+): Promise<void> {
+  if (partners.idle) return;
+  await wf.condition(() => partners.idle);
+  const unsent = outboxActions(state).filter(
+    (x) => x.id.startsWith('partner-failed:') && !state.handled.includes(x.id),
+  );
+  for (const action of unsent) send(fireTimedAction(state, action, new Date(Date.now())));
+}
+
+function fromDecision(d: OrientationDecision): PathEventInput {
+  const { decidedAt, decidedBy, ...data } = d;
+  return {
+    type: 'orientation.decided',
+    // Any value given is passed on, so that a wrong one (`false`, '') is refused, never dropped.
+    ...(decidedAt !== undefined ? { at: decidedAt } : {}),
+    ...(decidedBy !== undefined ? { by: decidedBy } : {}),
+    data,
+  };
+}
+
+/** Upserts the search attributes when they changed; returns what is shown now. */
+function showInVisibility(state: PathState, shown: string): string {
+  const values: SearchAttributeUpdatePair[] = pathSearchValues(state);
+  const now = JSON.stringify(values.map((v) => [v.key.name, v.value]));
+  if (now !== shown) wf.upsertSearchAttributes(values);
+  return now;
+}
