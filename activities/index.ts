@@ -4,7 +4,7 @@ import type { Directory } from './notifications/directory.js';
 import { createDigestActivities } from './notifications/digest.js';
 import { createExchangeActivities } from './exchanges/index.js';
 import { createIncidentActivities } from './health/incidents.js';
-import { createRebuildActivities } from '../services/rebuild.js';
+import { createRebuildActivities } from './health/rebuild.js';
 import { createNotificationActivities } from './notifications/notifications.js';
 import { createPartnerActivities, partnerConfigFromEnv, type PartnerConfig } from './partners/index.js';
 import { createReadModelActivities } from './read-model/activities.js';

@@ -34,7 +34,6 @@ import {
   completeMilestoneUpdate,
   denounceUpdate,
   resolvePartnerCallUpdate,
-  grantCycle,
   grantStateQuery,
   recordFunderDecisionUpdate,
   recordPaymentUpdate,
@@ -43,7 +42,9 @@ import {
   serveFormalNoticeUpdate,
   signAmendmentUpdate,
   submitReportUpdate,
-} from '../workflows/grants/grant.js';
+  grantWorkflowType,
+  type GrantCycle,
+} from '../workflows/grants/messages.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ActionRefused } from './paths.js';
 
@@ -79,7 +80,7 @@ export async function startGrantCycle(
   }
   const workflowId = grantWorkflowId(parsed.data.grantId);
   try {
-    await client.workflow.start(grantCycle, {
+    await client.workflow.start<GrantCycle>(grantWorkflowType, {
       args: [parsed.data],
       workflowId,
       taskQueue,

@@ -17,7 +17,7 @@ import {
 } from '../store/incidents.js';
 import { pathWorkflowId, pseudonymousIdSchema } from '../domain/ids.js';
 import type { PathInput, PathState } from '../domain/path/path.js';
-import { beneficiaryPath } from '../workflows/path/path.js';
+import { pathWorkflowType, type BeneficiaryPath } from '../workflows/path/messages.js';
 import { ActionRefused } from './paths.js';
 
 export interface HealthReport {
@@ -116,7 +116,7 @@ export async function restartPath(
     household: state.household,
     carried: state,
   };
-  const handle = await client.workflow.start(beneficiaryPath, {
+  const handle = await client.workflow.start<BeneficiaryPath>(pathWorkflowType, {
     workflowId,
     taskQueue: run.taskQueue,
     args: [input],

@@ -21,7 +21,7 @@ import type { PathInput, PathState } from '../domain/path/path.js';
 import type { PathEventInput } from '../domain/path/path-events.js';
 import { refusalOf } from '../domain/path/path-machine.js';
 import { frenchIssues, z } from '../domain/validation.js';
-import { partnerEventSignal, stateQuery } from '../workflows/path/path.js';
+import { partnerEventSignal, stateQuery } from '../workflows/path/messages.js';
 import { ActionRefused, startPath } from './paths.js';
 import { frenchErrorMessage } from './temporal-errors.js';
 

@@ -20,12 +20,19 @@ import {
 import { frenchIssues, z } from '../domain/validation.js';
 import type { PathEventInput } from '../domain/path/path-events.js';
 import { newPathState, parsePathEvent, PathRefusal } from '../domain/path/path-machine.js';
-import { beneficiaryPath, orientUpdate, pathEventUpdate, stateQuery } from '../workflows/path/path.js';
+import {
+  orientUpdate,
+  pathEventUpdate,
+  pathWorkflowType,
+  stateQuery,
+  type BeneficiaryPath,
+} from '../workflows/path/messages.js';
 import { pathSearchAttributes } from '../workflows/shared/search-attributes.js';
 import { frenchTemporalError, type TemporalErrorKind } from './temporal-errors.js';
 
-/** A person's act or request refused: one French sentence, nothing changed. */
-export class ActionRefused extends Error {}
+import { ActionRefused } from '../domain/refusal.js';
+
+export { ActionRefused };
 /** Temporal could not serve the request (unreachable, too slow, failing): one French sentence. */
 export class TemporalUnavailable extends Error {
   constructor(
@@ -60,7 +67,11 @@ export async function startPath(
   }
   const workflowId = pathWorkflowId(parsed.data.beneficiaryId);
   try {
-    await client.workflow.start(beneficiaryPath, { args: [parsed.data], workflowId, taskQueue });
+    await client.workflow.start<BeneficiaryPath>(pathWorkflowType, {
+      args: [parsed.data],
+      workflowId,
+      taskQueue,
+    });
     return { workflowId, created: true };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, created: false };

@@ -29,7 +29,13 @@ import { refusalOf } from '../domain/path/path-machine.js';
 import { getPolicy } from '../domain/policy.js';
 import { activitiesFor, JalonsWorkers, notificationWorkerOptions, workflowsPath } from '../workers/worker.js';
 import { encryptedDataConverter, parseKeyRing } from '../workers/codec.js';
-import { beneficiaryPath, partnerEventSignal, pathEventUpdate, stateQuery } from '../workflows/path/path.js';
+import {
+  partnerEventSignal,
+  pathEventUpdate,
+  pathWorkflowType,
+  stateQuery,
+  type BeneficiaryPath,
+} from '../workflows/path/messages.js';
 import { MailSink } from '../dev/mail-sink.js';
 import { PartnerSimulators } from '../dev/simulators/server.js';
 import { registerSearchAttributes, startedInTime } from './temporal.js';
@@ -279,7 +285,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
       ...scenario.beneficiaries.map((b) => ({
         at: b.rightsOpenedAt > scenario.start ? b.rightsOpenedAt : scenario.start,
         run: async () => {
-          await client.workflow.start(beneficiaryPath, {
+          await client.workflow.start<BeneficiaryPath>(pathWorkflowType, {
             taskQueue,
             workflowId: pathWorkflowId(b.id),
             args: [

@@ -17,7 +17,7 @@ import type { Queryable } from './db.js';
 import type { Scope } from './queries.js';
 import { pseudonymousIdSchema } from '../domain/ids.js';
 import { frenchIssues, z } from '../domain/validation.js';
-import { ActionRefused } from '../services/paths.js';
+import { ActionRefused } from '../domain/refusal.js';
 
 export const roles = ['lecture', 'agent', 'admin'] as const;
 export type Role = (typeof roles)[number];

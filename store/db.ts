@@ -6,16 +6,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrate } from './migrations.js';
+import type { Queryable, ReadModelDb } from './queryable.js';
 
-export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-}
-
-export interface ReadModelDb extends Queryable {
-  readonly kind: 'embedded' | 'postgres';
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+export type { Queryable, ReadModelDb } from './queryable.js';
 
 class Embedded implements ReadModelDb {
   readonly kind = 'embedded';

@@ -6,7 +6,7 @@
  */
 import { getProgramme } from '../domain/grants/index.js';
 import type { GrantState } from '../domain/grants/cycle.js';
-import type { Queryable, ReadModelDb } from './db.js';
+import type { Queryable, ReadModelDb } from './queryable.js';
 
 export const grantsMigration = {
   version: 7,

@@ -5,7 +5,7 @@
  * One row per workflow run and kind: a second watch run finds the same incident
  * and changes nothing, so it is alerted once (docs/health.md).
  */
-import type { Queryable } from './db.js';
+import type { Queryable } from './queryable.js';
 import { cleanText, truncate } from '../domain/text.js';
 
 export const incidentKinds = ['terminated', 'failed', 'timed-out', 'task-failing'] as const;

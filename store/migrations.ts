@@ -3,7 +3,7 @@
  * under an advisory lock (several workers may start together).
  */
 import { grantsMigration } from './grants.js';
-import type { ReadModelDb } from './db.js';
+import type { ReadModelDb } from './queryable.js';
 import { exchangesMigration } from './exchanges-schema.js';
 import { incidentsMigration } from './incidents.js';
 

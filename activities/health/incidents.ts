@@ -36,7 +36,7 @@ import {
   type NewIncident,
 } from '../../store/incidents.js';
 import { healthReport, restartPath, type HealthReport, type Restarted } from '../../services/health.js';
-import { ActionRefused } from '../../services/paths.js';
+import { ActionRefused } from '../../domain/refusal.js';
 import { getAccount } from '../../store/accounts.js';
 
 /** The workflow types the watch looks after. */

@@ -1,9 +1,9 @@
 /**
  * French message templates of the exchanges with the insertion network
  * (workflows/exchanges/weekly-list.ts, workflows/exchanges/exchanges.ts), merged into the templates
- * of ./templates.ts (import them through it: this module uses its helpers).
+ * of ./templates.ts (its helpers come from ./template-parts.ts).
  */
-import { field, page, type Rendered } from './templates.js';
+import { field, page, type Rendered } from './template-parts.js';
 
 type Data = Record<string, string>;
 

@@ -1,11 +1,11 @@
 /**
  * French message templates of the grant cycles (workflows/grants/grant.ts) and of the
  * recurring duties (workflows/notifications/duty.ts), merged into the templates of
- * ./templates.ts (import them through it: this module uses its helpers).
+ * ./templates.ts (its helpers come from ./template-parts.ts).
  * Data are strings; instants are ISO UTC and shown in Paris time.
  */
 import { formatParis } from '../../domain/calendar.js';
-import { field, page, type Rendered } from './templates.js';
+import { field, page, type Rendered } from './template-parts.js';
 
 type Data = Record<string, string>;
 

@@ -5,7 +5,7 @@
  */
 import { formatParis } from '../../domain/calendar.js';
 import { incidentKindLabels, type IncidentKind } from '../../store/incidents.js';
-import { field, page, type Rendered } from './templates.js';
+import { field, page, type Rendered } from './template-parts.js';
 
 type Data = Record<string, string>;
 

@@ -4,17 +4,12 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { formatParis } from '../../domain/calendar.js';
-import { escapeHtml } from '../../domain/html.js';
 import { grantTemplates } from './templates-grants.js';
 import { exchangeTemplates } from './templates-exchanges.js';
 import { incidentTemplates } from './templates-incidents.js';
+import { field, page, type Data, type Rendered } from './template-parts.js';
 
-export interface Rendered {
-  subject: string;
-  text: string;
-  html: string;
-}
-type Data = Record<string, string>;
+export { field, page, type Rendered };
 
 const deadlineLabels: Record<string, string> = {
   'orientation.local': 'objectif départemental d’orientation',
@@ -46,22 +41,6 @@ function pathDeadlineMessage(kind: 'reminder' | 'escalation', what: string, advi
           advice,
         ]);
   };
-}
-
-export function page(subject: string, paragraphs: string[]): Rendered {
-  const text = `${paragraphs.join('\n\n')}\n\n— Jalons, service insertion du Département\n`;
-  const html =
-    `<!doctype html><html lang="fr"><body style="font-family:sans-serif;line-height:1.5">` +
-    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
-    `<p style="color:#555">— Jalons, service insertion du Département</p></body></html>`;
-  return { subject, text, html };
-}
-
-export function field(data: Data, key: string): string {
-  const value = data[key];
-  if (value === undefined)
-    throw ApplicationFailure.nonRetryable(`Donnée « ${key} » manquante pour le gabarit.`, 'UnknownTemplate');
-  return value;
 }
 
 const templates: Record<string, (data: Data) => Rendered> = {

@@ -9,13 +9,8 @@ import {
   type RetentionBatch,
 } from '../../store/retention.js';
 import { pathWorkflowId } from '../../domain/ids.js';
-import {
-  fileTracesOf,
-  purgeDataFiles,
-  retentionCutoff,
-  type PersonRecord,
-  type PurgedFiles,
-} from '../../services/rgpd.js';
+import { retentionCutoff } from '../../domain/retention.js';
+import { fileTracesOf, purgeDataFiles, type PersonRecord, type PurgedFiles } from '../../store/data-files.js';
 import { loadConfig } from '../../workers/config.js';
 
 export function createReadModelActivities(db: () => Promise<ReadModelDb>) {

@@ -296,7 +296,7 @@ program
 registerImportCommand(program);
 (await import('./rgpd.js')).registerRgpdCommands(program);
 (await import('./health.js')).registerHealthCommands(program);
-(await import('../../services/rebuild.js')).registerRebuildCommand(program);
+(await import('./rebuild.js')).registerRebuildCommand(program);
 (await import('./accounts.js')).registerAccountCommands(program);
 (await import('./exchanges.js')).registerExchangeCommands(program);
 

@@ -11,7 +11,7 @@ import { civilDateOf, formatParis } from '../../domain/calendar.js';
 import { grantWorkflowId, type GrantState } from '../../domain/grants/cycle.js';
 import { getProgramme, type Milestone, type Programme } from '../../domain/grants/index.js';
 import { pseudonymousIdSchema } from '../../domain/ids.js';
-import { grantStateQuery } from '../../workflows/grants/grant.js';
+import { grantStateQuery } from '../../workflows/grants/messages.js';
 
 export interface GrantRow {
   grant_id: string;

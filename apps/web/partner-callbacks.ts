@@ -15,7 +15,7 @@ import { eventIdSchema, partnerRefSchema } from '../../domain/ids.js';
 import { z } from '../../domain/validation.js';
 import { APPOINTMENTS_SERVICE } from '../../domain/path/path-partners.js';
 import { frenchIssues } from '../../domain/validation.js';
-import { partnerEventSignal } from '../../workflows/path/path.js';
+import { partnerEventSignal } from '../../workflows/path/messages.js';
 import { frenchTemporalError, temporalErrorStatus } from '../../services/temporal-errors.js';
 
 export const ATTENDANCE_CALLBACK_PATH = '/api/partenaires/rdv/presences';

@@ -12,7 +12,7 @@ import type { amendmentSchema, formalNoticeSchema, terminationRequestSchema } fr
 import { formatEuros } from './money.js';
 import type { Programme } from './programme.js';
 import { checkDenunciation, terminationEffectiveOn } from './renewal.js';
-import { actInstant, checkPieces, markDone } from './machine.js';
+import { actInstant, checkPieces, markDone } from './steps.js';
 import {
   definitionOf,
   history,

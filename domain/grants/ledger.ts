@@ -23,37 +23,8 @@ import {
   type GrantState,
 } from './state.js';
 
-export type Direction = 'to-departement' | 'from-departement';
-
-export interface LedgerEntry {
-  id: string;
-  kind: PaymentKind;
-  direction: Direction;
-  amount: Cents;
-  dueAt: string | null;
-  /** 'conditional': not owed unless its condition is met (CNSA complementary envelope). */
-  status: 'expected' | 'conditional' | 'cancelled';
-  /** Why it is expected, in French (shown on the page). */
-  basis: string;
-  milestone: MilestoneId | null;
-  /** Allocated from the receipts of the same kind, in order. */
-  received: Cents;
-  receivedAt: string | null;
-}
-
-export interface LedgerReceipt {
-  kind: PaymentKind;
-  amount: Cents;
-  at: string;
-  by: string | null;
-}
-
-export interface Ledger {
-  expected: LedgerEntry[];
-  received: LedgerReceipt[];
-  /** The ordre de reversement as the State issued it. */
-  order: { amount: Cents; at: string; reference: string | null; by: string | null } | null;
-}
+export type { Direction, Ledger, LedgerEntry, LedgerReceipt } from './ledger-types.js';
+import type { Ledger, LedgerEntry, LedgerReceipt } from './ledger-types.js';
 
 export const emptyLedger = (): Ledger => ({ expected: [], received: [], order: null });
 

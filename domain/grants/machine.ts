@@ -9,7 +9,7 @@
  * French sentence and changes nothing.
  */
 import { frenchIssues, type z } from '../validation.js';
-import { formatParis, instantSchema } from '../calendar.js';
+import { formatParis } from '../calendar.js';
 import type { BusinessHours } from '../holidays.js';
 import { resolvePartnerCall } from '../partner-calls.js';
 import {
@@ -55,9 +55,9 @@ import {
   type GrantState,
 } from './state.js';
 import { coFundingAdvice, endConvention } from './endings.js';
+import { actInstant, checkPieces, markDone } from './steps.js';
 
-/** A clock skew tolerated between the caller and the workflow's clock; an act is never dated later. */
-const FUTURE_TOLERANCE_MS = 60_000;
+export { actInstant, checkPieces, markDone };
 
 const REPORT_MILESTONE: Record<ReportKind, MilestoneId> = {
   interim: 'interim-report',
@@ -155,13 +155,6 @@ export function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T>
   return r.data;
 }
 
-export function actInstant(raw: { at?: string | undefined }, now: Date): Date {
-  const at = raw.at ? instantSchema.parse(raw.at) : now;
-  if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
-    refuse(`Un acte ne peut être daté dans le futur (${formatParis(at, true)}, heure de Paris).`);
-  return at;
-}
-
 /** A closed cycle takes no act, except a not-admissible one within its correction window. */
 function assertOpen(s: GrantState): void {
   if (s.reopenUntil) return;
@@ -192,34 +185,6 @@ function checkMilestone(s: GrantState, p: Programme, id: string): { m: GrantMile
         : `Le jalon « ${m.id} » ne s’applique plus : la convention a été dénoncée.`,
     );
   return { m, def };
-}
-
-export function checkPieces(def: Milestone, given: readonly string[]): void {
-  const known = def.pieces.map((x) => x.id);
-  const unknown = given.filter((x) => !known.includes(x));
-  if (unknown.length)
-    refuse(
-      `Pièce inconnue pour « ${def.id} » : ${unknown.join(', ')}` +
-        (known.length ? ` (pièces attendues : ${known.join(', ')}).` : ' (aucune pièce attendue).'),
-    );
-  const missing = def.pieces.filter((x) => !given.includes(x.id));
-  if (missing.length)
-    refuse(
-      `Pièces manquantes pour « ${def.id} » : ${missing.map((x) => `${x.id} « ${x.title} »${x.signed ? ' (signée)' : ''}`).join(' ; ')}.`,
-    );
-}
-
-export function markDone(
-  s: GrantState,
-  m: GrantMilestoneState,
-  at: Date,
-  by: string | undefined,
-  pieces: string[],
-): void {
-  m.doneAt = iso(at);
-  m.by = by ?? null;
-  m.pieces = pieces;
-  history(s, at, 'milestone.completed', { milestone: m.id, ...(by ? { by } : {}) });
 }
 
 /** A receipt: refused only above what can be true (the commitment; a repayment above what was received). */

@@ -7,7 +7,7 @@
  */
 import { civilDateOf } from '../calendar.js';
 import { queuePartnerCall } from '../partner-calls.js';
-import type { GrantState } from './cycle.js';
+import type { GrantState } from './state.js';
 import type { MilestoneId, Programme } from './programme.js';
 
 /** A piece by reference: the document stays in the Département's records. */

@@ -11,7 +11,7 @@ import type { BusinessHours } from '../holidays.js';
 import type { Role } from '../policy.js';
 import type { PartnerCall } from '../partner-calls.js';
 import type { PaymentKind, ReportKind } from './acts.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from './ledger-types.js';
 import {
   lateFrom,
   resolveDeadline,

@@ -18,19 +18,9 @@ import {
   newGrantState,
   timedGrantActions,
   validateGrantAction,
-  type AmendmentInput,
-  type CompleteMilestoneInput,
-  type DenounceInput,
-  type FormalNoticeInput,
-  type RepaymentOrderInput,
-  type TerminationRequestInput,
-  type FunderDecisionInput,
   type GrantAction,
   type GrantInput,
   type GrantState,
-  type PaymentInput,
-  type ReportInput,
-  type ResolvePartnerCallInput,
 } from '../../domain/grants/cycle.js';
 import { partnerOperationLabels, pendingPartnerCalls, type PartnerCall } from '../../domain/partner-calls.js';
 import { PartnerCaller } from '../shared/partners.js';
@@ -43,43 +33,43 @@ const PROCESSING_TOLERANCE_MS = 60_000;
 /** Reminders go out at the opening time of the Département's policy. */
 const POLICY = 'pas-de-calais';
 
-/** A milestone done: `{ milestone, at?, by?, pieces? }`. */
-export const completeMilestoneUpdate = wf.defineUpdate<GrantState, [CompleteMilestoneInput]>(
-  'completeMilestone',
-);
-/** The funder's decision: `{ amount (euros), envelope?: 'base' | 'complementary', coFunding?, at?, by? }`. */
-export const recordFunderDecisionUpdate = wf.defineUpdate<GrantState, [FunderDecisionInput]>(
-  'recordFunderDecision',
-);
-/** Money received or paid: `{ kind: 'advance' | 'balance' | 'repayment' | 'grant', amount (euros), at?, by? }`. */
-export const recordPaymentUpdate = wf.defineUpdate<GrantState, [PaymentInput]>('recordPayment');
-/** A report sent: `{ kind: 'interim' | 'mid-term' | 'financial' | 'final', spent? (euros), at?, by?, pieces? }`. */
-export const submitReportUpdate = wf.defineUpdate<GrantState, [ReportInput]>('submitReport');
-/** A written denunciation of a tacitly renewed convention: `{ at?, by? }`. */
-export const denounceUpdate = wf.defineUpdate<GrantState, [DenounceInput]>('denounce');
-/** A person's answer to a partner's refusal: `{ call, action: 'retry' | 'handled', at?, by? }`. */
-export const resolvePartnerCallUpdate = wf.defineUpdate<GrantState, [ResolvePartnerCallInput]>(
-  'resolvePartnerCall',
-);
-/** The State issued its ordre de reversement: `{ amount?, reference?, at (emission)?, by? }`; repayment due two months later. */
-export const recordRepaymentOrderUpdate = wf.defineUpdate<GrantState, [RepaymentOrderInput]>(
-  'recordRepaymentOrder',
-);
-/** A formal notice: `{ action: 'served' | 'complied', defaulting?, reason?, at?, by? }`. */
-export const serveFormalNoticeUpdate = wf.defineUpdate<GrantState, [FormalNoticeInput]>('serveFormalNotice');
-/** A party asks to end the convention: `{ from: 'departement' | 'funder', reason?, at?, by? }`. */
-export const requestTerminationUpdate = wf.defineUpdate<GrantState, [TerminationRequestInput]>(
-  'requestTermination',
-);
-/** An avenant signed: `{ reference?, at?, by?, pieces? }`. */
-export const signAmendmentUpdate = wf.defineUpdate<GrantState, [AmendmentInput]>('signAmendment');
-export const grantStateQuery = wf.defineQuery<GrantState>('grantState');
+import {
+  completeMilestoneUpdate,
+  denounceUpdate,
+  grantStateQuery,
+  recordFunderDecisionUpdate,
+  recordPaymentUpdate,
+  recordRepaymentOrderUpdate,
+  requestTerminationUpdate,
+  resolvePartnerCallUpdate,
+  serveFormalNoticeUpdate,
+  signAmendmentUpdate,
+  submitReportUpdate,
+  type GrantCycle,
+} from './messages.js';
+
+export {
+  completeMilestoneUpdate,
+  denounceUpdate,
+  grantStateQuery,
+  recordFunderDecisionUpdate,
+  recordPaymentUpdate,
+  recordRepaymentOrderUpdate,
+  requestTerminationUpdate,
+  resolvePartnerCallUpdate,
+  serveFormalNoticeUpdate,
+  signAmendmentUpdate,
+  submitReportUpdate,
+};
 
 const { recordGrant } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // The database may be down for days: retried beside the loop, never dropped (./effects.ts).
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+
+/** The contract its clients start it by (./messages.ts): a change of signature shows there. */
+const _contract: GrantCycle = grantCycle;
 
 export async function grantCycle(input: GrantInput): Promise<GrantState> {
   const now = () => new Date(Date.now());

@@ -45,17 +45,19 @@ const { recordPath } = wf.proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-/** A person's act: validated first, refused with a French message, nothing changed. */
-export const pathEventUpdate = wf.defineUpdate<PathState, [PathEventInput]>('event');
-/** The orientation decision alone (same as an `orientation.decided` event). */
-export const orientUpdate = wf.defineUpdate<PathState, [OrientationDecision]>('orient');
-/** A partner system's message; a refused one is kept in `rejected` with its reason. */
-export const partnerEventSignal = wf.defineSignal<[PathEventInput]>('partnerEvent');
-export const stateQuery = wf.defineQuery<PathState>('state');
-/** What the path still owes its side systems (operations' view of an outage). */
-export const pendingEffectsQuery = wf.defineQuery<{ messages: number; readModelBehind: boolean }>(
-  'pendingEffects',
-);
+import {
+  orientUpdate,
+  partnerEventSignal,
+  pathEventUpdate,
+  pendingEffectsQuery,
+  stateQuery,
+  type BeneficiaryPath,
+} from './messages.js';
+
+export { orientUpdate, partnerEventSignal, pathEventUpdate, pendingEffectsQuery, stateQuery };
+
+/** The contract its clients start it by (./messages.ts): a change of signature shows there. */
+const _contract: BeneficiaryPath = beneficiaryPath;
 
 export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   const input = pathInputSchema.parse(rawInput);

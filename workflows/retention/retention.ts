@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
 import type { ExpiredPath, RetentionBatch, RetentionCounts } from '../../store/retention.js';
 import type { AccountLogPurge } from '../../activities/read-model/activities.js';
-import type { PersonRecord, PurgedFiles } from '../../services/rgpd.js';
+import type { PersonRecord, PurgedFiles } from '../../store/data-files.js';
 
 const { retentionPlan, purgeExpiredBatch, purgeExpiredFiles, purgeAccountLog, personRecord } =
   wf.proxyActivities<Activities>({
