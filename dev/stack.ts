@@ -15,7 +15,7 @@ import { bootstrapAccounts, lockEmbeddedReadModel } from '../store/accounts.js';
 import { importCafFlow } from '../services/import-caf.js';
 import { sampleCafFlow } from './sample-caf.js';
 import { PartnerSimulators } from './simulators/server.js';
-import { DEFAULT_SIMULATORS_PORT, SIMULATORS_TOKEN } from '../activities/partners/index.js';
+import { DEFAULT_SIMULATORS_PORT, SIMULATORS_TOKEN } from '../partners/config.js';
 import { ATTENDANCE_CALLBACK_PATH } from '../apps/web/partner-callbacks.js';
 import {
   ensureDigestSchedule,

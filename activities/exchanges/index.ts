@@ -8,9 +8,9 @@ import { Context } from '@temporalio/activity';
 import { getCampaign, campaignPeriod, type ConventionId, type ReportPeriod } from '../../domain/reporting.js';
 import type { PartnerConfig } from '../partners/index.js';
 import type { ReadModelDb } from '../../store/db.js';
-import { readState, syncCatalogue, type CatalogueSyncSummary } from './catalogue.js';
+import { readState, syncCatalogue, type CatalogueSyncSummary } from '../../services/catalogue.js';
 import { exportPathEvents, importAssignments, type AssignmentImportSummary } from './monjob.js';
-import { buildReport, type Report } from './reporting.js';
+import { buildReport, type Report } from '../../store/reporting.js';
 import {
   checkWeeklyListAcknowledgement,
   depositWeeklyList,

@@ -22,8 +22,8 @@ import {
   type MonjobEvent,
 } from '../../partners/monjob.js';
 import type { Queryable, ReadModelDb } from '../../store/db.js';
-import { readState, saveState } from './catalogue.js';
-import { endpointOf, freshRead } from './common.js';
+import { readState, saveState } from '../../services/catalogue.js';
+import { endpointOf, freshRead } from '../../partners/common.js';
 
 /** Who MonJob62's acts are recorded as, in the path's audit trail. */
 export const MONJOB_ACTOR = 'monjob62';

@@ -21,7 +21,7 @@ import { callPartner } from '../../partners/http.js';
 import { ftExchangeRoutes, type DepositReceipt } from '../../partners/ft-exchange.js';
 import type { PartnerConfig } from '../partners/index.js';
 import type { Queryable, ReadModelDb } from '../../store/db.js';
-import { endpointOf, freshRead } from './common.js';
+import { endpointOf, freshRead } from '../../partners/common.js';
 
 /** How far back a list looks for events not yet sent (and for weeks not sent). */
 export const LOOKBACK_WEEKS = 8;

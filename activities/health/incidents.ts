@@ -36,6 +36,8 @@ import {
   type NewIncident,
 } from '../../store/incidents.js';
 import { healthReport, restartPath, type HealthReport, type Restarted } from '../../services/health.js';
+
+export type { HealthReport, Restarted };
 import { ActionRefused } from '../../domain/refusal.js';
 import { getAccount } from '../../store/accounts.js';
 

@@ -19,8 +19,6 @@ import {
   startPath,
 } from '../../services/paths.js';
 import { formatParis } from '../../domain/calendar.js';
-import { InvalidScenario, loadScenario, simulate } from '../../services/simulate.js';
-import { runStack } from '../../dev/stack.js';
 import { registerGrantCommands } from './grants.js';
 import { connectClient, provisionedPath } from '../../services/temporal.js';
 import { registerImportCommand } from './import.js';
@@ -58,7 +56,11 @@ program
   .command('start')
   .description('démarre la pile embarquée (Temporal, worker, boîte SMTP) et charge la démo')
   .option('--empty', 'démarre sans la démo')
-  .action(async (opts: { empty?: boolean }) => runStack(loadConfig(), { demo: !opts.empty }));
+  // Development commands (start, simulate) load dev/ only when run: production code never imports it.
+  .action(async (opts: { empty?: boolean }) => {
+    const { runStack } = await import('../../dev/stack.js');
+    await runStack(loadConfig(), { demo: !opts.empty });
+  });
 
 const path = program.command('path').description('parcours d’un allocataire');
 
@@ -276,6 +278,7 @@ program
     'rejoue un scénario (JSON) sur les vrais workflows, serveur de test à avance rapide ; rapport JSON',
   )
   .action(async (file: string) => {
+    const { InvalidScenario, loadScenario, simulate } = await import('../../dev/simulate.js');
     let scenario;
     try {
       scenario = loadScenario(file);

@@ -13,21 +13,19 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ExchangesStatus } from '../../activities/exchanges/index.js';
-import type { CatalogueSyncSummary } from '../../activities/exchanges/catalogue.js';
-import type { Report } from '../../activities/exchanges/reporting.js';
+import type { CatalogueSyncSummary } from '../../services/catalogue.js';
+import type { Report } from '../../store/reporting.js';
 import { civilDateSchema, formatParis } from '../../domain/calendar.js';
 import { isoWeekSchema, previousIsoWeek, weekBounds } from '../../domain/exchanges/weekly-list.js';
 import { conventionIds, conventionIdSchema, reportPeriodSchema } from '../../domain/reporting.js';
 import { frenchIssues } from '../../domain/validation.js';
 import { loadConfig } from '../../workers/config.js';
 import {
-  catalogueSync,
-  exchangesStatusReport,
-  indicatorReport,
-  monjobSync,
+  exchangeWorkflowTypes,
+  type FranceTravailWeeklyList,
+  type IndicatorReport,
   type MonjobSyncResult,
-} from '../../workflows/exchanges/exchanges.js';
-import { franceTravailWeeklyList } from '../../workflows/exchanges/weekly-list.js';
+} from '../../workflows/exchanges/messages.js';
 import { ActionRefused } from '../../services/paths.js';
 import { connectClient } from '../../services/temporal.js';
 import { ensureExchangeSchedules } from '../../services/exchanges-schedules.js';
@@ -113,7 +111,7 @@ export function registerExchangeCommands(program: Command): void {
       const config = loadConfig();
       const client = await connectClient(config);
       const workflowId = `ft-liste-manuelle-${week.data}-${Date.now()}`;
-      await client.workflow.start(franceTravailWeeklyList, {
+      await client.workflow.start<FranceTravailWeeklyList>(exchangeWorkflowTypes.franceTravailWeeklyList, {
         args: [{ week: week.data }],
         taskQueue: config.taskQueue,
         workflowId,
@@ -129,19 +127,19 @@ export function registerExchangeCommands(program: Command): void {
     [
       'catalogue',
       'synchronise le cache du catalogue de l’offre d’insertion',
-      catalogueSync,
+      exchangeWorkflowTypes.catalogueSync,
       describeCatalogueSync,
     ],
     [
       'monjob',
       'exporte les événements vers MonJob62 et importe ses affectations de référent',
-      monjobSync,
+      exchangeWorkflowTypes.monjobSync,
       describeMonjob,
     ],
     [
       'etat',
       'état des échanges : listes hebdomadaires, catalogue, MonJob62',
-      exchangesStatusReport,
+      exchangeWorkflowTypes.exchangesStatusReport,
       describeStatus,
     ],
   ] as const)
@@ -152,7 +150,7 @@ export function registerExchangeCommands(program: Command): void {
       .action(async (o: { json?: boolean }) => {
         const config = loadConfig();
         const client = await connectClient(config);
-        const result = await client.workflow.execute(workflow as () => Promise<unknown>, {
+        const result = await client.workflow.execute<() => Promise<unknown>>(workflow, {
           taskQueue: config.taskQueue,
           workflowId: manualId(name),
         });
@@ -195,11 +193,14 @@ export function registerExchangeCommands(program: Command): void {
         throw new ActionRefused('--format : csv, html ou json attendu');
       const config = loadConfig();
       const client = await connectClient(config);
-      const report: Report = await client.workflow.execute(indicatorReport, {
-        args: [{ convention: c.data, period: period.data }],
-        taskQueue: config.taskQueue,
-        workflowId: manualId('rapport'),
-      });
+      const report: Report = await client.workflow.execute<IndicatorReport>(
+        exchangeWorkflowTypes.indicatorReport,
+        {
+          args: [{ convention: c.data, period: period.data }],
+          taskQueue: config.taskQueue,
+          workflowId: manualId('rapport'),
+        },
+      );
       const out =
         o.format === 'json'
           ? `${JSON.stringify({ ...report, csv: undefined, html: undefined }, null, 2)}\n`

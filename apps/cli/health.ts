@@ -13,8 +13,14 @@ import { incidentKindLabels } from '../../store/incidents.js';
 import { formatParis } from '../../domain/calendar.js';
 import { agentIdSchema } from '../../domain/ids.js';
 import { loadConfig } from '../../workers/config.js';
-import { healthRestart, healthStatus } from '../../workflows/health/watch.js';
-import type { HealthReport, Restarted } from '../../services/health.js';
+import {
+  healthRestartWorkflowType,
+  healthStatusWorkflowType,
+  type HealthReport,
+  type HealthRestart,
+  type HealthStatus,
+  type Restarted,
+} from '../../workflows/health/messages.js';
 import { ActionRefused } from '../../services/paths.js';
 import { ensureHealthSchedule, HEALTH_SCHEDULE_ID } from '../../services/schedules.js';
 import { connectClient } from '../../services/temporal.js';
@@ -53,7 +59,7 @@ async function onWorkers<T>(what: string, job: () => Promise<T>): Promise<T> {
 
 export async function fetchHealth(client: Client, taskQueue: string): Promise<HealthReport> {
   return onWorkers('Lecture de la santé impossible', () =>
-    client.workflow.execute(healthStatus, {
+    client.workflow.execute<HealthStatus>(healthStatusWorkflowType, {
       taskQueue,
       workflowId: `sante-rapport-${randomUUID()}`,
       workflowExecutionTimeout: '2 minutes',
@@ -68,7 +74,7 @@ export async function restartFromCli(
   by: string,
 ): Promise<Restarted> {
   return onWorkers('Relance refusée', () =>
-    client.workflow.execute(healthRestart, {
+    client.workflow.execute<HealthRestart>(healthRestartWorkflowType, {
       taskQueue,
       args: [{ id, by }],
       workflowId: `sante-relance-${randomUUID()}`,

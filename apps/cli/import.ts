@@ -16,7 +16,6 @@ import {
   InvalidImportFile,
   type ImportSummary,
 } from '../../services/import-caf.js';
-import { sampleCafFlow } from '../../dev/sample-caf.js';
 import { connectClient } from '../../services/temporal.js';
 
 export function describeImport(s: ImportSummary): string {
@@ -96,7 +95,9 @@ export function registerImportCommand(program: Command): void {
     .command('sample-caf <fichier>')
     .description('écrit un flux CAF fictif pour la démo (identifiants CAF-000001…, quelques lignes fautives)')
     .option('--count <n>', 'nombre de lignes de données', '300')
-    .action((file: string, o: { count: string }) => {
+    // A development command: dev/ is loaded only when it runs.
+    .action(async (file: string, o: { count: string }) => {
+      const { sampleCafFlow } = await import('../../dev/sample-caf.js');
       writeFileSync(file, sampleCafFlow(new Date(), Number(o.count)));
       console.log(`Flux fictif écrit dans ${file} : à importer avec « jalons import ${file} ».`);
     });

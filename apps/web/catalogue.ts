@@ -18,9 +18,9 @@ import {
   themeLabel,
   type CatalogueQuery,
   type CatalogueSyncSummary,
-} from '../../activities/exchanges/catalogue.js';
+} from '../../services/catalogue.js';
 import type { CatalogueService } from '../../partners/catalogue.js';
-import type { PartnerConfig } from '../../activities/partners/index.js';
+import type { PartnerConfig } from '../../partners/config.js';
 import type { ReadModelDb } from '../../store/db.js';
 import { offerThemes, planSchema, type PlanItem } from '../../domain/path/activity-plan.js';
 import { formatParis } from '../../domain/calendar.js';

@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { partnerConfigFromEnv, type PartnerConfig } from '../../activities/partners/index.js';
+import { partnerConfigFromEnv, type PartnerConfig } from '../../partners/config.js';
 import type { ReadModelDb } from '../../store/db.js';
 import { cataloguePages } from './catalogue.js';
 import { reportPages } from './reports.js';

@@ -5,7 +5,7 @@
  * Département-wide figures: for accounts that see every case.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { buildReport, type Report } from '../../activities/exchanges/reporting.js';
+import { buildReport, type Report } from '../../store/reporting.js';
 import type { ReadModelDb } from '../../store/db.js';
 import { civilDateOf, civilDateSchema } from '../../domain/calendar.js';
 import {

@@ -4,7 +4,8 @@
  * they accept), `JALONS_RDV_CALLBACK_URL` (where attendance is posted).
  */
 import { frenchIssues, z } from '../../domain/validation.js';
-import { DEFAULT_SIMULATORS_PORT, partnerNames } from '../../activities/partners/index.js';
+import { DEFAULT_SIMULATORS_PORT } from '../../partners/config.js';
+import { partnerNames } from '../../partners/http.js';
 import { PartnerSimulators } from './server.js';
 
 const envSchema = z.object({

@@ -34,7 +34,7 @@ import {
 } from '../../partners/appointments.js';
 import { cnsaRoutes } from '../../partners/cnsa.js';
 import { prefectureRoutes } from '../../partners/prefecture.js';
-import { SIMULATORS_TOKEN, simulatorUrls, type PartnerConfig } from '../../activities/partners/index.js';
+import { SIMULATORS_TOKEN, simulatorUrls, type PartnerConfig } from '../../partners/config.js';
 import { FaultController, type Fault, type FaultKind, type FaultSpec } from './faults.js';
 import { ftExchangeRoutes } from '../../partners/ft-exchange.js';
 import { catalogueRoutes } from '../../partners/catalogue.js';

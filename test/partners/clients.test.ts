@@ -16,9 +16,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPartnerActivities,
   partnerConfigFromEnv,
-  partnerRetry,
   type PartnerActivities,
 } from '../../activities/partners/index.js';
+import { partnerRetry } from '../../workflows/shared/partner-retry.js';
 import { attendanceCallbackSchema } from '../../partners/appointments.js';
 import { PartnerSimulators } from '../../dev/simulators/server.js';
 import { testDataConverter, timeSkippingEnv } from '../support/temporal.js';

@@ -5,7 +5,7 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { PartnerActivities } from '../../activities/partners/index.js';
-import { partnerFailureForHumans, partnerRetry } from '../../partners/retry.js';
+import { partnerFailureForHumans, partnerRetry } from '../../workflows/shared/partner-retry.js';
 
 export type PartnerOperation = keyof PartnerActivities;
 

@@ -9,8 +9,12 @@
 import * as wf from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
-import type { AlertIncident, WatchResult } from '../../activities/health/incidents.js';
-import type { HealthReport, Restarted } from '../../services/health.js';
+import type {
+  AlertIncident,
+  HealthReport,
+  Restarted,
+  WatchResult,
+} from '../../activities/health/incidents.js';
 import { sendRecorded } from '../notifications/notify.js';
 
 const { watchWorkflows, markIncidentAlerted } = wf.proxyActivities<Activities>({

@@ -1,5 +1,5 @@
 /**
- * How workflows call partner activities (also re-exported by activities/partners). Deliberately free of runtime imports
+ * How workflows call partner activities. Deliberately free of runtime imports
  * other than `@temporalio/common`, so workflow code can use it in the sandbox.
  */
 import {

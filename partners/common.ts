@@ -1,7 +1,7 @@
-/** Shared by the exchanges' activities: partner endpoints and read keys. */
+/** Shared by the partners' callers (the exchanges' activities, the catalogue): partner endpoints and read keys. */
 import { randomUUID } from 'node:crypto';
-import type { PartnerConfig } from '../partners/index.js';
-import type { CallOptions, PartnerEndpoint, PartnerName } from '../../partners/http.js';
+import type { PartnerConfig } from './config.js';
+import type { CallOptions, PartnerEndpoint, PartnerName } from './http.js';
 
 export function endpointOf(config: PartnerConfig, partner: PartnerName): PartnerEndpoint {
   return {

@@ -36,9 +36,9 @@ import {
   stateQuery,
   type BeneficiaryPath,
 } from '../workflows/path/messages.js';
-import { MailSink } from '../dev/mail-sink.js';
-import { PartnerSimulators } from '../dev/simulators/server.js';
-import { registerSearchAttributes, startedInTime } from './temporal.js';
+import { MailSink } from './mail-sink.js';
+import { PartnerSimulators } from './simulators/server.js';
+import { registerSearchAttributes, startedInTime } from '../services/temporal.js';
 
 import {
   applyGrantEvent,

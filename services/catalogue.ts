@@ -7,12 +7,12 @@
  * cannot answer, the plan is saved as entered, with a warning for the person.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { offerThemes, planHours, type OfferTheme, type PlanItem } from '../../domain/path/activity-plan.js';
-import { callPartner } from '../../partners/http.js';
-import { catalogueRoutes, validServices, type CatalogueService } from '../../partners/catalogue.js';
-import type { PartnerConfig } from '../partners/index.js';
-import type { Queryable, ReadModelDb } from '../../store/db.js';
-import { endpointOf, fold, freshRead } from './common.js';
+import { offerThemes, planHours, type OfferTheme, type PlanItem } from '../domain/path/activity-plan.js';
+import { callPartner } from '../partners/http.js';
+import { catalogueRoutes, validServices, type CatalogueService } from '../partners/catalogue.js';
+import type { PartnerConfig } from '../partners/config.js';
+import type { Queryable, ReadModelDb } from '../store/db.js';
+import { endpointOf, fold, freshRead } from '../partners/common.js';
 
 const PAGE_SIZE = 100;
 /** A catalogue bigger than this is a broken catalogue (or a loop): the sync stops. */

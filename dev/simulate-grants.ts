@@ -25,7 +25,7 @@ import {
 
 import { getProgramme, milestoneIds } from '../domain/grants/index.js';
 import { frenchIssues, z } from '../domain/validation.js';
-import { actOnGrant, ActionRefused, startGrantCycle } from './grants.js';
+import { actOnGrant, ActionRefused, startGrantCycle } from '../services/grants.js';
 import { grantStateQuery } from '../workflows/grants/messages.js';
 
 export type { GrantReport };

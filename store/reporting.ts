@@ -4,7 +4,7 @@
  * Pilot'Actions or a funder's template and as a French HTML page a person reads
  * (and prints to PDF from the browser). Kept in the read model (`reports`).
  */
-import { addCalendarDays, formatParis, parisInstant } from '../../domain/calendar.js';
+import { addCalendarDays, formatParis, parisInstant } from '../domain/calendar.js';
 import {
   conventions,
   formatIndicator,
@@ -12,9 +12,9 @@ import {
   type ConventionId,
   type IndicatorId,
   type ReportPeriod,
-} from '../../domain/reporting.js';
-import { html, raw } from '../../domain/html.js';
-import type { Queryable } from '../../store/db.js';
+} from '../domain/reporting.js';
+import { html, raw } from '../domain/html.js';
+import type { Queryable } from './db.js';
 
 export type IndicatorValues = Record<IndicatorId, number | null>;
 
