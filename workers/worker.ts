@@ -9,7 +9,7 @@ import { createActivities } from '../activities/index.js';
 import { loadDirectory } from '../activities/notifications/directory.js';
 import { openReadModel, type ReadModelDb } from '../store/db.js';
 import type { Config } from './config.js';
-import type { PartnerConfig } from '../activities/partners/index.js';
+import type { PartnerConfig } from '../partners/config.js';
 import { notificationQueue } from '../workflows/shared/queues.js';
 import { encryptedDataConverter, loadKeyRing } from './codec.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from '../../domain/validation.js';
-import { loadScenario, simulate, type SimulationReport } from '../../services/simulate.js';
+import { loadScenario, simulate, type SimulationReport } from '../../dev/simulate.js';
 import { quietRuntime } from '../support/temporal.js';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchCatalogue, syncCatalogue } from '../../activities/exchanges/catalogue.js';
+import { searchCatalogue, syncCatalogue } from '../../services/catalogue.js';
 import { createAccount } from '../../store/accounts.js';
 import { actOnPath, showPath, startPath } from '../../services/paths.js';
 import { startWebApp } from '../../apps/web/server.js';

@@ -23,7 +23,7 @@ import type { PathState } from '../../domain/path/path.js';
 import { createAccount, issueApiToken } from '../../store/accounts.js';
 import { importCafFlow } from '../../services/import-caf.js';
 import { ActionRefused, showPath, startPath } from '../../services/paths.js';
-import { InvalidScenario, loadScenario } from '../../services/simulate.js';
+import { InvalidScenario, loadScenario } from '../../dev/simulate.js';
 import { frenchTemporalError } from '../../services/temporal-errors.js';
 import { ATTENDANCE_CALLBACK_PATH } from '../../apps/web/partner-callbacks.js';
 import { buildWebApp } from '../../apps/web/server.js';

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCafFlow } from '../../services/import-caf.js';
-import { scenarioSchema } from '../../services/simulate.js';
+import { scenarioSchema } from '../../dev/simulate.js';
 import { applyPathEvent, newPathState, PathRefusal, refusalOf } from '../../domain/path/path-machine.js';
 import { pathEventTypes } from '../../domain/path/path-events.js';
 import { pathInputSchema } from '../../domain/path/path.js';

@@ -17,7 +17,7 @@ import {
   grantEventTypes,
   grantReport,
   startGrant,
-} from '../../services/simulate-grants.js';
+} from '../../dev/simulate-grants.js';
 import { grantStateQuery } from '../../workflows/grants/grant.js';
 import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
