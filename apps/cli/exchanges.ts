@@ -12,7 +12,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ExchangesStatus } from '../../activities/exchanges/index.js';
 import type { CatalogueSyncSummary } from '../../services/catalogue.js';
 import type { Report } from '../../store/reporting.js';
 import { civilDateSchema, formatParis } from '../../domain/calendar.js';
@@ -22,6 +21,7 @@ import { frenchIssues } from '../../domain/validation.js';
 import { loadConfig } from '../../workers/config.js';
 import {
   exchangeWorkflowTypes,
+  type ExchangesStatus,
   type FranceTravailWeeklyList,
   type IndicatorReport,
   type MonjobSyncResult,

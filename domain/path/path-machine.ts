@@ -6,22 +6,35 @@
  */
 import { addCalendarDays, civilDateOf, endOfCivilDay, formatParis } from '../calendar.js';
 import { deadlineAfter } from './deadlines.js';
-import { nextBusinessOpening } from '../holidays.js';
 import { frenchIssues } from '../validation.js';
 import { nationalRulesAt } from './national-rules.js';
-import {
-  pathInputSchema,
-  type DeadlineRecord,
-  type PathInput,
-  type PathState,
-  type PathStep,
-  type QueuedMessage,
-} from './path.js';
+import { pathInputSchema, type PathInput, type PathState } from './path.js';
 import { pathEventSchema, type PathEvent } from './path-events.js';
 import { planRefusal } from './activity-plan.js';
 import { compactPathState, pathListBounds } from './path-compaction.js';
 import { getPolicy, type Policy } from '../policy.js';
 import { partnerFacts, queuePathPartnerCalls, resolvePathPartnerCall } from './path-partners.js';
+import {
+  PathRefusal,
+  checkBreach,
+  currentDeadline,
+  currentSanction,
+  dropOpen,
+  endProcedure,
+  intensiveMonths,
+  meet,
+  moveTo,
+  nextOpening,
+  openDeadline,
+  openDeadlines,
+  queueMessage,
+  refuse,
+  requireProcedure,
+  requireStep,
+  startAccompaniment,
+  startOrientation,
+  weeklyHoursRefusal,
+} from './path-steps.js';
 import {
   isRepetition,
   noticeReceipt,
@@ -30,14 +43,6 @@ import {
   sanctionRefusal,
   suspensionEnd,
 } from './sanctions.js';
-
-/** An act the path refuses; its message is French and shown as is. */
-export class PathRefusal extends Error {
-  override name = 'PathRefusal';
-}
-function refuse(message: string): never {
-  throw new PathRefusal(message);
-}
 
 /** A clock skew tolerated between the caller and the workflow's clock. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -455,174 +460,4 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
   },
 };
 
-function weeklyHoursRefusal(
-  c: { weeklyHours: number; intensive: boolean; reduction?: string; exemption?: string },
-  legalMinimum: number,
-  policy: Policy,
-  track: 'employment' | 'socio-professional' | 'social',
-): string | null {
-  if (c.weeklyHours === 0 && !c.exemption)
-    return 'Zéro heure d’activité suppose une exemption pour un motif légal (santé, handicap, invalidité, parent isolé sans garde d’un enfant de moins de 12 ans).';
-  if (c.weeklyHours > 0 && c.exemption)
-    return 'Une exemption porte sur la totalité des heures : indiquez 0 heure, ou une réduction.';
-  if (c.weeklyHours > 0 && c.weeklyHours < legalMinimum && !c.reduction)
-    return `Moins de ${legalMinimum} heures d’activité par semaine suppose une réduction motivée par la situation de la personne (CT L5411-6).`;
-  const intensiveMinimum = policy.intensive.minWeeklyHours[track] ?? legalMinimum;
-  if (c.intensive && c.weeklyHours < intensiveMinimum)
-    return `L’accompagnement intensif demande au moins ${intensiveMinimum} heures par semaine dans ce parcours.`;
-  return null;
-}
-
-function startOrientation(s: PathState, at: Date, policy: Policy): void {
-  const rules = nationalRulesAt(at);
-  openDeadline(s, 'first-appointment', deadlineAfter(at, policy.firstAppointment.target));
-  // The orientation is notified the day it is decided: the contract month runs from then.
-  openDeadline(s, 'contract', deadlineAfter(at, rules.contract.within));
-}
-
-function startAccompaniment(s: PathState, at: Date, policy: Policy, intensive: boolean): void {
-  dropOpen(s, at, ['interviews']);
-  if (!intensive) {
-    s.accompaniment = { intensity: 'standard', startedAt: at.toISOString(), intensiveEndsAt: null };
-    moveTo(s, 'accompaniment', at, 'contract.signed');
-    return;
-  }
-  const ends = deadlineAfter(at, policy.intensive.duration);
-  s.accompaniment = {
-    intensity: 'intensive',
-    startedAt: at.toISOString(),
-    intensiveEndsAt: ends.toISOString(),
-  };
-  for (const month of intensiveMonths(at, ends))
-    openDeadline(s, 'interviews', endOfCivilDay(lastDayOf(month)), month);
-  moveTo(s, 'intensive-accompaniment', at, 'contract.signed');
-}
-
-/**
- * The calendar months an intensive accompaniment answers for: those it covers
- * for at least half their days (a month begun the day before it ends is not owed).
- */
-export function intensiveMonths(start: Date, end: Date): string[] {
-  const first = civilDateOf(start);
-  const last = civilDateOf(end);
-  const months: string[] = [];
-  for (let month = first.slice(0, 7); month <= last.slice(0, 7); month = nextMonth(month)) {
-    const from = first > `${month}-01` ? first : `${month}-01`;
-    const to = last < lastDayOf(month) ? last : lastDayOf(month);
-    const covered = daysBetween(from, to) + 1;
-    if (covered * 2 >= Number(lastDayOf(month).slice(8))) months.push(month);
-  }
-  return months;
-}
-
-const nextMonth = (month: string): string => addCalendarDays(lastDayOf(month), 1).slice(0, 7);
-const daysBetween = (a: string, b: string): number => (Date.parse(b) - Date.parse(a)) / 86_400_000;
-
-function lastDayOf(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-  return addCalendarDays(next, -1);
-}
-
-/** Windows of a sanction procedure: awaited only while it runs. */
-const procedureWindows = ['observations', 'france-travail-proposal'];
-
-/** Deadlines still awaited. */
-export function openDeadlines(s: PathState): DeadlineRecord[] {
-  return s.deadlines.filter(
-    (d) =>
-      d.metAt === null &&
-      !d.cancelledAt &&
-      (!procedureWindows.includes(d.kind) || s.step === 'sanction-procedure'),
-  );
-}
-
-/** Whether a failure of this kind may start a procedure now. */
-function checkBreach(s: PathState, kind: 'contract-refusal' | 'obligations'): void {
-  if (s.sanctions.length >= pathListBounds.sanctions)
-    refuse(
-      `Ce parcours compte déjà ${pathListBounds.sanctions} sanctions, le nombre maximal : une nouvelle procédure se traite hors de Jalons.`,
-    );
-  if (s.step === 'sanction-procedure' || s.step === 'suspension')
-    refuse('Une procédure de sanction est déjà en cours pour ce parcours.');
-  if (kind === 'contract-refusal')
-    requireStep(
-      s,
-      ['first-appointment', 'diagnostic', 'contract'],
-      'Un refus de contrat ne peut être constaté que tant que le contrat n’est pas signé.',
-    );
-  else if (!s.contract)
-    refuse('Un manquement aux obligations du contrat suppose un contrat d’engagement signé.');
-}
-
-function currentDeadline(s: PathState, kind: string): DeadlineRecord | undefined {
-  return openDeadlines(s).find((d) => d.kind === kind);
-}
-
-export function currentSanction(s: PathState) {
-  return s.sanctions.find((x) => x.endedAt === null);
-}
-
-function openDeadline(s: PathState, kind: string, dueAt: Date, period?: string): DeadlineRecord {
-  // Counted, not measured: closed deadlines leave the lists (compaction), their numbers are never reused.
-  const number = (s.deadlineCount ?? s.deadlines.length + s.dropped.length) + 1;
-  s.deadlineCount = number;
-  const record: DeadlineRecord = {
-    id: `${kind}#${number}`,
-    kind,
-    dueAt: dueAt.toISOString(),
-    metAt: null,
-    breached: false,
-    ...(period ? { period } : {}),
-  };
-  s.deadlines.push(record);
-  return record;
-}
-
-function meet(d: DeadlineRecord, at: Date): void {
-  d.metAt = at.toISOString();
-  d.breached = at.getTime() > Date.parse(d.dueAt);
-}
-
-/**
- * Open deadlines that no longer apply (réorientation, exit): one already
- * breached stays in the list, no longer awaited, since the breach happened;
- * the others leave it (kept in `dropped` for the audit).
- */
-function dropOpen(s: PathState, at: Date, kinds?: string[]): void {
-  const ending = openDeadlines(s).filter((d) => !kinds || kinds.includes(d.kind));
-  for (const d of ending) d.cancelledAt = at.toISOString();
-  const gone = ending.filter((d) => !d.breached);
-  s.deadlines = s.deadlines.filter((d) => !gone.includes(d));
-  s.dropped.push(...gone);
-}
-
-function requireStep(s: PathState, steps: PathStep[], message: string): void {
-  if (!steps.includes(s.step)) refuse(message);
-}
-
-function requireProcedure(s: PathState, step: PathStep) {
-  if (s.step !== step || !s.procedure) return refuse('Aucune procédure de sanction n’attend cette étape.');
-  return s.procedure;
-}
-
-/** Ends the procedure (and suspension): the path goes back where it was. */
-export function endProcedure(s: PathState, at: Date, event: string): void {
-  const resume = s.procedure?.resumeStep ?? 'accompaniment';
-  s.procedure = null;
-  moveTo(s, resume, at, event);
-}
-
-export function moveTo(s: PathState, step: PathStep, at: Date, event?: string): void {
-  s.step = step;
-  s.history.push({ at: at.toISOString(), step, ...(event ? { event } : {}) });
-}
-
-/** Messages decided by an event go out in business hours. */
-function nextOpening(at: Date, policy: Policy): string {
-  return nextBusinessOpening(at, policy.businessHours).toISOString();
-}
-
-function queueMessage(s: PathState, m: QueuedMessage): void {
-  if (!s.outbox.some((q) => q.id === m.id)) s.outbox.push(m);
-}
+export { PathRefusal, intensiveMonths, openDeadlines, currentSanction, endProcedure, moveTo };

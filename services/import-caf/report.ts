@@ -1,0 +1,53 @@
+/** What a CAF import did, and the rejection report written next to the file (`<fichier>.rejets.csv`). */
+
+export interface ImportCounts {
+  /** Paths started by this import. */
+  created: number;
+  /** Opening or transfer of a path that already existed: nothing changed. */
+  existing: number;
+  /** `fin_droit` sent to a running path. */
+  ended: number;
+  /** `fin_droit` for a path already closed: nothing changed. */
+  alreadyEnded: number;
+  rejected: number;
+}
+
+export interface Rejection {
+  line: number;
+  beneficiaryId: string | null;
+  flowType: string | null;
+  reason: string;
+}
+
+export interface ImportSummary extends ImportCounts {
+  file: string;
+  /** Data records in the file (blank lines excluded). */
+  records: number;
+  /** Rejected rows, by line. */
+  rejections: Rejection[];
+  /** `<file>.rejets.csv`, or null when no row was rejected. */
+  rejectionReport: string | null;
+  /** The import resumed after this line (a checkpoint of an interrupted run), or null. */
+  resumedAfterLine: number | null;
+  /** A checkpoint was found for another version of the file: the import started over. */
+  staleCheckpoint: boolean;
+}
+
+export const rejectionReportPath = (file: string): string => `${file}.rejets.csv`;
+
+const csvCell = (value: string | number | null): string => {
+  // A cell a spreadsheet would read as a formula (« =HYPERLINK(…) ») is quoted as text.
+  const s = value === null ? '' : String(value).replace(/^[=+\-@\t\r]/, "'$&");
+  return /[;"\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** The rejection report: UTF-8 with a BOM (a spreadsheet opens it as is), semicolons. */
+export function rejectionCsv(rejections: Rejection[]): string {
+  const lines = [
+    'ligne;id_pseudonyme;type_flux;motif',
+    ...rejections.map((r) =>
+      [r.line, r.beneficiaryId, r.flowType, r.reason].map((v) => csvCell(v)).join(';'),
+    ),
+  ];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
