@@ -7,6 +7,7 @@ import type * as exchanges from './exchanges.js';
 import type * as weeklyList from './weekly-list.js';
 
 export type { MonjobSyncResult } from './exchanges.js';
+export type { ExchangesStatus } from '../../activities/exchanges/index.js';
 export type { WeeklyListInput, WeeklyListResult } from './weekly-list.js';
 
 /** The names ./exchanges.ts and ./weekly-list.ts export their functions under (workflows/index.ts). */
