@@ -3,7 +3,7 @@
  * convention asks for that Jalons can know (docs/rules.md §4; annexes of the
  * convention 2025-2027, docs/rules.md §3.2; CNSA indicators of annexe 3 of the AMI 2026, §3.1),
  * and the campaigns a reminder goes out before. Data only: the SQL that computes
- * each indicator is in activities/exchanges/reporting.ts.
+ * each indicator is in store/reporting.ts.
  */
 import { addCalendarDays, civilDateOf, civilDateSchema, type CivilDate } from './calendar.js';
 import { z } from './validation.js';

@@ -4,7 +4,7 @@
  * summer time): three applications go through application, committee opinions
  * and vote; one transmits at 16:59 on 15/12/2025 and runs to its end, the others
  * miss 17:00 and become not admissible. Events go through the `jalons simulate`
- * functions (services/simulate-grants.ts); messages through the real activities to
+ * functions (dev/simulate-grants.ts); messages through the real activities to
  * a real SMTP server.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
