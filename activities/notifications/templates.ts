@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { formatParis } from '../../domain/calendar.js';
+import type { DeadlineKind } from '../../domain/path/path.js';
 import { grantTemplates } from './templates-grants.js';
 import { exchangeTemplates } from './templates-exchanges.js';
 import { incidentTemplates } from './templates-incidents.js';
@@ -11,7 +12,7 @@ import { field, page, type Data, type Rendered } from './template-parts.js';
 
 export { field, page, type Rendered };
 
-const deadlineLabels: Record<string, string> = {
+const deadlineLabels: Record<DeadlineKind, string> = {
   'orientation.local': 'objectif départemental d’orientation',
   'orientation.legal': 'délai légal d’orientation (6 semaines, CASF D262-65-2)',
   'first-appointment': 'premier rendez-vous avec le référent (objectif départemental)',
@@ -23,12 +24,15 @@ const deadlineLabels: Record<string, string> = {
   'france-travail-proposal': 'réponse à une proposition de sanction de France Travail',
 };
 
+/** A deadline kind from the message's data: shown as is when it is not one. */
+const deadlineLabel = (kind: string): string => (deadlineLabels as Record<string, string>)[kind] ?? kind;
+
 /** A reminder or an escalation about one deadline of a path, for the référent or a manager. */
 function pathDeadlineMessage(kind: 'reminder' | 'escalation', what: string, advice: string) {
   return (d: Data): Rendered => {
     const id = field(d, 'beneficiaryId');
     const due = formatParis(new Date(field(d, 'dueAt')));
-    const label = deadlineLabels[field(d, 'deadline')] ?? field(d, 'deadline');
+    const label = deadlineLabel(field(d, 'deadline'));
     return kind === 'reminder'
       ? page(`[Jalons] Rappel : ${what} de ${id} avant le ${due}`, [
           'Bonjour,',
@@ -46,7 +50,7 @@ function pathDeadlineMessage(kind: 'reminder' | 'escalation', what: string, advi
 const templates: Record<string, (data: Data) => Rendered> = {
   'reminder.orientation': (d) => {
     const due = new Date(field(d, 'dueAt'));
-    const label = deadlineLabels[field(d, 'deadline')] ?? field(d, 'deadline');
+    const label = deadlineLabel(field(d, 'deadline'));
     return page(
       `[Jalons] Rappel : orientation de ${field(d, 'beneficiaryId')} à décider avant le ${formatParis(due)}`,
       [
@@ -61,7 +65,7 @@ const templates: Record<string, (data: Data) => Rendered> = {
   },
   'escalation.orientation': (d) => {
     const due = new Date(field(d, 'dueAt'));
-    const label = deadlineLabels[field(d, 'deadline')] ?? field(d, 'deadline');
+    const label = deadlineLabel(field(d, 'deadline'));
     return page(
       `[Jalons] Retard : orientation de ${field(d, 'beneficiaryId')} non décidée au ${formatParis(due)}`,
       [
@@ -148,7 +152,7 @@ Object.assign(templates, {
         .filter(Boolean)
         .map((l) => {
           const [id, kind, due] = l.split('|');
-          return `• ${id} — ${deadlineLabels[kind ?? ''] ?? kind} — ${formatParis(new Date(due ?? ''))}`;
+          return `• ${id} — ${kind === undefined ? kind : deadlineLabel(kind)} — ${formatParis(new Date(due ?? ''))}`;
         });
     const due = lines('due');
     const late = lines('late');

@@ -6,7 +6,8 @@ import { Command } from 'commander';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { OrientationDecision, PathState } from '../../domain/path/path.js';
 import { loadConfig } from '../../workers/config.js';
-import { deadlineLabels, describePath, stepLabels } from './format.js';
+import { describePath } from './format.js';
+import { deadlineLabel, stepLabel } from '../../domain/path/labels.js';
 import { pathEventTypes, type PathEventInput } from '../../domain/path/path-events.js';
 import { suggestTrack } from '../../domain/path/orientation-criteria.js';
 import { frenchIssues, z } from '../../domain/validation.js';
@@ -238,7 +239,7 @@ const late = program
       console.log(`${late.length} parcours en retard`);
       for (const p of late)
         console.log(
-          `  ${p.beneficiaryId}  ${stepLabels[p.step] ?? p.step}  ${p.territory}  ${p.referent ?? '—'}  prochaine échéance ${p.nextDeadline ? formatParis(new Date(p.nextDeadline), true) : '—'}`,
+          `  ${p.beneficiaryId}  ${stepLabel(p.step)}  ${p.territory}  ${p.referent ?? '—'}  prochaine échéance ${p.nextDeadline ? formatParis(new Date(p.nextDeadline), true) : '—'}`,
         );
     },
   );
@@ -250,7 +251,7 @@ function printRemoteLate(items: Awaited<ReturnType<RemoteJalons['late']>>, json:
   console.log(`${items.length} échéance(s) en retard dans votre périmètre`);
   for (const i of items)
     console.log(
-      `  ${i.beneficiaryId}  ${deadlineLabels[i.kind] ?? i.kind}, due le ${formatParis(new Date(i.dueAt))}  ${stepLabels[i.step] ?? i.step}  ${i.territory}  ${i.referent ?? '—'}`,
+      `  ${i.beneficiaryId}  ${deadlineLabel(i.kind)}, due le ${formatParis(new Date(i.dueAt))}  ${stepLabel(i.step)}  ${i.territory}  ${i.referent ?? '—'}`,
     );
 }
 

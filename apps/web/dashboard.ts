@@ -12,7 +12,7 @@ import {
   type FailedPartnerCall,
   type ItemFilter,
 } from '../../store/queries.js';
-import { deadlineLabels, stepLabels } from '../cli/format.js';
+import { deadlineLabel, stepLabel } from '../../domain/path/labels.js';
 import { html, raw, type Raw } from '../../domain/html.js';
 import { page } from './layout.js';
 import { partnerOperationLabels, type PartnerOperation } from '../../domain/partner-calls.js';
@@ -45,8 +45,8 @@ export function itemsTable(caption: string, items: DeadlineItem[], late: boolean
     <tbody>
       ${items.map(
         (i) => html`<tr><td><a href="/parcours/${i.beneficiary_id}">${i.beneficiary_id}</a></td>
-<td>${deadlineLabels[i.kind] ?? i.kind}</td><td${raw(late ? ' class="late"' : '')}>${parisTime(i.due_at)}</td>
-<td>${stepLabels[i.step] ?? i.step}</td><td>${i.territory}</td><td>${i.organisation ?? '—'}</td><td>${i.referent ?? '—'}</td></tr>`,
+<td>${deadlineLabel(i.kind)}</td><td${raw(late ? ' class="late"' : '')}>${parisTime(i.due_at)}</td>
+<td>${stepLabel(i.step)}</td><td>${i.territory}</td><td>${i.organisation ?? '—'}</td><td>${i.referent ?? '—'}</td></tr>`,
       )}
     </tbody>
   </table>`;
@@ -120,7 +120,7 @@ export async function dashboard(db: ReadModelDb, filter: ItemFilter, now: Date, 
         ${choices[key].map(
           (v) =>
             html`<option value="${v}" ${raw(filter[key] === v ? ' selected' : '')}>
-              ${key === 'step' ? (stepLabels[v] ?? v) : v}
+              ${key === 'step' ? stepLabel(v) : v}
             </option>`,
         )}
       </select>

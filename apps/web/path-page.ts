@@ -7,7 +7,7 @@ import { type View, parisTime } from './view.js';
 import { pathEventTypes, type PathEventInput } from '../../domain/path/path-events.js';
 import type { PathState } from '../../domain/path/path.js';
 import { getPolicy } from '../../domain/policy.js';
-import { deadlineLabels, stepLabels } from '../cli/format.js';
+import { deadlineLabel, stepLabel, trackLabels } from '../../domain/path/labels.js';
 import { html, raw, type Raw } from '../../domain/html.js';
 import { ActionRefused } from '../../services/paths.js';
 import { page } from './layout.js';
@@ -33,11 +33,6 @@ export const eventLabels: Record<string, string> = {
   'rights.ended': 'Sortie (fin de droit)',
   'partner.resolved':
     'Transmission refusée : renvoyer ou traitée ({"call": "…", "action": "retry" ou "handled"})',
-};
-export const trackLabels = {
-  employment: 'Emploi',
-  'socio-professional': 'Socio-professionnel',
-  social: 'Social',
 };
 
 export function partnerCallsTable(s: PathState): Raw {
@@ -155,8 +150,8 @@ export function timeline(
   const body = html`${view.stopped ?? ''}${message?.error ? html`<div class="alert" role="alert"><strong>Refusé :</strong> ${message.error}</div>` : ''}
     ${message?.done ? html`<div class="notice" role="status">Acte enregistré : ${eventLabels[message.done] ?? message.done}.</div>` : ''}
     <p>
-      <strong>${stepLabels[s.step] ?? s.step}</strong> — territoire ${s.territory}, politique ${policy.name}.
-      Droit ouvert le
+      <strong>${stepLabel(s.step)}</strong> — territoire ${s.territory}, politique ${policy.name}. Droit
+      ouvert le
       ${parisTime(s.rightsOpenedAt)}.${s.orientation ? html` Orientation : ${trackLabels[s.orientation.track]}, ${s.orientation.organisation}, référent ${s.orientation.referent}.` : ''}
     </p>
     <table>
@@ -174,7 +169,7 @@ export function timeline(
         ${s.deadlines.map(
           (d) =>
             html`<tr>
-              <td>${deadlineLabels[d.kind] ?? d.kind}${d.period ? ` ${d.period}` : ''}</td>
+              <td>${deadlineLabel(d.kind)}${d.period ? ` ${d.period}` : ''}</td>
               <td>${parisTime(d.dueAt)}</td>
               <td>${deadlineStatus(d)}</td>
             </tr>`,
@@ -198,7 +193,7 @@ export function timeline(
           (h) =>
             html`<tr>
               <td>${parisTime(h.at)}</td>
-              <td>${stepLabels[h.step] ?? h.step}</td>
+              <td>${stepLabel(h.step)}</td>
             </tr>`,
         )}
       </tbody>

@@ -7,7 +7,13 @@ import { addCalendarDays, civilDateOf, endOfCivilDay } from '../calendar.js';
 import { deadlineAfter } from './deadlines.js';
 import { nextBusinessOpening } from '../holidays.js';
 import { nationalRulesAt } from './national-rules.js';
-import { type DeadlineRecord, type PathState, type PathStep, type QueuedMessage } from './path.js';
+import {
+  type DeadlineKind,
+  type DeadlineRecord,
+  type PathState,
+  type PathStep,
+  type QueuedMessage,
+} from './path.js';
 import { pathListBounds } from './path-compaction.js';
 import { type Policy } from '../policy.js';
 
@@ -127,7 +133,7 @@ export function currentSanction(s: PathState) {
   return s.sanctions.find((x) => x.endedAt === null);
 }
 
-export function openDeadline(s: PathState, kind: string, dueAt: Date, period?: string): DeadlineRecord {
+export function openDeadline(s: PathState, kind: DeadlineKind, dueAt: Date, period?: string): DeadlineRecord {
   // Counted, not measured: closed deadlines leave the lists (compaction), their numbers are never reused.
   const number = (s.deadlineCount ?? s.deadlines.length + s.dropped.length) + 1;
   s.deadlineCount = number;

@@ -83,6 +83,20 @@ export const pathSteps = [
 ] as const;
 export type PathStep = (typeof pathSteps)[number];
 
+/** Every deadline a path opens (docs/rules.md): a new one gets its labels (./labels.ts) or nothing compiles. */
+export const deadlineKinds = [
+  'orientation.local',
+  'orientation.legal',
+  'first-appointment',
+  'contract',
+  'contract.stock',
+  'interviews',
+  'social-review',
+  'observations',
+  'france-travail-proposal',
+] as const;
+export type DeadlineKind = (typeof deadlineKinds)[number];
+
 export interface DeadlineRecord {
   /** Unique in the path: `<kind>#<n>` (a kind recurs after a réorientation). */
   id: string;
