@@ -14,7 +14,6 @@
  * 1 intensive; plans of 13 h and 3 h → 8 h; 2 interviews; 1 exit to a job;
  * 1 PMSMP, 1 autonomy préparatoire, 1 candidate (RP-001), who did not exit.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +27,10 @@ import {
   reportingScheduleId,
   WEEKLY_LIST_SCHEDULE_ID,
 } from '../../services/exchanges-schedules.js';
-import { actOnPath, showPath, startPath } from '../../services/paths.js';
+import { applyPathEvent, newPathState } from '../../domain/path/path-machine.js';
+import { pathInputSchema } from '../../domain/path/path.js';
+import { pathWorkflowId } from '../../domain/ids.js';
+import { beneficiaryPath } from '../../workflows/path/path.js';
 import { startWebApp } from '../../apps/web/server.js';
 import { jalonsCli } from '../support/cli.js';
 import { devServerEnv } from '../support/temporal.js';
@@ -126,24 +128,6 @@ const acts: Act[] = [
   ],
 ];
 
-/**
- * Until the path is idle: its backdated timers all fired, nothing in flight (no activity, no
- * workflow task: a read-model write is committed before the workflow hears of it), and the read
- * model holds its latest revision.
- */
-async function quiet(id: string): Promise<void> {
-  await until(async () => {
-    const d = await env.client.workflow.getHandle(`parcours-${id}`).describe();
-    if (d.raw.pendingWorkflowTask || (d.raw.pendingActivities?.length ?? 0) > 0) return false;
-    const s = await showPath(env.client, id);
-    const [row] = await h.db.query<{ state: unknown }>(`select state from paths where beneficiary_id = $1`, [
-      id,
-    ]);
-    // The read model holds the path's latest state (whatever its revision counts).
-    return isDeepStrictEqual(row?.state, JSON.parse(JSON.stringify(s)));
-  });
-}
-
 async function loadPaths(): Promise<void> {
   const opened: [string, string, string][] = [
     ['RP-001', '2025-03-03T09:00:00+01:00', 'lens-lievin'],
@@ -152,13 +136,19 @@ async function loadPaths(): Promise<void> {
     ['RP-004', '2026-01-10T09:00:00+01:00', 'montreuillois'],
     ['RP-005', '2025-01-02T09:00:00+01:00', 'audomarois'],
   ];
-  for (const [id, at, territory] of opened)
-    await startPath(env.client, taskQueue, { beneficiaryId: id, rightsOpenedAt: at, territory });
-  for (const [id, type, at, data] of acts) {
-    // Paths from before patched('record-at-close') lost the closing snapshot when the exit arrived
-    // during a read-model write; the exit is still sent once the path is idle, as before.
-    if (type === 'rights.ended') await quiet(id);
-    await actOnPath(env.client, id, { type, at, data: data ?? {} } as PathEventInput);
+  // Each path starts from the state its backdated acts made (as a restart from a recorded state
+  // does): sent one by one as Updates, they would race the overdue timers the new path fires at
+  // once, and an act dated before a fired timer is refused.
+  for (const [id, at, territory] of opened) {
+    const input = { beneficiaryId: id, rightsOpenedAt: at, territory };
+    const carried = newPathState(pathInputSchema.parse(input));
+    for (const [, type, actAt, data] of acts.filter(([x]) => x === id))
+      applyPathEvent(carried, { type, at: actAt, data: data ?? {} } as PathEventInput, new Date());
+    await env.client.workflow.start(beneficiaryPath, {
+      args: [{ ...input, carried }],
+      workflowId: pathWorkflowId(id),
+      taskQueue,
+    });
   }
   const journal = async () =>
     (

@@ -3,13 +3,13 @@ import type { Client } from '@temporalio/client';
 import { pathWorkflowId } from '../../domain/ids.js';
 import type { MailSink } from '../../dev/mail-sink.js';
 import { openReadModel } from '../../store/db.js';
-import { beneficiaryPath, partnerEventSignal, stateQuery } from '../../workflows/path/path.js';
-import type { FaultPath } from './paths.js';
+import { beneficiaryPath, stateQuery } from '../../workflows/path/path.js';
+import { livedState, type FaultPath } from './paths.js';
 
 /**
- * Starts each path and sends its partner events while no worker runs: the
- * first workflow task holds them all, so the workflow applies them before any
- * timer fires, as `outcomeAt` does.
+ * Starts each path, while no worker runs, from the state its events have already made (a
+ * person's act is an Update, which needs a worker): the first workflow task fires every
+ * overdue timer after them, as `outcomeAt` does.
  */
 export async function startPathsWithoutWorker(
   client: Client,
@@ -18,8 +18,8 @@ export async function startPathsWithoutWorker(
 ): Promise<void> {
   for (const p of paths) {
     const workflowId = pathWorkflowId(p.input.beneficiaryId);
-    const handle = await client.workflow.start(beneficiaryPath, { args: [p.input], workflowId, taskQueue });
-    for (const e of p.events) await handle.signal(partnerEventSignal, e);
+    const carried = livedState(p.input, p.events, new Date());
+    await client.workflow.start(beneficiaryPath, { args: [{ ...p.input, carried }], workflowId, taskQueue });
   }
 }
 

@@ -207,7 +207,8 @@ describe('jalons rgpd export', () => {
       territory: 'audomarois',
     });
     const handle = env.client.workflow.getHandle(pathWorkflowId('RGC-LIVE'));
-    // A partner's message the path refuses (kept with its reason), a person's act with its author.
+    // A message the path refuses (a person's act sent as a partner's Signal: kept with its reason),
+    // then a person's act with its author.
     await handle.signal(partnerEventSignal, { type: 'sanction.decided', data: { rate: 0.3, months: 1 } });
     await actOnPath(env.client, 'RGC-LIVE', {
       type: 'reminders.switched',
@@ -251,7 +252,7 @@ describe('jalons rgpd export', () => {
       {
         at: expect.any(String),
         event: 'sanction.decided',
-        error: 'Aucune procédure de sanction n’attend cette étape.',
+        error: expect.stringContaining('un partenaire ne peut envoyer que appointment.scheduled'),
       },
     ]);
     expect(exported.notifications.map((n) => [n.id, n.to, n.template, n.delivery?.status])).toEqual([

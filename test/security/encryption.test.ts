@@ -93,7 +93,7 @@ describe('on the Temporal server', () => {
         args: [
           {
             type: 'orientation.decided',
-            by: `agent ${MARKER}`,
+            by: `agent-${MARKER}`,
             data: { track: 'social', organisation: 'cd62', referent: 'ref-5' },
           },
         ],
@@ -120,7 +120,7 @@ describe('on the Temporal server', () => {
       return handle.query(stateQuery);
     });
     expect(state.orientation?.reason).toBe(`déménagement de ${MARKER}`);
-    expect(state.journal.map((j) => j.by)).toContain(`agent ${MARKER}`);
+    expect(state.journal.map((j) => j.by)).toContain(`agent-${MARKER}`);
 
     // What the server returns without the codec: encrypted payloads, k1 then k2.
     const raw = new Client({ connection: env.connection });
