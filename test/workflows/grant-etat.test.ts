@@ -148,8 +148,14 @@ describe('État: CIE 2025-2027 and CLS 2025', () => {
         ['repayment', 'done'],
         ['final-report', 'done'],
       ]);
-      for (const id of ['CIE-A', 'CIE-B', 'CLS-A'])
-        expect((await handle(id).describe()).status.name).toBe('COMPLETED');
+      // A cycle returns once its last read-model write and messages are done: activities that run in
+      // real time while the test server's clock stands still (so this waits, the clock does not move).
+      for (const id of ['CIE-A', 'CIE-B', 'CLS-A']) {
+        const status = async () => (await handle(id).describe()).status.name;
+        for (let i = 0; i < 100 && (await status()) === 'RUNNING'; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        expect(await status()).toBe('COMPLETED');
+      }
     });
     const escalation = sink
       .messages()
