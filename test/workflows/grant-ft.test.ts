@@ -162,6 +162,8 @@ describe('France Travail: 4 advisers, tacit renewal, denunciation', () => {
         ['denunciation@1:reminder:J-30', '2024-11-29T08:00:00.000Z'],
         ['convention@1:end', '2024-12-31T23:00:00.000Z'],
       ]);
+      // It returns once its last write and messages are done (real-time activities): wait for that.
+      await handle().result();
       expect((await handle().describe()).status.name).toBe('COMPLETED');
     });
     const renewal = sink
