@@ -118,7 +118,8 @@ function amountArg(raw: string, what: string): number {
   return n;
 }
 
-export function registerGrantCommands(program: Command, deps: GrantCliDeps): void {
+/** The `grant` command and what its subcommands share: a Temporal client, how a cycle prints, an act. */
+function grantCli(program: Command, deps: GrantCliDeps) {
   const connect = async () => {
     const config = deps.loadConfig();
     return { client: await deps.connectClient(config), taskQueue: config.taskQueue };
@@ -134,7 +135,21 @@ export function registerGrantCommands(program: Command, deps: GrantCliDeps): voi
     ...(o.at ? { at: o.at } : {}),
     ...(o.by ? { by: o.by } : {}),
   });
+  return { grant, connect, print, act, when };
+}
+type GrantCli = ReturnType<typeof grantCli>;
 
+export function registerGrantCommands(program: Command, deps: GrantCliDeps): void {
+  const cli = grantCli(program, deps);
+  registerProgrammeCommands(cli);
+  registerCycleCommands(cli);
+  registerMoneyCommands(cli);
+  registerEndingCommands(cli);
+}
+
+/** `grant programmes`, `grant deadlines`: what the programmes are, read from domain/grants/. */
+function registerProgrammeCommands(cli: GrantCli): void {
+  const { grant } = cli;
   grant
     .command('programmes')
     .description('liste les programmes de subvention connus')
@@ -183,7 +198,11 @@ export function registerGrantCommands(program: Command, deps: GrantCliDeps): voi
           `  ${r.id.padEnd(24)} ${r.dueAtParis ? `${r.dueAtParis}, heure de Paris — ${r.dueAt} UTC` : r.rule}  [${r.responsible}]`,
         );
     });
+}
 
+/** `grant start`, `grant show`, `grant complete`: a cycle opened, read, its milestones done. */
+function registerCycleCommands(cli: GrantCli): void {
+  const { grant, connect, print, act, when } = cli;
   grant
     .command('start <grantId>')
     .description('démarre le cycle de la subvention (sans effet s’il existe déjà)')
@@ -248,7 +267,11 @@ export function registerGrantCommands(program: Command, deps: GrantCliDeps): voi
           o.json,
         ),
     );
+}
 
+/** `grant decide`, `grant pay`, `grant report`: the funder's decision, the money, the reports. */
+function registerMoneyCommands(cli: GrantCli): void {
+  const { grant, act, when } = cli;
   grant
     .command('decide <grantId>')
     .description('enregistre la décision du financeur (montant en euros)')
@@ -316,7 +339,11 @@ export function registerGrantCommands(program: Command, deps: GrantCliDeps): voi
           o.json,
         ),
     );
+}
 
+/** `grant denounce`, `grant resolve`, `grant schedules`: how a convention ends, a partner's refusal, the Schedules. */
+function registerEndingCommands(cli: GrantCli): void {
+  const { grant, connect, act, when } = cli;
   grant
     .command('denounce <grantId>')
     .description('enregistre la dénonciation écrite d’une convention (dans le mois précédant sa fin)')
