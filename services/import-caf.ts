@@ -10,18 +10,12 @@
  * lets an interrupted import resume; it is deleted when the import completes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { formatParis } from '../domain/calendar.js';
-import { pathWorkflowId } from '../domain/ids.js';
-import type { PathInput, PathState } from '../domain/path/path.js';
-import type { PathEventInput } from '../domain/path/path-events.js';
-import { refusalOf } from '../domain/path/path-machine.js';
-import { partnerEventSignal, stateQuery } from '../workflows/path/messages.js';
-import { ActionRefused, startPath } from './paths.js';
+import { type Client } from '@temporalio/client';
 import { frenchErrorMessage } from './temporal-errors.js';
-import { checkpointPath, checkpointSchema, type ImportCheckpoint } from './import-caf/checkpoint.js';
+import { checkpointPath, loadCheckpoint, type ImportCheckpoint } from './import-caf/checkpoint.js';
+import { applyRow, type Outcome } from './import-caf/apply.js';
 import {
   cafBounds,
   DEFAULT_CONCURRENCY,
@@ -30,8 +24,7 @@ import {
   type CafRow,
 } from './import-caf/parse.js';
 import {
-  rejectionCsv,
-  rejectionReportPath,
+  writeRejectionReport,
   type ImportCounts,
   type ImportSummary,
   type Rejection,
@@ -40,6 +33,7 @@ import {
 export * from './import-caf/parse.js';
 export * from './import-caf/checkpoint.js';
 export * from './import-caf/report.js';
+export * from './import-caf/apply.js';
 
 /** The import stopped before its end; the checkpoint lets the next run resume after `lastLine`. */
 export class ImportInterrupted extends Error {
@@ -65,21 +59,20 @@ export interface ImportOptions {
   signal?: AbortSignal;
 }
 
-type Outcome = { kind: Exclude<keyof ImportCounts, 'rejected'> } | { kind: 'rejected'; reason: string };
-
-const statusLabels: Partial<Record<string, string>> = {
-  TERMINATED: 'arrêté',
-  FAILED: 'en échec',
-  CANCELLED: 'annulé',
-  TIMED_OUT: 'expiré',
-};
-
-async function statusOf(handle: WorkflowHandle): Promise<string | null> {
+/** The flow's bytes, refused in French when unreadable or above cafBounds.fileBytes. */
+function readFlow(file: string): Buffer {
   try {
-    return (await handle.describe()).status.name;
+    const size = statSync(file).size;
+    if (size > cafBounds.fileBytes)
+      throw new InvalidImportFile(
+        `Fichier trop volumineux (${Math.ceil(size / 1024 / 1024)} Mio) : ${cafBounds.fileBytes / 1024 / 1024} Mio au plus par import (découpez-le).`,
+      );
+    return readFileSync(file);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return null;
-    throw err;
+    if (err instanceof InvalidImportFile) throw err;
+    throw new InvalidImportFile(
+      `Fichier illisible : ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+    );
   }
 }
 
@@ -99,37 +92,13 @@ export async function importCafFlow(
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 200)
     throw new InvalidImportFile('Le nombre de démarrages simultanés doit être un entier de 1 à 200.');
 
-  let bytes: Buffer;
-  try {
-    const size = statSync(file).size;
-    if (size > cafBounds.fileBytes)
-      throw new InvalidImportFile(
-        `Fichier trop volumineux (${Math.ceil(size / 1024 / 1024)} Mio) : ${cafBounds.fileBytes / 1024 / 1024} Mio au plus par import (découpez-le).`,
-      );
-    bytes = readFileSync(file);
-  } catch (err) {
-    if (err instanceof InvalidImportFile) throw err;
-    throw new InvalidImportFile(
-      `Fichier illisible : ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
-    );
-  }
+  const bytes = readFlow(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const records = parseCafFlow(bytes, now);
 
   // Resume after a checkpoint of this very file; a checkpoint of another version is ignored.
   const checkpointFile = checkpointPath(file);
-  let checkpoint: ImportCheckpoint | null = null;
-  let staleCheckpoint = false;
-  if (existsSync(checkpointFile)) {
-    let parsed: ImportCheckpoint | null = null;
-    try {
-      parsed = checkpointSchema.parse(JSON.parse(readFileSync(checkpointFile, 'utf8')));
-    } catch {
-      parsed = null;
-    }
-    if (parsed && parsed.sha256 === sha256) checkpoint = parsed;
-    else staleCheckpoint = true;
-  }
+  const { checkpoint, staleCheckpoint } = loadCheckpoint(checkpointFile, sha256);
   const lastLineBefore = checkpoint?.lastLine ?? 0;
   const settled: ImportCounts = {
     created: 0,
@@ -184,36 +153,7 @@ export async function importCafFlow(
     options.onProgress?.(doneCount, total);
   };
 
-  const apply = async (row: CafRow): Promise<Outcome> => {
-    const handle = client.workflow.getHandle(pathWorkflowId(row.beneficiaryId));
-    const status = await statusOf(handle);
-    if (row.flow === 'fin_droit') return endRights(handle, row, status, now);
-    if (status === 'COMPLETED') {
-      // A closed path is never restarted by an import (its workflow id is the person's).
-      const state = (await handle.result()) as PathState;
-      if (state.exit && row.effectiveAt.getTime() > new Date(state.exit.at).getTime())
-        return {
-          kind: 'rejected',
-          reason: `le parcours de ${row.beneficiaryId} est clos depuis le ${formatParis(new Date(state.exit.at))} : une réouverture du droit se traite à la main`,
-        };
-      return { kind: 'existing' };
-    }
-    if (status !== null) return { kind: 'existing' };
-    const input: PathInput = {
-      beneficiaryId: row.beneficiaryId,
-      policy,
-      rightsOpenedAt: row.effectiveAt.toISOString(),
-      territory: row.territory,
-      household: row.household,
-      ...(row.accompaniedSince ? { accompaniedSince: row.accompaniedSince } : {}),
-    };
-    try {
-      return { kind: (await startPath(client, taskQueue, input)).created ? 'created' : 'existing' };
-    } catch (err) {
-      if (err instanceof ActionRefused) return { kind: 'rejected', reason: err.message };
-      throw err;
-    }
-  };
+  const apply = (row: CafRow): Promise<Outcome> => applyRow(client, taskQueue, { policy, now }, row);
 
   options.onProgress?.(doneCount, total);
   // Rows of one beneficiary run in file order (an opening before its end of rights).
@@ -257,59 +197,15 @@ export async function importCafFlow(
   }
 
   const rejections = [...settledRejections].sort((a, b) => a.line - b.line);
-  const reportFile = rejectionReportPath(file);
-  if (rejections.length) writeFileSync(reportFile, rejectionCsv(rejections));
-  else rmSync(reportFile, { force: true });
+  const reportFile = writeRejectionReport(file, rejections);
   rmSync(checkpointFile, { force: true });
   return {
     file,
     records: total,
     ...settled,
     rejections,
-    rejectionReport: rejections.length ? reportFile : null,
+    rejectionReport: reportFile,
     resumedAfterLine: checkpoint ? checkpoint.lastLine : null,
     staleCheckpoint,
   };
-}
-
-async function endRights(
-  handle: WorkflowHandle,
-  row: CafRow,
-  status: string | null,
-  now: Date,
-): Promise<Outcome> {
-  const id = row.beneficiaryId;
-  if (status === null)
-    return {
-      kind: 'rejected',
-      reason: `aucun parcours pour l’allocataire ${id} : fin de droit sans ouverture connue`,
-    };
-  if (status === 'COMPLETED') {
-    const state = (await handle.result()) as PathState;
-    if (state.status === 'closed') return { kind: 'alreadyEnded' };
-  }
-  if (status !== 'RUNNING')
-    return {
-      kind: 'rejected',
-      reason: `le parcours de ${id} n’est plus en cours (${statusLabels[status] ?? status})`,
-    };
-  const event: PathEventInput = {
-    type: 'rights.ended',
-    at: row.effectiveAt.toISOString(),
-    data: { reason: 'end-of-rights' },
-  };
-  // Checked before it is sent: a Signal the path refuses would only be kept in its `rejected`.
-  // A worker too busy to answer (a large flow catching up) does not stop the import: the
-  // Signal is sent unchecked, and the path itself still refuses what its rules forbid.
-  let state: PathState | null = null;
-  try {
-    state = await handle.query(stateQuery);
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw err;
-  }
-  if (state?.status === 'closed') return { kind: 'alreadyEnded' };
-  const refusal = state && refusalOf(state, event, now);
-  if (refusal) return { kind: 'rejected', reason: `fin de droit refusée par le parcours : ${refusal}` };
-  await handle.signal(partnerEventSignal, event);
-  return { kind: 'ended' };
 }

@@ -74,7 +74,12 @@ export function registerAccountCommands(program: Command): void {
   const account = program
     .command('account')
     .description('comptes de l’application web, de son API et du serveur de codec (rôles, périmètres)');
+  registerAccountListCommands(account);
+  registerAccountSecretCommands(account);
+}
 
+/** `account add`, `account list`, `account disable` / `enable`: accounts created, listed, switched off and on. */
+function registerAccountListCommands(account: Command): void {
   account
     .command('add <login>')
     .description('crée un compte (mot de passe généré et affiché une fois, sauf --password-stdin)')
@@ -146,7 +151,10 @@ export function registerAccountCommands(program: Command): void {
         const a = await withReadModel((db) => setDisabled(db, login, disabled, origin));
         print(o.json, summary(a), `Compte ${login} ${disabled ? 'désactivé' : 'réactivé'}.`);
       });
+}
 
+/** `account password`, `account token`: a password or an API token issued, shown once. */
+function registerAccountSecretCommands(account: Command): void {
   account
     .command('password <login>')
     .description('nouveau mot de passe (généré, sauf --password-stdin) ; met fin aux sessions du compte')

@@ -95,7 +95,12 @@ export function registerExchangeCommands(program: Command): void {
   const echange = program
     .command('echange')
     .description('échanges avec France Travail, le catalogue de l’offre et MonJob62');
+  registerExchangeRuns(echange);
+  registerReportCommand(program);
+}
 
+/** `echange liste-ft`, `catalogue`, `monjob`, `etat`, `schedules`: the exchanges run by hand, their state, their Schedules. */
+function registerExchangeRuns(echange: Command): void {
   echange
     .command('liste-ft')
     .description('envoie la liste hebdomadaire des nouveaux allocataires à France Travail')
@@ -169,7 +174,10 @@ export function registerExchangeCommands(program: Command): void {
       if (o.json) return console.log(JSON.stringify(r, null, 2));
       for (const x of r) console.log(`${x.created ? 'créé      ' : 'mis à jour'}  ${x.scheduleId}`);
     });
+}
 
+/** `jalons rapport <convention>`: a convention's indicators for a period, in CSV or HTML. */
+function registerReportCommand(program: Command): void {
   program
     .command('rapport <convention>')
     .description(`indicateurs d’une convention pour une période (${conventionIds.join(', ')})`)

@@ -1,4 +1,5 @@
 /** What a CAF import did, and the rejection report written next to the file (`<fichier>.rejets.csv`). */
+import { rmSync, writeFileSync } from 'node:fs';
 
 export interface ImportCounts {
   /** Paths started by this import. */
@@ -50,4 +51,12 @@ export function rejectionCsv(rejections: Rejection[]): string {
     ),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** Writes the rejection report next to `file` (or removes a stale one): its path, or null without rejections. */
+export function writeRejectionReport(file: string, rejections: Rejection[]): string | null {
+  const reportFile = rejectionReportPath(file);
+  if (rejections.length) writeFileSync(reportFile, rejectionCsv(rejections));
+  else rmSync(reportFile, { force: true });
+  return rejections.length ? reportFile : null;
 }
