@@ -12,7 +12,6 @@ import {
   timingSafeEqual,
   type ScryptOptions,
 } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Queryable } from './db.js';
 import type { Scope } from './queries.js';
 import { pseudonymousIdSchema } from '../domain/ids.js';
@@ -452,64 +451,4 @@ export async function verifyLogin(
   return { ok: true, account: toAccount(row) };
 }
 
-// --- The embedded stack's first accounts ---------------------------------------------------------
-
-/** The demo's agent: its perimeter is a territory of the demo's cases (they are not oriented yet). */
-export const DEMO_AGENT = { login: 'agent-lens-lievin', territories: ['lens-lievin'] };
-
-/**
- * On the first start of the embedded stack (no account yet): an administrator,
- * and with the demo an agent limited to one territory, with random passwords
- * written to `file` (mode 600). Returns the logins created (none on later starts).
- */
-export async function bootstrapAccounts(db: Queryable, file: string, demo: boolean): Promise<string[]> {
-  if ((await countAccounts(db)) > 0) return [];
-  const origin: Origin = { channel: 'stack', actor: 'npm-start' };
-  const admin = await createAccount(db, { login: 'admin', role: 'admin' }, origin);
-  const lines = [
-    '# Jalons : comptes créés au premier démarrage. Changez ces mots de passe (page « Comptes »,',
-    '# ou « npm run jalons -- account password <identifiant> » pile arrêtée), puis supprimez ce fichier.',
-    `admin ${admin.password}`,
-  ];
-  if (demo) {
-    const agent = await createAccount(db, { ...DEMO_AGENT, role: 'agent' }, origin);
-    lines.push(`${DEMO_AGENT.login} ${agent.password}`);
-  }
-  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return demo ? ['admin', DEMO_AGENT.login] : ['admin'];
-}
-
-// --- One process at a time on the embedded read model ----------------------------------------------
-
-/**
- * PGlite keeps no lock of its own: two processes on the same folder would corrupt
- * it. The stack writes its pid beside the folder; the CLI refuses while it runs.
- */
-const lockFile = (readModelUrl: string) => `${readModelUrl.replace(/\/+$/, '')}.lock`;
-const embedded = (url: string) => !/^postgres(ql)?:\/\//.test(url) && url !== 'memory:';
-
-export function lockEmbeddedReadModel(readModelUrl: string): () => void {
-  if (!embedded(readModelUrl)) return () => undefined;
-  assertEmbeddedReadModelFree(readModelUrl);
-  const file = lockFile(readModelUrl);
-  writeFileSync(file, String(process.pid));
-  return () => rmSync(file, { force: true });
-}
-
-export function assertEmbeddedReadModelFree(readModelUrl: string): void {
-  if (!embedded(readModelUrl)) return;
-  const file = lockFile(readModelUrl);
-  if (!existsSync(file)) return;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return; // a stack that did not stop cleanly: its lock is stale
-  }
-  throw new ActionRefused(
-    `Le modèle de lecture embarqué (${readModelUrl}) est ouvert par la pile (processus ${pid}) : ` +
-      'arrêtez-la (Ctrl-C), ou gérez les comptes dans l’application web (page « Comptes »).',
-  );
-}
+export { assertEmbeddedReadModelFree, lockEmbeddedReadModel } from './embedded-lock.js';
