@@ -140,6 +140,112 @@ ${values.data ?? '{}'}</textarea>
     </form>`;
 }
 
+/** The path's deadlines, each with its state. */
+function deadlinesTable(s: PathState): Raw {
+  return html`<table>
+    <caption>
+      Échéances
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Échéance</th>
+        <th scope="col">Pour le</th>
+        <th scope="col">État</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${s.deadlines.map(
+        (d) =>
+          html`<tr>
+            <td>${deadlineLabel(d.kind)}${d.period ? ` ${d.period}` : ''}</td>
+            <td>${parisTime(d.dueAt)}</td>
+            <td>${deadlineStatus(d)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/** The steps the path went through. */
+function stepsTable(s: PathState): Raw {
+  return html`<table>
+    <caption>
+      Étapes
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Date</th>
+        <th scope="col">Étape</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${s.history.map(
+        (h) =>
+          html`<tr>
+            <td>${parisTime(h.at)}</td>
+            <td>${stepLabel(h.step)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/** The messages sent about the path. */
+function messagesTable(s: PathState): Raw {
+  return html`<table>
+    <caption>
+      Messages envoyés (${s.notifications.length})
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Date</th>
+        <th scope="col">Destinataire</th>
+        <th scope="col">Message</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${s.notifications.map(
+        (n) =>
+          html`<tr>
+            <td>${parisTime(n.at)}</td>
+            <td>${n.to}</td>
+            <td>${n.template}${n.failed ? html` <span class="late">(non délivré)</span>` : ''}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/** The sanctions decided, when there are any. */
+function sanctionsTable(s: PathState): Raw | '' {
+  return s.sanctions.length
+    ? html`<table>
+        <caption>
+          Sanctions
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Décidée le</th>
+            <th scope="col">Taux</th>
+            <th scope="col">Durée</th>
+            <th scope="col">Fin</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${s.sanctions.map(
+            (x) =>
+              html`<tr>
+                <td>${parisTime(x.decidedAt)}</td>
+                <td>${Math.round(x.rate * 100)} %</td>
+                <td>${x.months} mois</td>
+                <td>${x.endedAt ? `${parisTime(x.endedAt)} (${x.endedBy})` : 'en cours'}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`
+    : '';
+}
+
 export function timeline(
   s: PathState,
   view: View & { csrf: Raw | null; stopped?: Raw | null },
@@ -154,101 +260,10 @@ export function timeline(
       ouvert le
       ${parisTime(s.rightsOpenedAt)}.${s.orientation ? html` Orientation : ${trackLabels[s.orientation.track]}, ${s.orientation.organisation}, référent ${s.orientation.referent}.` : ''}
     </p>
-    <table>
-      <caption>
-        Échéances
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Échéance</th>
-          <th scope="col">Pour le</th>
-          <th scope="col">État</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${s.deadlines.map(
-          (d) =>
-            html`<tr>
-              <td>${deadlineLabel(d.kind)}${d.period ? ` ${d.period}` : ''}</td>
-              <td>${parisTime(d.dueAt)}</td>
-              <td>${deadlineStatus(d)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    ${deadlinesTable(s)}
     ${view.csrf ? actForm(s, values, view.csrf, view.account.login) : view.stopped ? '' : html`<p>Votre compte est en lecture seule.</p>`}
     ${view.csrf && s.status !== 'closed' ? html`<p><a href="/parcours/${s.beneficiaryId}/plan">Composer le plan d’activités du contrat (catalogue de l’offre)</a></p>` : ''}
-    <table>
-      <caption>
-        Étapes
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Date</th>
-          <th scope="col">Étape</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${s.history.map(
-          (h) =>
-            html`<tr>
-              <td>${parisTime(h.at)}</td>
-              <td>${stepLabel(h.step)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    <table>
-      <caption>
-        Messages envoyés (${s.notifications.length})
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Date</th>
-          <th scope="col">Destinataire</th>
-          <th scope="col">Message</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${s.notifications.map(
-          (n) =>
-            html`<tr>
-              <td>${parisTime(n.at)}</td>
-              <td>${n.to}</td>
-              <td>${n.template}${n.failed ? html` <span class="late">(non délivré)</span>` : ''}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    ${partnerCallsTable(s)}
-    ${
-      s.sanctions.length
-        ? html`<table>
-            <caption>
-              Sanctions
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Décidée le</th>
-                <th scope="col">Taux</th>
-                <th scope="col">Durée</th>
-                <th scope="col">Fin</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${s.sanctions.map(
-                (x) =>
-                  html`<tr>
-                    <td>${parisTime(x.decidedAt)}</td>
-                    <td>${Math.round(x.rate * 100)} %</td>
-                    <td>${x.months} mois</td>
-                    <td>${x.endedAt ? `${parisTime(x.endedAt)} (${x.endedBy})` : 'en cours'}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : ''
-    }`;
+    ${stepsTable(s)} ${messagesTable(s)} ${partnerCallsTable(s)} ${sanctionsTable(s)}`;
   return page(`Parcours ${s.beneficiaryId}`, '', body, view.user);
 }
 
