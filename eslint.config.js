@@ -59,12 +59,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Small units (issue 16): a file reads in one sitting.
       'max-lines': ['error', { max: 500, skipBlankLines: true, skipComments: true }],
-      // Functions: 80 is the goal; the ceiling is today's longest production function
-      // (services/import-caf.ts importCafFlow, 119) so that none grows. Over 80 today:
-      // importCafFlow, PartnerSimulators.serve (dev/),
-      // parseCafFlow, callPartner, runStack (dev/), oidcRoutes, queuePathPartnerCalls,
-      // simulate (dev/), cataloguePages, sampleCafFlow (dev/), grantCycle, contractForm.
-      'max-lines-per-function': ['error', { max: 119, skipBlankLines: true, skipComments: true }],
+      // Functions: 80 is the goal; the ceiling is today's longest function outside the tests
+      // (dev/simulators/server.ts PartnerSimulators.serve, 100) so that none grows. Over 80
+      // today: serve, parseCafFlow (95), callPartner, runStack (dev/), oidcRoutes,
+      // queuePathPartnerCalls, simulate (dev/), cataloguePages, sampleCafFlow (dev/),
+      // grantCycle, contractForm.
+      'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
     },
   },
   {

@@ -10,12 +10,13 @@
  * lets an interrupted import resume; it is deleted when the import completes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Client } from '@temporalio/client';
 import { frenchErrorMessage } from './temporal-errors.js';
-import { checkpointPath, loadCheckpoint, type ImportCheckpoint } from './import-caf/checkpoint.js';
+import { checkpointPath, loadCheckpoint } from './import-caf/checkpoint.js';
 import { applyRow, type Outcome } from './import-caf/apply.js';
+import { ImportProgress } from './import-caf/progress.js';
 import {
   cafBounds,
   DEFAULT_CONCURRENCY,
@@ -23,12 +24,7 @@ import {
   parseCafFlow,
   type CafRow,
 } from './import-caf/parse.js';
-import {
-  writeRejectionReport,
-  type ImportCounts,
-  type ImportSummary,
-  type Rejection,
-} from './import-caf/report.js';
+import { writeRejectionReport, type ImportSummary } from './import-caf/report.js';
 
 export * from './import-caf/parse.js';
 export * from './import-caf/checkpoint.js';
@@ -99,63 +95,13 @@ export async function importCafFlow(
   // Resume after a checkpoint of this very file; a checkpoint of another version is ignored.
   const checkpointFile = checkpointPath(file);
   const { checkpoint, staleCheckpoint } = loadCheckpoint(checkpointFile, sha256);
-  const lastLineBefore = checkpoint?.lastLine ?? 0;
-  const settled: ImportCounts = {
-    created: 0,
-    existing: 0,
-    ended: 0,
-    alreadyEnded: 0,
-    rejected: 0,
-    ...checkpoint?.counts,
-  };
-  const settledRejections: Rejection[] = [...(checkpoint?.rejections ?? [])];
-  const todo = records.filter((r) => r.line > lastLineBefore);
-  const total = records.length;
-  const skipped = total - todo.length;
-
-  // The watermark: every record up to todo[next - 1] is done (what the checkpoint records).
-  const outcomes: (Outcome | undefined)[] = new Array(todo.length);
-  let next = 0;
-  let watermark = lastLineBefore;
-  let doneCount = skipped;
-  let lastSave = 0;
-  const saveCheckpoint = (): void => {
-    const content: ImportCheckpoint = {
-      version: 1,
-      sha256,
-      lastLine: watermark,
-      updatedAt: new Date().toISOString(),
-      counts: { ...settled },
-      rejections: settledRejections,
-    };
-    const tmp = `${checkpointFile}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(content, null, 2)}\n`);
-    renameSync(tmp, checkpointFile);
-    lastSave = Date.now();
-  };
-  const settle = (index: number, outcome: Outcome): void => {
-    outcomes[index] = outcome;
-    doneCount++;
-    for (let o = outcomes[next]; o !== undefined && next < todo.length; o = outcomes[next]) {
-      const record = todo[next]!;
-      settled[o.kind]++;
-      if (o.kind === 'rejected')
-        settledRejections.push({
-          line: record.line,
-          beneficiaryId: record.beneficiaryId,
-          flowType: record.flowType,
-          reason: o.reason,
-        });
-      watermark = record.line;
-      next++;
-    }
-    if (Date.now() - lastSave >= 250) saveCheckpoint();
-    options.onProgress?.(doneCount, total);
-  };
+  const progress = new ImportProgress(records, checkpoint, checkpointFile, sha256, options);
+  const { todo, total, settledRejections, settled } = progress;
+  const settle = (index: number, outcome: Outcome): void => progress.settle(index, outcome);
 
   const apply = (row: CafRow): Promise<Outcome> => applyRow(client, taskQueue, { policy, now }, row);
 
-  options.onProgress?.(doneCount, total);
+  options.onProgress?.(progress.doneCount, total);
   // Rows of one beneficiary run in file order (an opening before its end of rights).
   const chains = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
@@ -184,16 +130,16 @@ export async function importCafFlow(
   }
   await Promise.all(inFlight);
 
-  if (failure !== null || next < todo.length) {
-    saveCheckpoint();
-    const resume = `L’import reprendra après la ligne ${watermark} en relançant la même commande (${basename(checkpointFile)}).`;
+  if (failure !== null || progress.next < todo.length) {
+    progress.save();
+    const resume = `L’import reprendra après la ligne ${progress.watermark} en relançant la même commande (${basename(checkpointFile)}).`;
     if (failure !== null)
       throw new ImportInterrupted(
         `Import interrompu : ${frenchErrorMessage(failure).replace(/\.$/, '')}. ${resume}`,
-        watermark,
+        progress.watermark,
         checkpointFile,
       );
-    throw new ImportInterrupted(`Import interrompu. ${resume}`, watermark, checkpointFile);
+    throw new ImportInterrupted(`Import interrompu. ${resume}`, progress.watermark, checkpointFile);
   }
 
   const rejections = [...settledRejections].sort((a, b) => a.line - b.line);
