@@ -60,11 +60,11 @@ export default tseslint.config(
       // Small units (issue 16): a file reads in one sitting.
       'max-lines': ['error', { max: 500, skipBlankLines: true, skipComments: true }],
       // Functions: 80 is the goal; the ceiling is today's longest function outside the tests
-      // (dev/simulators/server.ts PartnerSimulators.serve, 100) so that none grows. Over 80
-      // today: serve, parseCafFlow (95), callPartner, runStack (dev/), oidcRoutes,
-      // queuePathPartnerCalls, simulate (dev/), cataloguePages, sampleCafFlow (dev/),
-      // grantCycle, contractForm.
-      'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
+      // (services/import-caf/parse.ts parseCafFlow, 95) so that none grows. Over 80 today:
+      // parseCafFlow, callPartner (89), runStack (dev/, 89), oidcRoutes (89),
+      // queuePathPartnerCalls (88), simulate (dev/, 88), cataloguePages (87),
+      // sampleCafFlow (dev/, 84), grantCycle (81), contractForm (81).
+      'max-lines-per-function': ['error', { max: 95, skipBlankLines: true, skipComments: true }],
     },
   },
   {

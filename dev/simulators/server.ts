@@ -42,56 +42,18 @@ import { monjobRoutes } from '../../partners/monjob.js';
 import { ExchangeSimulators } from './exchanges.js';
 
 export { FaultController, type Fault, type FaultKind, type FaultSpec };
-
-export interface PartnerSimulatorsOptions {
-  /** 0 or absent: a free port. */
-  port?: number;
-  host?: string;
-  /** The bearer token every partner accepts (default: the simulators' token). */
-  token?: string;
-  /** Where the appointments service posts attendance (also `PUT /_config`). */
-  attendanceCallbackUrl?: string;
-  /** How long a `timeout` fault holds a request before cutting the connection (default 30 s). */
-  holdMs?: number;
-}
-
-/** One request a partner received, whatever became of it. */
-export interface RecordedRequest {
-  partner: PartnerName;
-  operation: string;
-  method: string;
-  path: string;
-  idempotencyKey: string | null;
-  body: unknown;
-  /** The status answered; `null` while in flight or when no answer was sent (`timeout`). */
-  status: number | null;
-  /** True when the answer was the stored one of an earlier request with the same key. */
-  replayed: boolean;
-  faults: FaultKind[];
-  at: string;
-}
-
-/** One effect a partner applied (once per idempotency key). */
-export interface AppliedEffect {
-  partner: PartnerName;
-  operation: string;
-  idempotencyKey: string;
-  request: unknown;
-  response: unknown;
-  at: string;
-}
-
-/** One delivery of an attendance callback. */
-export interface CallbackDelivery {
-  url: string;
-  event: AttendanceCallback;
-  /** 1, then 2 for a duplicate. */
-  delivery: number;
-  /** The receiver's status, or `null` when it could not be reached (`error`). */
-  status: number | null;
-  error: string | null;
-  at: string;
-}
+export type {
+  AppliedEffect,
+  CallbackDelivery,
+  PartnerSimulatorsOptions,
+  RecordedRequest,
+} from './records.js';
+import type {
+  AppliedEffect,
+  CallbackDelivery,
+  PartnerSimulatorsOptions,
+  RecordedRequest,
+} from './records.js';
 
 interface Outcome {
   status: number;
@@ -422,56 +384,77 @@ export class PartnerSimulators {
       return send(r.status, { resultat: 'ok', remarque: 'réponse hors contrat (panne simulée)' });
     }
 
-    const scopedKey = `${partner} ${key}`;
-    const hash = bodyHash({ operation, body: parsed.data });
-    const existing = this.idempotency.get(scopedKey);
-    let outcome: Outcome;
-    if (existing) {
-      if (existing.hash !== hash) {
-        return send(422, {
-          message: 'clé d’idempotence déjà utilisée pour une autre demande',
-        });
-      }
-      outcome = await existing.pending;
-      record.replayed = true;
-    } else {
-      const pending = Promise.resolve().then(() => handler(parsed.data as never));
-      this.idempotency.set(scopedKey, { hash, pending });
-      outcome = await pending.catch((err: Error) => ({
-        status: 500,
-        body: { message: `erreur interne du simulateur : ${err.message}` },
-      }));
-      if (outcome.status >= 400) {
-        // Refusals are not stored: the same key may be tried again once the cause is fixed.
-        this.idempotency.delete(scopedKey);
-      } else {
-        this.applied.push({
-          partner,
-          operation,
-          idempotencyKey: key,
-          request: parsed.data,
-          response: outcome.body,
-          at: new Date().toISOString(),
-        });
-      }
+    const outcome = await this.idempotentOutcome(partner, operation, key, parsed.data, handler, record);
+    if (outcome === null) {
+      return send(422, {
+        message: 'clé d’idempotence déjà utilisée pour une autre demande',
+      });
     }
 
     if (faults.timeout) {
       // The effect is applied but the answer never comes: the client gives up and retries.
-      reply.hijack();
-      await new Promise<void>((resolve) => {
-        const res = reply.raw;
-        this.held.add(res);
-        const timer = setTimeout(() => res.destroy(), faults.timeout?.ms ?? this.holdMs);
-        res.once('close', () => {
-          clearTimeout(timer);
-          this.held.delete(res);
-          resolve();
-        });
-      });
+      await this.holdUnanswered(reply, faults.timeout?.ms ?? this.holdMs);
       return undefined;
     }
     return send(outcome.status, outcome.body, record.replayed ? { 'idempotent-replayed': 'true' } : {});
+  }
+
+  /**
+   * The handler's outcome under this idempotency key: run once (a refusal is not kept, so the
+   * same key may be tried again), replayed afterwards; null when the key served another request.
+   */
+  private async idempotentOutcome(
+    partner: PartnerName,
+    operation: string,
+    key: string,
+    data: unknown,
+    handler: Handler,
+    record: RecordedRequest,
+  ): Promise<Outcome | null> {
+    const scopedKey = `${partner} ${key}`;
+    const hash = bodyHash({ operation, body: data });
+    const existing = this.idempotency.get(scopedKey);
+    if (existing) {
+      if (existing.hash !== hash) return null;
+      const outcome = await existing.pending;
+      record.replayed = true;
+      return outcome;
+    }
+    const pending = Promise.resolve().then(() => handler(data as never));
+    this.idempotency.set(scopedKey, { hash, pending });
+    const outcome = await pending.catch((err: Error) => ({
+      status: 500,
+      body: { message: `erreur interne du simulateur : ${err.message}` },
+    }));
+    if (outcome.status >= 400) {
+      // Refusals are not stored: the same key may be tried again once the cause is fixed.
+      this.idempotency.delete(scopedKey);
+    } else {
+      this.applied.push({
+        partner,
+        operation,
+        idempotencyKey: key,
+        request: data,
+        response: outcome.body,
+        at: new Date().toISOString(),
+      });
+    }
+    return outcome;
+  }
+
+  /** The effect is applied but the answer never comes: the connection is held, then dropped. */
+  private async holdUnanswered(reply: FastifyReply, ms: number): Promise<void> {
+    reply.hijack();
+    await new Promise<void>((resolve) => {
+      const res = reply.raw;
+      this.held.add(res);
+      const timer = setTimeout(() => res.destroy(), ms);
+      res.once('close', () => {
+        clearTimeout(timer);
+        this.held.delete(res);
+        resolve();
+      });
+    });
   }
 
   private async listen(): Promise<void> {
