@@ -60,11 +60,10 @@ export default tseslint.config(
       // Small units (issue 16): a file reads in one sitting.
       'max-lines': ['error', { max: 500, skipBlankLines: true, skipComments: true }],
       // Functions: 80 is the goal; the ceiling is today's longest function outside the tests
-      // (services/import-caf/parse.ts parseCafFlow, 95) so that none grows. Over 80 today:
-      // parseCafFlow, callPartner (89), runStack (dev/, 89), oidcRoutes (89),
-      // queuePathPartnerCalls (88), simulate (dev/, 88), cataloguePages (87),
-      // sampleCafFlow (dev/, 84), grantCycle (81), contractForm (81).
-      'max-lines-per-function': ['error', { max: 95, skipBlankLines: true, skipComments: true }],
+      // (partners/http.ts callPartner, 89) so that none grows. Over 80 today: callPartner,
+      // runStack (dev/, 89), oidcRoutes (89), queuePathPartnerCalls (88), simulate (dev/, 88),
+      // cataloguePages (87), sampleCafFlow (dev/, 84), grantCycle (81), contractForm (81).
+      'max-lines-per-function': ['error', { max: 89, skipBlankLines: true, skipComments: true }],
     },
   },
   {

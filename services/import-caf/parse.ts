@@ -179,6 +179,29 @@ const csvErrors: Partial<Record<string, string>> = {
   CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'nombre de colonnes incohérent',
 };
 
+/** The header's columns, lower case; refused in French when one is unknown, missing or doubled. */
+function checkedHeader(record: string[]): string[] {
+  const header = record.map((h) => truncate(cleanText(h.toLowerCase()), cafBounds.quotedChars));
+  if (header.length === 1 && /[,\t]/.test(header[0]!))
+    throw new InvalidImportFile(
+      'En-tête illisible : les colonnes doivent être séparées par des points-virgules (« ; »).',
+    );
+  const unknown = header.filter((h) => !(cafColumns as readonly string[]).includes(h));
+  const missing = cafColumns.filter((c) => !header.includes(c) && !optionalColumns.includes(c));
+  const doubled = header.filter((h, i) => header.indexOf(h) !== i);
+  const named = (list: string[]) => list.slice(0, 5).join(', ') + (list.length > 5 ? '…' : '');
+  const problems = [
+    ...(unknown.length ? [`colonne(s) inconnue(s) : ${named(unknown)}`] : []),
+    ...(missing.length ? [`colonne(s) manquante(s) : ${missing.join(', ')}`] : []),
+    ...(doubled.length ? [`colonne(s) en double : ${doubled.join(', ')}`] : []),
+  ];
+  if (problems.length)
+    throw new InvalidImportFile(
+      `En-tête invalide (${problems.join(' ; ')}). Colonnes attendues : ${cafColumns.join(';')}.`,
+    );
+  return header;
+}
+
 /**
  * Reads the flow (bytes as read from disk): header checked, each record validated.
  * Throws InvalidImportFile, in French, when the file cannot be read as a CAF flow.
@@ -218,24 +241,7 @@ export function parseCafFlow(content: Buffer | string, now: Date = new Date()): 
   }
   const [head, ...body] = records;
   if (!head) throw new InvalidImportFile('Le fichier est vide : une ligne d’en-tête est attendue.');
-  const header = head.record.map((h) => truncate(cleanText(h.toLowerCase()), cafBounds.quotedChars));
-  if (header.length === 1 && /[,\t]/.test(header[0]!))
-    throw new InvalidImportFile(
-      'En-tête illisible : les colonnes doivent être séparées par des points-virgules (« ; »).',
-    );
-  const unknown = header.filter((h) => !(cafColumns as readonly string[]).includes(h));
-  const missing = cafColumns.filter((c) => !header.includes(c) && !optionalColumns.includes(c));
-  const doubled = header.filter((h, i) => header.indexOf(h) !== i);
-  const named = (list: string[]) => list.slice(0, 5).join(', ') + (list.length > 5 ? '…' : '');
-  const problems = [
-    ...(unknown.length ? [`colonne(s) inconnue(s) : ${named(unknown)}`] : []),
-    ...(missing.length ? [`colonne(s) manquante(s) : ${missing.join(', ')}`] : []),
-    ...(doubled.length ? [`colonne(s) en double : ${doubled.join(', ')}`] : []),
-  ];
-  if (problems.length)
-    throw new InvalidImportFile(
-      `En-tête invalide (${problems.join(' ; ')}). Colonnes attendues : ${cafColumns.join(';')}.`,
-    );
+  const header = checkedHeader(head.record);
 
   if (body.length > cafBounds.records)
     throw new InvalidImportFile(
