@@ -1,5 +1,5 @@
 /**
- * The grant side of `jalons simulate` (DESIGN.md, « Public contracts »): the
+ * The grant side of `jalons simulate` (docs/architecture.md, « Public contracts »): the
  * grant event types and their data, starting a grant's cycle, applying an event
  * at its instant, and the grant's entry of the report.
  *
@@ -55,7 +55,7 @@ const spent = z
   .nonnegative()
   .refine((n) => /^\d+(\.\d{1,2})?$/.test(String(n)), 'montant en euros avec au plus 2 décimales attendu');
 
-/** The data of each grant event, exactly as DESIGN.md lists them. */
+/** The data of each grant event, exactly as docs/architecture.md lists them. */
 export const grantEventSchemas = {
   'grant.milestone.completed': z.object({ milestone: z.enum(milestoneIds) }).strict(),
   'grant.funder.decided': z.object({ amount }).strict(),
@@ -191,7 +191,7 @@ export async function applyGrantEvent(
   }
 }
 
-/** The grant's entry of the simulation report (DESIGN.md). */
+/** The grant's entry of the simulation report (docs/architecture.md). */
 export async function grantReport(client: Client, grantId: string): Promise<GrantReport> {
   const state = await client.workflow.getHandle(grantWorkflowId(grantId)).query(grantStateQuery);
   return grantReportOf(state);

@@ -2,7 +2,7 @@
  * `jalons simulate <scenario.json>`: replays a timeline on the real workflows and
  * activities, on the time-skipping test server whose clock starts at the
  * scenario's `start`; the SMTP server is a local sink. One JSON report on stdout
- * (DESIGN.md, « Public contracts »); logs on stderr.
+ * (docs/architecture.md, « Public contracts »); logs on stderr.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';

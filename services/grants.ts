@@ -1,7 +1,7 @@
 /**
  * What people do to a grant cycle, shared by the CLI and `jalons simulate`:
  * start it (idempotent), read it, act on it through the workflow's Updates;
- * and the recurring duties (RULES.md §3.2–3.5) as Temporal Schedules, created
+ * and the recurring duties (docs/rules.md §3.2–3.5) as Temporal Schedules, created
  * or updated idempotently under deterministic ids.
  */
 import {

@@ -1,7 +1,7 @@
 /**
  * Grant cycles in the read model: one row per cycle, written by the grant
  * workflow at each change (idempotent on its revision), and the grant
- * indicators of RULES.md §4 computed from it: milestones met / late / missed,
+ * indicators of docs/rules.md §4 computed from it: milestones met / late / missed,
  * amounts requested / granted / received / to repay.
  */
 import { getProgramme } from '../domain/grants/index.js';

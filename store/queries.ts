@@ -1,6 +1,6 @@
 /**
  * What operations staff read: late items, what is due this week, référents'
- * workloads, the indicators of RULES.md §4. Plain SQL on the read model.
+ * workloads, the indicators of docs/rules.md §4. Plain SQL on the read model.
  */
 import type { Queryable } from './db.js';
 
@@ -158,7 +158,7 @@ const civilDays = (to: string, from = 'p.rights_opened_at') =>
   `((${to} at time zone 'Europe/Paris')::date - (${from} at time zone 'Europe/Paris')::date)`;
 
 /**
- * The indicators of RULES.md §4, per month of opening of the right (Paris) and
+ * The indicators of docs/rules.md §4, per month of opening of the right (Paris) and
  * territory. Shares are fractions of the paths concerned (null when none).
  * `now`: the months of interviews owed are those ended by then.
  */

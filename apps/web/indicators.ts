@@ -150,8 +150,8 @@ export function grantIndicatorTable(rows: GrantIndicatorRow[]): Raw {
 export async function indicatorPage(db: ReadModelDb, view: View): Promise<string> {
   const rows = await indicators(db, view.scope);
   const body = html`<p>
-      Indicateurs du tableau de bord national et de la convention (RULES.md §4), par mois d’ouverture du droit
-      et territoire. Les délais sont comptés en jours civils (heure de Paris).
+      Indicateurs du tableau de bord national et de la convention par mois d’ouverture du droit et territoire.
+      Les délais sont comptés en jours civils (heure de Paris).
       <a href="/indicateurs.csv">Télécharger en CSV</a>.
     </p>
     ${barChart(await orientationDelays(db, view.scope))}

@@ -1,6 +1,6 @@
 /**
  * Governance cadences of the consortium of the plateforme des métiers de
- * l'autonomie (RULES.md §3.5): recurring duties, for Temporal Schedules, not
+ * l'autonomie (docs/rules.md §3.5): recurring duties, for Temporal Schedules, not
  * milestones of a grant cycle.
  */
 import { z } from '../validation.js';

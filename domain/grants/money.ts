@@ -1,7 +1,7 @@
 /**
  * Money of the grant cycles, in integer cents: a sum of euros read as a float
  * drifts (0.1 + 0.2), a count of cents does not. Amounts come in as euros with
- * at most 2 decimals (DESIGN.md) and are converted once, here.
+ * at most 2 decimals (docs/architecture.md) and are converted once, here.
  */
 import { deadlineAfter, type Delay } from '../path/deadlines.js';
 import { formatParis } from '../calendar.js';
@@ -70,7 +70,7 @@ export type Settlement = { kind: 'balance'; amount: Cents } | { kind: 'repayment
  * What settles a grant once the spending is known: the balance is what was
  * spent, never more than the initial commitment, minus the advance already
  * paid. Below the advance, the funder issues an ordre de reversement for the
- * difference (RULES.md §3.2).
+ * difference (docs/rules.md §3.2).
  */
 export function balance(commitment: Cents, advancePaid: Cents, spent: Cents): Settlement {
   assertCents(commitment, 'engagement');

@@ -1,5 +1,5 @@
 /**
- * A grant programme as data (RULES.md §3): its funder, its source act, its
+ * A grant programme as data (docs/rules.md §3): its funder, its source act, its
  * figures in cents and its milestones, each with a deadline, the pieces to send,
  * who is responsible, when to remind and what a miss costs. The grant-cycle
  * workflow interprets a definition; changing a date is a data change.
@@ -19,7 +19,7 @@ import { roleSchema } from '../policy.js';
 import { advance, formatEuros } from './money.js';
 import { renewalTermsSchema } from './renewal.js';
 
-/** Public contract (DESIGN.md): each programme uses those that apply. */
+/** Public contract (docs/architecture.md): each programme uses those that apply. */
 export const milestoneIds = [
   'application',
   'committee-opinions',

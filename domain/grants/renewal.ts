@@ -1,5 +1,5 @@
 /**
- * Tacit renewal of a convention (France Travail, RULES.md §3.4): a first term
+ * Tacit renewal of a convention (France Travail, docs/rules.md §3.4): a first term
  * from a start date, then renewals of a fixed length, each ended only by a
  * written denunciation received in the window before the period's end.
  *

@@ -1,7 +1,7 @@
 /**
  * What happens to a beneficiary, as events: a person's act (sent as an Update)
  * or a partner's message (sent as a Signal). The same schemas serve the workflow,
- * the CLI, the web app and `jalons simulate` (DESIGN.md lists the types).
+ * the CLI, the web app and `jalons simulate` (docs/architecture.md lists the types).
  */
 import { z } from '../validation.js';
 import { instantSchema } from '../calendar.js';

@@ -6,7 +6,7 @@ import { isBusinessDay, isPublicHoliday, nextBusinessOpening } from '../../domai
 
 const hours = { opens: '09:00', closes: '17:30' };
 
-describe('calendar months (RULES.md: 15 Jan + 1 month = 15 Feb; 31 Jan + 1 month = last day of Feb)', () => {
+describe('calendar months (docs/rules.md (« Comment Jalons compte le temps »): 15 Jan + 1 month = 15 Feb; 31 Jan + 1 month = last day of Feb)', () => {
   it.each([
     ['2026-01-15', 1, '2026-02-15'],
     ['2026-01-31', 1, '2026-02-28'],

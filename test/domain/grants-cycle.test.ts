@@ -1,6 +1,6 @@
 // The grant cycle's pure machine (domain/grants/cycle.ts): the acts it accepts and refuses (the
 // same rules the workflow's validators and `jalons simulate` run), money in cents, reminder
-// instants, the consequence of a miss. Expected values computed by hand from RULES.md §3.
+// instants, the consequence of a miss. Expected values computed by hand from docs/rules.md §3.
 import { describe, expect, it } from 'vitest';
 import {
   applyGrantAction,
@@ -232,7 +232,7 @@ describe('acts refused with a French message, nothing changed', () => {
   });
 });
 
-describe('money (RULES.md §3.2–3.3), in cents, reported in euros', () => {
+describe('money (docs/rules.md §3.2–3.3), in cents, reported in euros', () => {
   /** État CIE 2025: signed 10/10/2025, advance received 20/10/2025. */
   function cie(): GrantState {
     const s = start('etat-cie-2025-2027', '2025-10-01T07:00:00Z');

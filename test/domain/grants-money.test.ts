@@ -1,4 +1,4 @@
-// Grant money in integer cents (RULES.md §3.1, §3.2); expected values computed by hand.
+// Grant money in integer cents (docs/rules.md §3.1, §3.2); expected values computed by hand.
 import { describe, expect, it } from 'vitest';
 import {
   advance,

@@ -1,4 +1,4 @@
-// France Travail tacit renewal and termination (RULES.md §3.4); expected values computed by hand.
+// France Travail tacit renewal and termination (docs/rules.md §3.4); expected values computed by hand.
 import { describe, expect, it } from 'vitest';
 import {
   checkDenunciation,

@@ -1,5 +1,5 @@
-// Grant programmes (RULES.md §3.1–3.5): every figure and date of the rules, written here by hand
-// from RULES.md and the seeds, so that a change in the data fails a test.
+// Grant programmes (docs/rules.md §3.1–3.5): every figure and date of the rules, written here by hand
+// from docs/rules.md and the acts it cites, so that a change in the data fails a test.
 import { describe, expect, it } from 'vitest';
 import {
   autonomyPlatformGovernance,

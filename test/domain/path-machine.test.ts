@@ -1,5 +1,5 @@
 /**
- * The path's rules (RULES.md §1–2) on the pure state machine, each at its
+ * The path's rules (docs/rules.md §1–2) on the pure state machine, each at its
  * boundary: the day before, the day of, the day after, in Paris time.
  * Expected instants are worked out by hand from the rules, in the comments.
  */

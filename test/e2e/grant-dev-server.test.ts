@@ -31,7 +31,7 @@ const jalons = jalonsCli(() => ({ address: t.env.address, taskQueue }));
 describe('recurring duties as Schedules', () => {
   it('are created once under deterministic ids, updated in place, and a triggered one emails its reminder once a day', async () => {
     const first = await ensureGrantSchedules(t.env.client, taskQueue);
-    // RULES.md §3.2–3.5: CIE (Pilot'Actions, dialogue de gestion), CLS (Pilot'Actions), France Travail
+    // docs/rules.md §3.2–3.5: CIE (Pilot'Actions, dialogue de gestion), CLS (Pilot'Actions), France Travail
     // (comité de pilotage), the autonomy platform's comités stratégique and technique, équipe projet.
     expect(first).toEqual(
       [

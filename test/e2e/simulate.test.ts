@@ -1,5 +1,5 @@
 /**
- * `jalons simulate`, the public contract of DESIGN.md: a scenario in, one JSON
+ * `jalons simulate`, the public contract of docs/architecture.md: a scenario in, one JSON
  * report out, on the real workflows and activities (time-skipping server).
  */
 import { execFile } from 'node:child_process';
@@ -14,7 +14,7 @@ import { quietRuntime } from '../support/temporal.js';
 
 const run = promisify(execFile);
 const iso = z.iso.datetime();
-/** The report of DESIGN.md, field by field. */
+/** The report of docs/architecture.md, field by field. */
 const reportSchema = z
   .object({
     beneficiaries: z.array(

@@ -1,5 +1,5 @@
 /**
- * The grant indicators of RULES.md §4 from the read model, on two État cycles
+ * The grant indicators of docs/rules.md §4 from the read model, on two État cycles
  * run through the pure rules (the same the grant workflow runs), seen on
  * 16 June 2026. Figures from the seeds: the CIE commitment is 5 124 190 €, its
  * advance 60 % = 3 074 514 €; the CLS 2025 is 3 342 548 € paid at once.

@@ -1,5 +1,5 @@
 /**
- * Two indicators of RULES.md §4 on known data: interviews per month owed in
+ * Two indicators of docs/rules.md §4 on known data: interviews per month owed in
  * intensive accompaniment, and ruptures of accompaniment. Worked out by hand below.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -150,7 +150,7 @@ describe.each([
     ]);
   });
 
-  it('computes the indicators of RULES.md §4 per month and territory', async () => {
+  it('computes the indicators of docs/rules.md §4 per month and territory', async () => {
     const rows = await indicators(db);
     expect(rows.map((r) => [r.month, r.territory])).toEqual([
       ['2026-01', 'audomarois'],

@@ -220,7 +220,7 @@ async function checkMessages(late: GrantState): Promise<void> {
   ).toBe(false);
 }
 
-describe('grant events of `jalons simulate` (DESIGN.md)', () => {
+describe('grant events of `jalons simulate` (docs/architecture.md)', () => {
   it('are the four contract types, their data exactly as the contract lists them', () => {
     // The contract's four first, then the acts of how money settles and conventions end.
     expect(grantEventTypes).toEqual([

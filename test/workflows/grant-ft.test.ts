@@ -1,5 +1,5 @@
 /**
- * The France Travail convention (RULES.md §3.4) on the time-skipping server:
+ * The France Travail convention (docs/rules.md §3.4) on the time-skipping server:
  * 198 000 € paid on signature upon a formal funds call; 12 months from
  * 01/01/2023, renewed for 12 months unless denounced in writing in the month
  * before the end. Not denounced in 2023: renewed; denounced in December 2024:

@@ -1,6 +1,6 @@
 /**
  * Started by a Temporal Schedule (services/grants.ts): a recurring duty of a grant
- * programme or of a consortium's governance (RULES.md §3.2–3.5: Pilot'Actions
+ * programme or of a consortium's governance (docs/rules.md §3.2–3.5: Pilot'Actions
  * campaigns, dialogue de gestion, comités) — one reminder to the role in charge.
  * The message key holds the Paris day: a second run the same day sends nothing.
  */

@@ -1,5 +1,5 @@
 // CNSA — AMI 2026 « Soutien des porteurs des plateformes expérimentales des métiers de l'autonomie »
-// (données, pas de code). Source : ../shared/seeds/000_a4f6f3841279ea35.txt, RULES.md §3.1.
+// (données, pas de code). Source : délibération de la commission permanente n° 2025-564 du 08/12/2025, docs/rules.md §3.1.
 import type { ProgrammeDefinition } from '../programme.js';
 
 export default {

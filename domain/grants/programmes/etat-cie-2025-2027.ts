@@ -1,5 +1,5 @@
 // État — Convention départementale pour l'insertion et l'emploi 2025-2027, engagement 2025
-// (données, pas de code). Source : ../shared/seeds/003_e7122d632176dcab.txt, RULES.md §3.2.
+// (données, pas de code). Source : délibération du conseil départemental n° 2025-363 du 22/09/2025, docs/rules.md §3.2.
 import type { ProgrammeDefinition } from '../programme.js';
 
 export default {

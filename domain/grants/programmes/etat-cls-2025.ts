@@ -1,5 +1,5 @@
 // État — Contrat local des solidarités 2024-2027, avenant 2025 (données, pas de code).
-// Source : ../shared/seeds/003_e7122d632176dcab.txt, RULES.md §3.3.
+// Source : délibération du conseil départemental n° 2025-363 du 22/09/2025, docs/rules.md §3.3.
 import type { ProgrammeDefinition } from '../programme.js';
 
 export default {

@@ -1,5 +1,5 @@
 // Pôle emploi / France Travail — convention financière pour 4 conseillers dédiés aux métiers de
-// l'autonomie (données, pas de code). Source : ../shared/seeds/002_c34fae4607f6fa2e.txt, RULES.md §3.4.
+// l'autonomie (données, pas de code). Source : délibération de la commission permanente n° 2022-553 du 13/12/2022, docs/rules.md §3.4.
 import type { ProgrammeDefinition } from '../programme.js';
 
 export default {
