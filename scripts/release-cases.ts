@@ -166,7 +166,7 @@ export const pathCases: Record<string, (day: Day) => PathCase> = {
 /** The grant cycles' clock starts here (the programmes' real dates). */
 export const GRANT_START = '2025-10-20T09:00:00+02:00';
 
-/** Each act's Update (workflows/grant.ts). */
+/** Each act's Update (workflows/grants/grant.ts). */
 export const grantUpdates = {
   complete: completeMilestoneUpdate,
   payment: recordPaymentUpdate,
