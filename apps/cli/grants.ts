@@ -15,6 +15,7 @@ import {
 } from '../../domain/grants/cycle.js';
 import { getProgramme, programmeIds, resolveDeadline, type Programme } from '../../domain/grants/index.js';
 import type { Config } from '../../workers/config.js';
+import { registerConventionActCommands } from './grant-acts.js';
 import {
   actOnGrant,
   ActionRefused,
@@ -145,6 +146,7 @@ export function registerGrantCommands(program: Command, deps: GrantCliDeps): voi
   registerCycleCommands(cli);
   registerMoneyCommands(cli);
   registerEndingCommands(cli);
+  registerConventionActCommands(cli, amountArg);
 }
 
 /** `grant programmes`, `grant deadlines`: what the programmes are, read from domain/grants/. */

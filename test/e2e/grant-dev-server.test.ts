@@ -169,6 +169,68 @@ describe('jalons grant …', () => {
     // Eight CLI processes (each starts Node and compiles TypeScript): slow on a loaded 2-core machine.
   }, 180_000);
 
+  it('records an ordre de reversement and a formal notice from the CLI; a wrong action exits 3 in French', async () => {
+    await startGrantCycle(t.env.client, taskQueue, {
+      grantId: 'E2E-CIE',
+      programme: 'etat-cie-2025-2027',
+      startedAt: '2025-09-22T10:00:00+02:00',
+    });
+    await actOnGrant(t.env.client, 'E2E-CIE', {
+      type: 'complete',
+      milestone: 'convention-signature',
+      at: '2025-11-20T10:00:00+01:00',
+    });
+    await actOnGrant(t.env.client, 'E2E-CIE', {
+      type: 'report',
+      kind: 'interim',
+      spent: 2_500_000,
+      at: '2025-12-15T09:00:00+01:00',
+    });
+    const order = await jalons(
+      'grant',
+      'reversement',
+      'E2E-CIE',
+      '--reference',
+      'OR-2025-77',
+      '--at',
+      '2025-12-15T09:30:00+01:00',
+      '--by',
+      'agent-7',
+      '--json',
+    );
+    expect(order.code).toBe(0);
+    // 60 % of 5 124 190 € due at the signature, 2 500 000 € spent: 574 514 € to pay back.
+    expect((JSON.parse(order.stdout) as GrantState).ledger.order).toMatchObject({
+      amount: 574_514_00,
+      reference: 'OR-2025-77',
+      by: 'agent-7',
+    });
+    const wrong = await jalons('grant', 'mise-en-demeure', 'E2E-CIE', '--action', 'envoyée');
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('served (mise en demeure reçue ou envoyée) ou complied');
+    const notice = await jalons(
+      'grant',
+      'mise-en-demeure',
+      'E2E-CIE',
+      '--action',
+      'served',
+      '--motif',
+      'Bilan incomplet',
+      '--at',
+      '2025-12-15T09:45:00+01:00',
+      '--json',
+    );
+    expect(notice.code).toBe(0);
+    // Two months to comply (CIE): the termination takes effect at the end of 15/02/2026, Paris.
+    expect((JSON.parse(notice.stdout) as GrantState).termination).toMatchObject({
+      kind: 'breach',
+      party: 'departement',
+      effectiveAt: '2026-02-15T22:59:59.999Z',
+      reason: 'Bilan incomplet',
+      compliedAt: null,
+    });
+  }, 180_000);
+
   it('a France Travail denunciation outside the month before the end is refused by the validator', async () => {
     await startGrantCycle(t.env.client, taskQueue, {
       grantId: 'E2E-FT',
