@@ -49,6 +49,7 @@ import {
   startGrant,
   type GrantEventType,
   type GrantReport,
+  patientQuery,
 } from './simulate-grants.js';
 
 async function applyToGrant(client: Client, e: Scenario['events'][number]): Promise<string | null> {
@@ -340,7 +341,7 @@ async function advanceTo(env: TestWorkflowEnvironment, at: Date): Promise<void> 
 
 async function applyToPath(client: Client, e: Scenario['events'][number]): Promise<string | null> {
   const handle = client.workflow.getHandle(pathWorkflowId(e.target));
-  const state = await handle.query(stateQuery);
+  const state = await patientQuery(client, () => handle.query(stateQuery));
   const event = { type: e.type, at: e.at.toISOString(), ...(e.by ? { by: e.by } : {}), data: e.data ?? {} };
   // The test server drops an Update its validator refused (without its message): the same
   // pure rules, run on the path's current state, give the French reason first.
@@ -359,7 +360,8 @@ async function report(
 ): Promise<SimulationReport> {
   const beneficiaries: BeneficiaryReport[] = [];
   for (const b of scenario.beneficiaries) {
-    const state = await client.workflow.getHandle(pathWorkflowId(b.id)).query(stateQuery);
+    const handle = client.workflow.getHandle(pathWorkflowId(b.id));
+    const state = await patientQuery(client, () => handle.query(stateQuery));
     beneficiaries.push(beneficiaryReport(state, rejected.get(b.id) ?? []));
   }
   const grants: SimulationReport['grants'] = [];
