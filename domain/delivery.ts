@@ -1,6 +1,6 @@
 /**
  * When a message held up by an outage may leave (docs/architecture.md,
- * « L'horloge n'attend aucun effet »): the workflow decided it at its instant;
+ * « L'horloge n'attend jamais un effet de bord »): the workflow decided it at its instant;
  * if the relay or the outbox was down, it leaves once they are back, but only
  * in business hours, and it says that it is late.
  */

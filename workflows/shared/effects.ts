@@ -1,6 +1,6 @@
 /**
  * What a workflow's clock must never wait for: writing the read model and
- * sending e-mails (docs/architecture.md, « L'horloge n'attend aucun effet »).
+ * sending e-mails (docs/architecture.md, « L'horloge n'attend jamais un effet de bord »).
  * The loop asks and goes on at once; each lane works beside it, in order,
  * catches up when its system is back (the activities retry without end), and
  * is drained before continue-as-new and before the workflow returns.
