@@ -6,7 +6,6 @@
  */
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import type { NotificationRequest } from '../../activities/notifications/notifications.js';
 import type { CampaignReports, ExchangesStatus } from '../../activities/exchanges/index.js';
 import type { CatalogueSyncSummary } from '../../services/catalogue.js';
 import type { AssignmentImportSummary } from '../../activities/exchanges/monjob.js';
@@ -14,8 +13,7 @@ import type { Report } from '../../store/reporting.js';
 import type { Role } from '../../domain/policy.js';
 import { getCampaign, type ConventionId, type ReportPeriod } from '../../domain/reporting.js';
 import { partnerActivityOptions, partnerFailureForHumans } from '../shared/partner-retry.js';
-import { notificationRetry } from '../shared/retry.js';
-import { notificationQueue } from '../shared/queues.js';
+import { sendNotification } from '../notifications/notify.js';
 
 const local = wf.proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
@@ -27,15 +25,6 @@ const partner = wf.proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   scheduleToCloseTimeout: '4 hours',
 });
-/** Messages go through the rate-limited notifications' queue, as the paths' and grants' do. */
-const sendNotification = (request: NotificationRequest) =>
-  wf
-    .proxyActivities<Activities>({
-      startToCloseTimeout: '1 minute',
-      retry: notificationRetry,
-      taskQueue: notificationQueue(wf.workflowInfo().taskQueue),
-    })
-    .sendNotification(request);
 
 async function alert(
   key: string,

@@ -8,12 +8,10 @@
  */
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import type { NotificationRequest } from '../../activities/notifications/notifications.js';
 import { isoWeekSchema, previousIsoWeek } from '../../domain/exchanges/weekly-list.js';
 import { frenchIssues } from '../../domain/validation.js';
 import { partnerActivityOptions, partnerFailureForHumans } from '../shared/partner-retry.js';
-import { notificationRetry } from '../shared/retry.js';
-import { notificationQueue } from '../shared/queues.js';
+import { sendNotification } from '../notifications/notify.js';
 
 const local = wf.proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -29,15 +27,6 @@ const polling = wf.proxyActivities<Activities>({
   ...partnerActivityOptions,
   scheduleToCloseTimeout: '30 minutes',
 });
-/** Messages go through the rate-limited notifications' queue, as the paths' and grants' do. */
-const sendNotification = (request: NotificationRequest) =>
-  wf
-    .proxyActivities<Activities>({
-      startToCloseTimeout: '1 minute',
-      retry: notificationRetry,
-      taskQueue: notificationQueue(wf.workflowInfo().taskQueue),
-    })
-    .sendNotification(request);
 
 /** How long France Travail has to process a deposit before a person is told. */
 export const ACKNOWLEDGEMENT_WINDOW_MS = 48 * 3_600_000;

@@ -48,19 +48,8 @@ import {
   type GrantCycle,
 } from './messages.js';
 
-export {
-  completeMilestoneUpdate,
-  denounceUpdate,
-  grantStateQuery,
-  recordFunderDecisionUpdate,
-  recordPaymentUpdate,
-  recordRepaymentOrderUpdate,
-  requestTerminationUpdate,
-  resolvePartnerCallUpdate,
-  serveFormalNoticeUpdate,
-  signAmendmentUpdate,
-  submitReportUpdate,
-};
+/** The cycle's messages, for those who import them with the workflow. */
+export * from './messages.js';
 
 const { recordGrant } = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -100,7 +100,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   );
   wf.setHandler(pendingEffectsQuery, () => ({
     messages: effects.queued,
-    readModelBehind: !effects.idle && effects.queued === 0,
+    readModelBehind: effects.recordBehind,
   }));
   const send = (message: RecordedMessage | null, dueAt: Date) => {
     if (message) effects.send({ ...message, due: { at: dueAt.toISOString(), hours } });

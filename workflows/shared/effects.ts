@@ -43,6 +43,11 @@ export class SideEffects {
     return !this.recording && !this.sending && this.mail.length === 0 && this.wanted === this.recorded;
   }
 
+  /** True while the read model has not yet received the latest revision asked for. */
+  get recordBehind(): boolean {
+    return this.recording || this.wanted !== this.recorded;
+  }
+
   /** Messages not yet handed to the relay (shown by the workflow's query). */
   get queued(): number {
     return this.mail.length + (this.sending ? 1 : 0);
