@@ -97,17 +97,15 @@ const rejectionRowSchema = z.object({
   type_flux: z.string(),
   motif: z.string(),
 });
+/** One rejected line as the CAF import's checkpoint keeps it (services/import-caf/checkpoint.ts). */
+export const checkpointRejectionSchema = z.object({
+  line: z.number(),
+  beneficiaryId: z.string().nullable(),
+  flowType: z.string().nullable(),
+  reason: z.string(),
+});
 const checkpointRejectionsSchema = z.looseObject({
-  rejections: z
-    .array(
-      z.object({
-        line: z.number(),
-        beneficiaryId: z.string().nullable(),
-        flowType: z.string().nullable(),
-        reason: z.string(),
-      }),
-    )
-    .default([]),
+  rejections: z.array(checkpointRejectionSchema).default([]),
 });
 
 /** The rejections recorded in one import artefact, with the id each is about. */

@@ -1,6 +1,7 @@
 /** The checkpoint of an interrupted CAF import (`<fichier>.reprise.json`), from which the next run resumes. */
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from '../../domain/validation.js';
+import { checkpointRejectionSchema } from '../../store/data-files.js';
 
 /** `<file>.reprise.json`: everything about lines up to `lastLine` is settled. */
 export const checkpointSchema = z.object({
@@ -17,16 +18,7 @@ export const checkpointSchema = z.object({
       rejected: z.number(),
     })
     .optional(),
-  rejections: z
-    .array(
-      z.object({
-        line: z.number(),
-        beneficiaryId: z.string().nullable(),
-        flowType: z.string().nullable(),
-        reason: z.string(),
-      }),
-    )
-    .optional(),
+  rejections: z.array(checkpointRejectionSchema).optional(),
 });
 export type ImportCheckpoint = z.infer<typeof checkpointSchema>;
 
