@@ -21,6 +21,7 @@ import {
   refuse,
   type GrantAdvice,
   type GrantState,
+  type GrantTermination,
 } from './state.js';
 
 /** Département ≥ its minimum share of the financing (État: 50 %), checked on each report's figures. */
@@ -97,15 +98,7 @@ function formalNotice(s: GrantState, p: Programme, a: z.output<typeof formalNoti
   assertConvention(s, p);
   const delay = p.termination?.forBreach;
   if (!delay) refuse(`La convention « ${p.id} » ne prévoit pas de résiliation après mise en demeure.`);
-  const effectiveAt = endOfCivilDay(terminationEffectiveOn(at, delay));
-  s.termination = {
-    kind: 'breach',
-    party: a.defaulting,
-    noticeAt: iso(at),
-    effectiveAt: iso(effectiveAt),
-    compliedAt: null,
-    reason: a.reason ?? null,
-  };
+  const effectiveAt = startTermination(s, 'breach', a.defaulting, at, delay, a.reason);
   history(s, at, 'formal-notice.served', {
     ...(a.by ? { by: a.by } : {}),
     detail: `résiliation le ${formatParis(effectiveAt)} si elle reste sans effet`,
@@ -117,15 +110,7 @@ function request(s: GrantState, p: Programme, a: z.output<typeof terminationRequ
   assertConvention(s, p);
   const delay = p.termination?.onRequest;
   if (!delay) refuse(`La convention « ${p.id} » ne prévoit pas de résiliation à la demande d’une partie.`);
-  const effectiveAt = endOfCivilDay(terminationEffectiveOn(at, delay));
-  s.termination = {
-    kind: 'request',
-    party: a.from,
-    noticeAt: iso(at),
-    effectiveAt: iso(effectiveAt),
-    compliedAt: null,
-    reason: a.reason ?? null,
-  };
+  const effectiveAt = startTermination(s, 'request', a.from, at, delay, a.reason);
   history(s, at, 'termination.requested', {
     ...(a.by ? { by: a.by } : {}),
     detail: `effet le ${formatParis(effectiveAt)}`,
@@ -157,3 +142,24 @@ export function terminate(s: GrantState, at: Date): void {
 }
 
 export const endConvention = { denounce, formalNotice, request, amendment };
+
+/** A termination under way: it takes effect at the end of the day its delay ends on. */
+function startTermination(
+  s: GrantState,
+  kind: GrantTermination['kind'],
+  party: GrantTermination['party'],
+  at: Date,
+  delay: Parameters<typeof terminationEffectiveOn>[1],
+  reason: string | undefined,
+): Date {
+  const effectiveAt = endOfCivilDay(terminationEffectiveOn(at, delay));
+  s.termination = {
+    kind,
+    party,
+    noticeAt: iso(at),
+    effectiveAt: iso(effectiveAt),
+    compliedAt: null,
+    reason: reason ?? null,
+  };
+  return effectiveAt;
+}
