@@ -10,7 +10,7 @@
  */
 import { type View } from './view.js';
 import { filterKeys, dashboard } from './dashboard.js';
-import { timeline, eventFromForm } from './path-page.js';
+import { pathRoutes } from './path-routes.js';
 import { portfolios } from './portfolios.js';
 import { indicatorPage, indicatorCsv } from './indicators.js';
 import { randomBytes } from 'node:crypto';
@@ -19,13 +19,11 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
 import { type ItemFilter } from '../../store/queries.js';
-import { z } from '../../domain/validation.js';
-import { ActionRefused } from '../../services/paths.js';
-import { canAct, scopeOf } from '../../store/accounts.js';
-import { csrfField, installAccess, pageUser, refuse, type AccessOptions } from './access.js';
+import { scopeOf } from '../../store/accounts.js';
+import { installAccess, pageUser, type AccessOptions } from './access.js';
 import { apiRoutes } from './api.js';
 import { accountRoutes } from './accounts-page.js';
-import { actFor, pathFor, PathNotFound, stoppedBanner, WEB_BODY_LIMIT_BYTES } from './cases.js';
+import { WEB_BODY_LIMIT_BYTES } from './cases.js';
 import { registerPartnerCallbacks } from './partner-callbacks.js';
 import { grantRoutes } from './grants-routes.js';
 
@@ -47,7 +45,6 @@ const viewOf = (req: FastifyRequest, reply: FastifyReply): View => {
   return { user: pageUser(req, reply), scope: scopeOf(req.account), account: req.account };
 };
 const send = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
-const formSchema = z.record(z.string(), z.string());
 
 function pageRoutes(app: FastifyInstance, client: Client, db: ReadModelDb, now: () => Date): void {
   app.get<{ Querystring: ItemFilter }>('/', async (req, reply) => {
@@ -55,42 +52,6 @@ function pageRoutes(app: FastifyInstance, client: Client, db: ReadModelDb, now: 
       filterKeys.map((k) => [k, typeof req.query[k] === 'string' && req.query[k] ? req.query[k] : undefined]),
     ) as ItemFilter;
     return send(reply, await dashboard(db, filter, now(), viewOf(req, reply)));
-  });
-  app.get<{ Params: { id: string }; Querystring: { fait?: string } }>('/parcours/:id', async (req, reply) => {
-    const view = viewOf(req, reply);
-    try {
-      const state = await pathFor(client, view.account, req.params.id, db);
-      // A stopped path (docs/health.md) says so at the top and shows no act form.
-      const stopped = await stoppedBanner(db, state.beneficiaryId);
-      const csrf = canAct(view.account) && !stopped ? csrfField(reply) : null;
-      const done = typeof req.query.fait === 'string' ? req.query.fait : undefined;
-      return send(reply, timeline(state, { ...view, csrf, stopped }, { done }));
-    } catch (err) {
-      if (!(err instanceof PathNotFound)) throw err;
-      return refuse(req, reply, 404, err.message);
-    }
-  });
-  app.post<{ Params: { id: string } }>('/parcours/:id/actes', async (req, reply) => {
-    const view = viewOf(req, reply);
-    const id = req.params.id;
-    const form = formSchema.safeParse(req.body ?? {});
-    if (!form.success) return refuse(req, reply, 400, 'Formulaire invalide.');
-    try {
-      const event = eventFromForm(form.data);
-      await actFor(client, view.account, id, event);
-      return reply.redirect(
-        `/parcours/${encodeURIComponent(id)}?fait=${encodeURIComponent(event.type)}`,
-        303,
-      );
-    } catch (err) {
-      if (err instanceof PathNotFound) return refuse(req, reply, 404, err.message);
-      if (!(err instanceof ActionRefused)) throw err;
-      const state = await pathFor(client, view.account, id);
-      return send(
-        reply.code(422),
-        timeline(state, { ...view, csrf: csrfField(reply) }, { error: err.message }, form.data),
-      );
-    }
   });
   app.get('/referents', async (req, reply) => send(reply, await portfolios(db, viewOf(req, reply))));
   app.get('/indicateurs', async (req, reply) => send(reply, await indicatorPage(db, viewOf(req, reply))));
@@ -123,6 +84,7 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
     oidc: options.oidc ?? null,
   });
   pageRoutes(app, client, db, now);
+  pathRoutes(app, client, db); // one case: path-routes.ts
   grantRoutes(app, { client, db, now }); // « Subventions »: grants-*.ts
   apiRoutes(app, client, db, now);
   accountRoutes(app, db);
