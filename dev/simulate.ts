@@ -37,6 +37,8 @@ import {
   type BeneficiaryPath,
 } from '../workflows/path/messages.js';
 import { MailSink } from './mail-sink.js';
+import { settle } from './simulate-settle.js';
+import { grantWorkflowId } from '../domain/grants/state.js';
 import { PartnerSimulators } from './simulators/server.js';
 import { registerSearchAttributes, startedInTime } from '../services/temporal.js';
 
@@ -238,7 +240,7 @@ export interface SimulationOptions {
   log?: (message: string) => void;
 }
 
-type Step = { at: Date; run: () => Promise<void> };
+type Step = { at: Date; what: string; run: () => Promise<void> };
 
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<SimulationReport> {
   const log = options.log ?? ((m: string) => console.error(`[simulate] ${m}`));
@@ -282,45 +284,14 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
       await Worker.create(notificationWorkerOptions(workerOptions, 1_000)),
     );
     const client = env.client;
-    const steps: Step[] = [
-      ...scenario.beneficiaries.map((b) => ({
-        at: b.rightsOpenedAt > scenario.start ? b.rightsOpenedAt : scenario.start,
-        run: async () => {
-          await client.workflow.start<BeneficiaryPath>(pathWorkflowType, {
-            taskQueue,
-            workflowId: pathWorkflowId(b.id),
-            args: [
-              {
-                beneficiaryId: b.id,
-                policy: scenario.policy,
-                rightsOpenedAt: b.rightsOpenedAt.toISOString(),
-                territory: b.territory,
-                household: b.household,
-              },
-            ],
-          });
-        },
-      })),
-      ...scenario.grants.map((g) => ({
-        at: scenario.start,
-        run: () => startGrant(client, taskQueue, g, scenario.start),
-      })),
-      ...scenario.events.map((e) => ({
-        at: e.at,
-        run: async () => {
-          const error = pathEventTypes.includes(e.type as PathEventType)
-            ? await applyToPath(client, e)
-            : await applyToGrant(client, e);
-          if (error) refuse(e.target, e.type, error);
-        },
-      })),
-    ];
+    const steps = scenarioSteps(env, taskQueue, scenario, refuse);
     // Stable: starts before events at the same instant, events in file order.
     steps.sort((a, b) => a.at.getTime() - b.at.getTime());
 
     return await worker.runUntil(async () => {
-      for (const step of steps) {
+      for (const [i, step] of steps.entries()) {
         await advanceTo(env, step.at);
+        log(`étape ${i + 1}/${steps.length} au ${step.at.toISOString()} : ${step.what}`);
         await step.run();
       }
       await advanceTo(env, scenario.until);
@@ -332,6 +303,52 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     await sink.close();
     await partners.close();
   }
+}
+
+/** Each beneficiary's and grant's start and each event, as a step at its instant. */
+function scenarioSteps(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  scenario: Scenario,
+  refuse: (target: string, event: string, error: string) => void,
+): Step[] {
+  const client = env.client;
+  return [
+    ...scenario.beneficiaries.map((b) => ({
+      at: b.rightsOpenedAt > scenario.start ? b.rightsOpenedAt : scenario.start,
+      what: `ouverture du parcours ${b.id}`,
+      run: async () => {
+        await client.workflow.start<BeneficiaryPath>(pathWorkflowType, {
+          taskQueue,
+          workflowId: pathWorkflowId(b.id),
+          args: [
+            {
+              beneficiaryId: b.id,
+              policy: scenario.policy,
+              rightsOpenedAt: b.rightsOpenedAt.toISOString(),
+              territory: b.territory,
+              household: b.household,
+            },
+          ],
+        });
+      },
+    })),
+    ...scenario.grants.map((g) => ({
+      at: scenario.start,
+      what: `ouverture de la subvention ${g.id}`,
+      run: () => startGrant(client, taskQueue, g, scenario.start),
+    })),
+    ...scenario.events.map((e) => ({
+      at: e.at,
+      what: `${e.type} sur ${e.target}`,
+      run: async () => {
+        const isPath = pathEventTypes.includes(e.type as PathEventType);
+        await settle(env, client, isPath ? pathWorkflowId(e.target) : grantWorkflowId(e.target));
+        const error = isPath ? await applyToPath(client, e) : await applyToGrant(client, e);
+        if (error) refuse(e.target, e.type, error);
+      },
+    })),
+  ];
 }
 
 async function advanceTo(env: TestWorkflowEnvironment, at: Date): Promise<void> {
