@@ -61,17 +61,54 @@ const dueWindow = (now: Date, days: number): unknown[] => [
 
 const itemColumns = `p.workflow_id, p.beneficiary_id, p.territory, p.organisation, p.referent, p.step, d.kind, d.due_at`;
 
+/** One page of a list: rows skipped, rows shown, and the due date's order. */
+export interface ListPage {
+  offset: number;
+  limit: number;
+  order?: 'asc' | 'desc';
+}
+
+/** A page of rows and the count of the whole list (« 1–50 sur 1 234 »). */
+export interface Counted<T> {
+  rows: T[];
+  total: number;
+}
+
+/** The deadlines matching `condition` (+ filters and scope), one page and the total, by due date. */
+async function itemsPage(
+  db: Queryable,
+  condition: string,
+  params: unknown[],
+  filter: ItemFilter,
+  page: ListPage,
+): Promise<Counted<DeadlineItem>> {
+  const clause = `from deadlines d join paths p using (workflow_id) where ${condition}${where(filter, params)}`;
+  const [count] = await db.query<{ n: number }>(`select count(*)::int as n ${clause}`, params);
+  const direction = page.order === 'desc' ? 'desc' : 'asc';
+  const rows = await db.query<DeadlineItem>(
+    `select ${itemColumns} ${clause} order by d.due_at ${direction}, p.beneficiary_id, d.kind
+     limit ${Math.max(0, Math.trunc(page.limit))} offset ${Math.max(0, Math.trunc(page.offset))}`,
+    params,
+  );
+  return { rows, total: count?.n ?? 0 };
+}
+
 /** Deadlines passed and not met, oldest first. */
 export async function lateItems(
   db: Queryable,
   filter: ItemFilter = {},
   limit = 200,
 ): Promise<DeadlineItem[]> {
-  const params: unknown[] = [];
-  const sql = `select ${itemColumns} from deadlines d join paths p using (workflow_id)
-    where ${lateCondition}${where(filter, params)}
-    order by d.due_at, p.beneficiary_id, d.kind limit ${Number(limit)}`;
-  return db.query<DeadlineItem>(sql, params);
+  return (await lateItemsPage(db, filter, { offset: 0, limit })).rows;
+}
+
+/** One page of the deadlines passed and not met, with their total. */
+export async function lateItemsPage(
+  db: Queryable,
+  filter: ItemFilter,
+  page: ListPage,
+): Promise<Counted<DeadlineItem>> {
+  return itemsPage(db, lateCondition, [], filter, page);
 }
 
 /** Deadlines falling between `now` and `now + days`, soonest first. */
@@ -82,11 +119,60 @@ export async function dueSoon(
   filter: ItemFilter = {},
   limit = 200,
 ): Promise<DeadlineItem[]> {
-  const params = dueWindow(now, days);
-  const sql = `select ${itemColumns} from deadlines d join paths p using (workflow_id)
-    where ${dueCondition}${where(filter, params)}
-    order by d.due_at limit ${Number(limit)}`;
-  return db.query<DeadlineItem>(sql, params);
+  return (await dueSoonPage(db, now, days, filter, { offset: 0, limit })).rows;
+}
+
+/** One page of the deadlines falling between `now` and `now + days`, with their total. */
+export async function dueSoonPage(
+  db: Queryable,
+  now: Date,
+  days: number,
+  filter: ItemFilter,
+  page: ListPage,
+): Promise<Counted<DeadlineItem>> {
+  return itemsPage(db, dueCondition, dueWindow(now, days), filter, page);
+}
+
+export interface CaseRow {
+  beneficiary_id: string;
+  territory: string;
+  organisation: string | null;
+  referent: string | null;
+  step: string;
+  status: string;
+  next_due_at: Date | null;
+  late: boolean;
+}
+
+/**
+ * The cases whose number starts with `prefix` (pseudonymous beneficiary id), of a
+ * référent or an organisation, within the scope: one page and the total, by next
+ * due date (none last). `left(…) = prefix`: no LIKE, so « _ » in an id is literal.
+ */
+export async function findCases(
+  db: Queryable,
+  search: { prefix?: string; referent?: string; organisation?: string; scope?: Scope },
+  page: ListPage,
+): Promise<Counted<CaseRow>> {
+  const params: unknown[] = [];
+  let clause = 'from paths p where true';
+  if (search.prefix) {
+    params.push(search.prefix);
+    clause += ` and left(p.beneficiary_id, length($${params.length})) = $${params.length}`;
+  }
+  clause += where(
+    { referent: search.referent, organisation: search.organisation, scope: search.scope },
+    params,
+  );
+  const [count] = await db.query<{ n: number }>(`select count(*)::int as n ${clause}`, params);
+  const direction = page.order === 'desc' ? 'desc' : 'asc';
+  const rows = await db.query<CaseRow>(
+    `select p.beneficiary_id, p.territory, p.organisation, p.referent, p.step, p.status, p.next_due_at, p.late
+     ${clause} order by p.next_due_at ${direction} nulls last, p.beneficiary_id
+     limit ${Math.max(0, Math.trunc(page.limit))} offset ${Math.max(0, Math.trunc(page.offset))}`,
+    params,
+  );
+  return { rows, total: count?.n ?? 0 };
 }
 
 /** The référents with a deadline late, or due within `days` (those `lateItems` and `dueSoon` list). */
@@ -275,4 +361,14 @@ export async function failedNotifications(
      order by n.sent_at desc limit ${Number(limit)}`,
     params,
   );
+}
+
+/** Whether the case numbered `id` exists within the scope (the search's exact match). */
+export async function caseInScope(db: Queryable, id: string, scope?: Scope): Promise<boolean> {
+  const params: unknown[] = [id];
+  const rows = await db.query(
+    `select 1 from paths p where p.beneficiary_id = $1${scopeClause(scope, params)} limit 1`,
+    params,
+  );
+  return rows.length > 0;
 }

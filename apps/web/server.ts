@@ -8,19 +8,14 @@
  * the app and its routes; each screen is its own file (dashboard.ts,
  * path-page.ts, portfolios.ts, indicators.ts, grants-*.ts, catalogue.ts …).
  */
-import { type View } from './view.js';
-import { filterKeys, dashboard } from './dashboard.js';
+import { listRoutes } from './list-routes.js';
 import { pathRoutes } from './path-routes.js';
-import { portfolios } from './portfolios.js';
-import { indicatorPage, indicatorCsv } from './indicators.js';
 import { randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
-import { type ItemFilter } from '../../store/queries.js';
-import { scopeOf } from '../../store/accounts.js';
-import { installAccess, pageUser, type AccessOptions } from './access.js';
+import { installAccess, type AccessOptions } from './access.js';
 import { apiRoutes } from './api.js';
 import { accountRoutes } from './accounts-page.js';
 import { WEB_BODY_LIMIT_BYTES } from './cases.js';
@@ -38,29 +33,6 @@ export interface WebAppOptions extends Partial<Omit<AccessOptions, 'db'>> {
   now?: () => Date;
   /** Fastify's trustProxy: which reverse proxies' X-Forwarded-For to believe (the login limit counts per address). */
   trustProxy?: boolean | string;
-}
-
-const viewOf = (req: FastifyRequest, reply: FastifyReply): View => {
-  if (!req.account) throw new Error('page sans compte authentifié');
-  return { user: pageUser(req, reply), scope: scopeOf(req.account), account: req.account };
-};
-const send = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
-
-function pageRoutes(app: FastifyInstance, client: Client, db: ReadModelDb, now: () => Date): void {
-  app.get<{ Querystring: ItemFilter }>('/', async (req, reply) => {
-    const filter = Object.fromEntries(
-      filterKeys.map((k) => [k, typeof req.query[k] === 'string' && req.query[k] ? req.query[k] : undefined]),
-    ) as ItemFilter;
-    return send(reply, await dashboard(db, filter, now(), viewOf(req, reply)));
-  });
-  app.get('/referents', async (req, reply) => send(reply, await portfolios(db, viewOf(req, reply))));
-  app.get('/indicateurs', async (req, reply) => send(reply, await indicatorPage(db, viewOf(req, reply))));
-  app.get('/indicateurs.csv', async (req, reply) =>
-    reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="indicateurs-jalons.csv"')
-      .send(await indicatorCsv(db, viewOf(req, reply).scope)),
-  );
 }
 
 /** The app with its routes, not yet listening (tests and other modules may add routes). */
@@ -83,7 +55,7 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
     sessionHours: options.sessionHours ?? 10,
     oidc: options.oidc ?? null,
   });
-  pageRoutes(app, client, db, now);
+  listRoutes(app, db, now); // the lists, their exports, the accessibility statement: list-routes.ts
   pathRoutes(app, client, db); // one case: path-routes.ts
   grantRoutes(app, { client, db, now }); // « Subventions »: grants-*.ts
   apiRoutes(app, client, db, now);

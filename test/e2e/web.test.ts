@@ -107,7 +107,7 @@ describe('operations web app', () => {
     // The style sheet loads under the strict Content-Security-Policy (no inline style).
     expect(
       await page.evaluate<string>(`getComputedStyle(document.querySelector('header')).backgroundColor`),
-    ).toBe('rgb(0, 0, 145)');
+    ).toBe('rgb(46, 60, 75)'); // the neutral default look (apps/web/brand.ts)
     expect(await page.locator('header').textContent()).toContain('Connecté : agent-web');
     const late = page.locator('table', { has: page.locator('caption', { hasText: 'En retard' }) });
     await expect.poll(() => late.locator('a', { hasText: 'WEB-001' }).count()).toBe(1);
