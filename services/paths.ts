@@ -3,21 +3,14 @@
  * start it (idempotent), read it, act on it through the workflow's Updates.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import {
-  organisationCodeSchema,
-  pathWorkflowId,
-  pseudonymousIdSchema,
-  referentCodeSchema,
-  territoryCodeSchema,
-} from '../domain/ids.js';
+import { pathWorkflowId, pseudonymousIdSchema } from '../domain/ids.js';
 import {
   pathInputSchema,
-  pathSteps,
   type OrientationDecision,
   type PathInput,
   type PathState,
 } from '../domain/path/path.js';
-import { frenchIssues, z } from '../domain/validation.js';
+import { frenchIssues } from '../domain/validation.js';
 import type { PathEventInput } from '../domain/path/path-events.js';
 import { newPathState, parsePathEvent, PathRefusal } from '../domain/path/path-machine.js';
 import {
@@ -27,7 +20,6 @@ import {
   stateQuery,
   type BeneficiaryPath,
 } from '../workflows/path/messages.js';
-import { pathSearchAttributes } from '../workflows/shared/search-attributes.js';
 import { frenchTemporalError, type TemporalErrorKind } from './temporal-errors.js';
 
 import { ActionRefused } from '../domain/refusal.js';
@@ -157,61 +149,4 @@ function decisionAsEvent(d: unknown): unknown {
     ...(decidedBy !== undefined ? { by: decidedBy } : {}),
     data,
   };
-}
-
-const lateFilterSchema = z
-  .object({
-    territory: territoryCodeSchema.optional(),
-    organisation: organisationCodeSchema.optional(),
-    referent: referentCodeSchema.optional(),
-    step: z.enum(pathSteps, { error: `étape attendue : ${pathSteps.join(', ')}` }).optional(),
-  })
-  .loose();
-
-export interface LatePath {
-  beneficiaryId: string;
-  step: string;
-  territory: string;
-  organisation: string | null;
-  referent: string | null;
-  nextDeadline: string | null;
-}
-
-/** Paths with a deadline passed and not met, from Temporal's visibility (search attributes). */
-export async function latePaths(
-  client: Client,
-  filter: { territory?: string; organisation?: string; referent?: string; step?: string },
-): Promise<LatePath[]> {
-  const k = pathSearchAttributes;
-  // Bounded and in an identifier's charset: a value never changes the visibility query's meaning.
-  const checked = lateFilterSchema.safeParse(filter);
-  if (!checked.success) throw new ActionRefused(`Filtre invalide : ${frenchIssues(checked.error)}`);
-  const clauses = [`${k.late.name} = true`, 'ExecutionStatus = "Running"'];
-  const keys = { territory: k.territory, organisation: k.organisation, referent: k.referent, step: k.step };
-  for (const [field, key] of Object.entries(keys)) {
-    const value = filter[field as keyof typeof filter];
-    if (value) clauses.push(`${key.name} = ${JSON.stringify(value)}`);
-  }
-  const found: LatePath[] = [];
-  try {
-    await collectLate(client, clauses.join(' AND '), found);
-  } catch (err) {
-    throw frenchError(err);
-  }
-  return found.sort((x, y) => (x.nextDeadline ?? '').localeCompare(y.nextDeadline ?? ''));
-}
-
-async function collectLate(client: Client, query: string, found: LatePath[]): Promise<void> {
-  const k = pathSearchAttributes;
-  for await (const w of client.workflow.list({ query })) {
-    const a = w.typedSearchAttributes;
-    found.push({
-      beneficiaryId: w.workflowId.replace(/^parcours-/, ''),
-      step: a.get(k.step) ?? '',
-      territory: a.get(k.territory) ?? '',
-      organisation: a.get(k.organisation) ?? null,
-      referent: a.get(k.referent) ?? null,
-      nextDeadline: a.get(k.nextDeadline)?.toISOString() ?? null,
-    });
-  }
 }

@@ -1,17 +1,14 @@
 /**
- * `jalons account add|list|disable|enable|password|token|journal`: the accounts
- * of the web app, its API and the codec server, in the read model at
+ * `jalons compte creer|liste|desactiver|activer|mot-de-passe|jeton|journal`: the
+ * accounts of the web app, its API and the codec server, in the read model at
  * JALONS_READMODEL_URL. A generated password or token is printed once; a
- * password of one's choosing is read from the standard input (--password-stdin),
- * never from the command line (shell history, process list).
+ * password of one's choosing is read from the standard input
+ * (--mot-de-passe-stdin), never from the command line (shell history, process list).
  */
 import type { Command } from 'commander';
-import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { formatParis } from '../../domain/calendar.js';
-import { loadConfig } from '../../workers/config.js';
 import {
   accountEvents,
-  assertEmbeddedReadModelFree,
   createAccount,
   describeScope,
   eventLabels,
@@ -25,6 +22,7 @@ import {
   type Origin,
 } from '../../store/accounts.js';
 import { ActionRefused } from '../../services/paths.js';
+import { withReadModel } from './read-model.js';
 
 const origin: Origin = { channel: 'cli', actor: 'cli' };
 const csv = (v: string | undefined) =>
@@ -33,20 +31,9 @@ const csv = (v: string | undefined) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-async function withReadModel<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T> {
-  const { readModelUrl } = loadConfig();
-  assertEmbeddedReadModelFree(readModelUrl);
-  const db = await openReadModel(readModelUrl);
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
-
 async function passwordFromStdin(): Promise<string> {
   if (process.stdin.isTTY)
-    throw new ActionRefused('--password-stdin : envoyez le mot de passe sur l’entrée standard.');
+    throw new ActionRefused('--mot-de-passe-stdin : envoyez le mot de passe sur l’entrée standard.');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks)
@@ -72,22 +59,22 @@ const print = (json: boolean | undefined, data: unknown, text: string) =>
 
 export function registerAccountCommands(program: Command): void {
   const account = program
-    .command('account')
+    .command('compte')
     .description('comptes de l’application web, de son API et du serveur de codec (rôles, périmètres)');
   registerAccountListCommands(account);
   registerAccountSecretCommands(account);
 }
 
-/** `account add`, `account list`, `account disable` / `enable`: accounts created, listed, switched off and on. */
+/** `compte creer`, `compte liste`, `compte desactiver` / `activer`: accounts created, listed, switched off and on. */
 function registerAccountListCommands(account: Command): void {
   account
-    .command('add <login>')
-    .description('crée un compte (mot de passe généré et affiché une fois, sauf --password-stdin)')
+    .command('creer <identifiant>')
+    .description('crée un compte (mot de passe généré et affiché une fois, sauf --mot-de-passe-stdin)')
     .requiredOption('--role <rôle>', 'lecture | agent | admin')
     .option('--organisations <liste>', 'organismes du périmètre, séparés par des virgules')
-    .option('--territories <liste>', 'territoires du périmètre, séparés par des virgules')
-    .option('--all', 'tous les dossiers (compte du Département)')
-    .option('--password-stdin', 'lit le mot de passe sur l’entrée standard')
+    .option('--territoires <liste>', 'territoires du périmètre, séparés par des virgules')
+    .option('--tous', 'tous les dossiers (compte du Département)')
+    .option('--mot-de-passe-stdin', 'lit le mot de passe sur l’entrée standard')
     .option('--json', 'sortie JSON')
     .action(
       async (
@@ -95,13 +82,13 @@ function registerAccountListCommands(account: Command): void {
         o: {
           role: string;
           organisations?: string;
-          territories?: string;
-          all?: boolean;
-          passwordStdin?: boolean;
+          territoires?: string;
+          tous?: boolean;
+          motDePasseStdin?: boolean;
           json?: boolean;
         },
       ) => {
-        const password = o.passwordStdin ? await passwordFromStdin() : undefined;
+        const password = o.motDePasseStdin ? await passwordFromStdin() : undefined;
         const created = await withReadModel((db) =>
           createAccount(
             db,
@@ -109,8 +96,8 @@ function registerAccountListCommands(account: Command): void {
               login,
               role: o.role as Account['role'],
               organisations: csv(o.organisations),
-              territories: csv(o.territories),
-              allCases: Boolean(o.all),
+              territories: csv(o.territoires),
+              allCases: Boolean(o.tous),
               ...(password !== undefined ? { password } : {}),
             },
             origin,
@@ -127,7 +114,7 @@ function registerAccountListCommands(account: Command): void {
     );
 
   account
-    .command('list')
+    .command('liste')
     .description('liste les comptes')
     .option('--json', 'sortie JSON')
     .action(async (o: { json?: boolean }) => {
@@ -140,11 +127,11 @@ function registerAccountListCommands(account: Command): void {
     });
 
   for (const [name, disabled] of [
-    ['disable', true],
-    ['enable', false],
+    ['desactiver', true],
+    ['activer', false],
   ] as const)
     account
-      .command(`${name} <login>`)
+      .command(`${name} <identifiant>`)
       .description(disabled ? 'désactive un compte (ses sessions cessent aussitôt)' : 'réactive un compte')
       .option('--json', 'sortie JSON')
       .action(async (login: string, o: { json?: boolean }) => {
@@ -153,15 +140,15 @@ function registerAccountListCommands(account: Command): void {
       });
 }
 
-/** `account password`, `account token`: a password or an API token issued, shown once. */
+/** `compte mot-de-passe`, `compte jeton`, `compte journal`: a password or an API token issued, shown once; the journal. */
 function registerAccountSecretCommands(account: Command): void {
   account
-    .command('password <login>')
-    .description('nouveau mot de passe (généré, sauf --password-stdin) ; met fin aux sessions du compte')
-    .option('--password-stdin', 'lit le mot de passe sur l’entrée standard')
+    .command('mot-de-passe <identifiant>')
+    .description('nouveau mot de passe (généré, sauf --mot-de-passe-stdin) ; met fin aux sessions du compte')
+    .option('--mot-de-passe-stdin', 'lit le mot de passe sur l’entrée standard')
     .option('--json', 'sortie JSON')
-    .action(async (login: string, o: { passwordStdin?: boolean; json?: boolean }) => {
-      const given = o.passwordStdin ? await passwordFromStdin() : undefined;
+    .action(async (login: string, o: { motDePasseStdin?: boolean; json?: boolean }) => {
+      const given = o.motDePasseStdin ? await passwordFromStdin() : undefined;
       const password = await withReadModel((db) => setPassword(db, login, given, origin));
       const shown = given === undefined ? password : undefined;
       print(
@@ -173,7 +160,7 @@ function registerAccountSecretCommands(account: Command): void {
     });
 
   account
-    .command('token <login>')
+    .command('jeton <identifiant>')
     .description('émet un jeton d’API personnel (le précédent cesse de fonctionner), affiché une seule fois')
     .option('--json', 'sortie JSON')
     .action(async (login: string, o: { json?: boolean }) => {
@@ -188,14 +175,14 @@ function registerAccountSecretCommands(account: Command): void {
   account
     .command('journal')
     .description('journal des connexions, échecs et changements de comptes (jamais de mot de passe)')
-    .option('--login <login>', 'un seul compte')
-    .option('--limit <n>', 'nombre de lignes', '50')
+    .option('--identifiant <identifiant>', 'un seul compte')
+    .option('--limite <n>', 'nombre de lignes', '50')
     .option('--json', 'sortie JSON')
-    .action(async (o: { login?: string; limit: string; json?: boolean }) => {
-      const limit = Number(o.limit);
+    .action(async (o: { identifiant?: string; limite: string; json?: boolean }) => {
+      const limit = Number(o.limite);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-        throw new ActionRefused('--limit : un nombre entier entre 1 et 10 000 est attendu.');
-      const events = await withReadModel((db) => accountEvents(db, limit, o.login));
+        throw new ActionRefused('--limite : un nombre entier entre 1 et 10 000 est attendu.');
+      const events = await withReadModel((db) => accountEvents(db, limit, o.identifiant));
       print(
         o.json,
         events,

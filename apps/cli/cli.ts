@@ -1,35 +1,23 @@
 /**
- * `jalons` — the command line of operations and administration.
- * Every read command takes --json; errors are French and exit non-zero.
+ * `jalons` — the command line of operations and administration, in French: one
+ * file per command group. Every read command takes --json; errors are French and
+ * exit non-zero. The names before version 1.1 still work, hidden (./old-names.ts).
  */
 import { Command } from 'commander';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
-import type { OrientationDecision, PathState } from '../../domain/path/path.js';
 import { loadConfig } from '../../workers/config.js';
-import { describePath } from './format.js';
-import { deadlineLabel, stepLabel } from '../../domain/path/labels.js';
-import { pathEventTypes, type PathEventInput } from '../../domain/path/path-events.js';
-import { suggestTrack } from '../../domain/path/orientation-criteria.js';
-import { frenchIssues, z } from '../../domain/validation.js';
-import {
-  ActionRefused,
-  actOnPath,
-  latePaths,
-  orientPath,
-  showPath,
-  startPath,
-} from '../../services/paths.js';
-import { formatParis } from '../../domain/calendar.js';
-import { registerGrantCommands } from './grants.js';
+import { ActionRefused } from '../../services/paths.js';
 import { connectClient, provisionedPath } from '../../services/temporal.js';
-import { registerImportCommand } from './import.js';
-import { RemoteJalons, remoteOptions } from './remote.js';
 import { frenchErrorMessage } from '../../services/temporal-errors.js';
+import { registerGrantCommands } from './grants.js';
+import { registerImportCommand } from './import.js';
+import { registerLateCommand } from './late.js';
+import { frenchHelp } from './help.js';
+import { acceptOldNames } from './old-names.js';
+import { registerPathCommands } from './paths.js';
+import { RemoteJalons, remoteOptions, type RemoteMode } from './remote.js';
 
-/** The longest `--data` a command takes (an act's data is a few fields; docs/bounds.md). */
-const MAX_DATA_CHARS = 16_384;
-
-const program = new Command('jalons')
+const program = frenchHelp(new Command('jalons'))
   .description('Jalons — échéances du parcours RSA et des subventions')
   .option('--serveur <url>', 'mode distant : agit par l’API de l’application (ou JALONS_SERVER_URL)')
   .option('--jeton-fichier <fichier>', 'mode distant : fichier du jeton personnel (ou JALONS_API_TOKEN)');
@@ -38,232 +26,45 @@ const program = new Command('jalons')
 const remoteCommands = new Set<Command>();
 /** Set before each action from --serveur / JALONS_SERVER_URL: null when the CLI acts on Temporal. */
 let remoteApi: RemoteJalons | null = null;
-const remote = (): RemoteJalons | null => remoteApi;
+const remote: RemoteMode = {
+  api: () => remoteApi,
+  allow: (command) => (remoteCommands.add(command), command),
+};
 program.hook('preAction', (_program, command) => {
   const options = remoteOptions(program.opts<{ serveur?: string; jetonFichier?: string }>());
   if (options && !remoteCommands.has(command))
     throw new ActionRefused(
-      `« ${command.name()} » agit directement sur Temporal et n’existe pas en mode distant (--serveur) : commandes distantes : path show, path act, path orient, late, whoami.`,
+      `« ${command.name()} » agit directement sur Temporal et n’existe pas en mode distant (--serveur) : commandes distantes : parcours voir, parcours acte, parcours orienter, retards, moi.`,
     );
   remoteApi = options ? new RemoteJalons(options) : null;
 });
-const remotely = (command: Command): Command => (remoteCommands.add(command), command);
 
-function printPath(state: PathState, json: boolean): void {
-  console.log(json ? JSON.stringify(state, null, 2) : describePath(state));
-}
+/** The stack runs until Ctrl-C; every other command exits once done. */
+let keepRunning = false;
 
 program
-  .command('start')
+  .command('demarrer')
   .description('démarre la pile embarquée (Temporal, worker, boîte SMTP) et charge la démo')
-  .option('--empty', 'démarre sans la démo')
-  // Development commands (start, simulate) load dev/ only when run: production code never imports it.
-  .action(async (opts: { empty?: boolean }) => {
+  .option('--vide', 'démarre sans la démo')
+  // Development commands (demarrer, simuler) load dev/ only when run: production code never imports it.
+  .action(async (opts: { vide?: boolean }) => {
+    keepRunning = true;
     const { runStack } = await import('../../dev/stack.js');
-    await runStack(loadConfig(), { demo: !opts.empty });
+    await runStack(loadConfig(), { demo: !opts.vide });
   });
 
-const path = program.command('path').description('parcours d’un allocataire');
+registerPathCommands(program, remote);
+registerLateCommand(program, remote);
 
-path
-  .command('start <beneficiaryId>')
-  .description('démarre le parcours (sans effet s’il existe déjà)')
-  .requiredOption('--opened <instant>', 'ouverture du droit, ISO-8601 avec fuseau')
-  .requiredOption('--territory <territoire>', 'territoire (ex. lens-lievin)')
-  .option('--policy <id>', 'politique départementale', 'pas-de-calais')
-  .option('--json', 'sortie JSON')
-  .action(async (id: string, o: { opened: string; territory: string; policy: string; json?: boolean }) => {
-    const config = loadConfig();
-    const client = await connectClient(config);
-    const r = await startPath(client, config.taskQueue, {
-      beneficiaryId: id,
-      rightsOpenedAt: o.opened,
-      territory: o.territory,
-      policy: o.policy,
-    });
-    console.log(
-      o.json
-        ? JSON.stringify(r)
-        : r.created
-          ? `Parcours ${r.workflowId} démarré.`
-          : `Le parcours ${r.workflowId} existe déjà : rien n’a changé.`,
-    );
-  });
-
-remotely(
-  path
-    .command('show <beneficiaryId>')
-    .description('affiche l’état du parcours')
-    .option('--json', 'sortie JSON')
-    .action(async (id: string, o: { json?: boolean }) => {
-      const api = remote();
-      const state = api ? await api.path(id) : await showPath(await connectClient(loadConfig()), id);
-      printPath(state, Boolean(o.json));
-    }),
-);
-
-const notByInRemoteMode = (by: string | undefined) => {
-  if (by)
-    throw new ActionRefused(
-      '--by n’existe pas en mode distant : l’acte est enregistré au nom du compte du jeton.',
-    );
-};
-
-const orient = path
-  .command('orient <beneficiaryId>')
-  .description('enregistre la décision d’orientation')
-  .requiredOption('--track <parcours>', 'employment | socio-professional | social')
-  .requiredOption('--organisation <organisme>', 'organisme référent')
-  .requiredOption('--referent <id>', 'référent (identifiant pseudonyme)')
-  .option('--decided-at <instant>', 'date de la décision (par défaut : maintenant)')
-  .option('--by <agent>', 'agent qui enregistre la décision')
-  .option('--json', 'sortie JSON')
-  .action(
-    async (
-      id: string,
-      o: {
-        track: string;
-        organisation: string;
-        referent: string;
-        decidedAt?: string;
-        by?: string;
-        json?: boolean;
-      },
-    ) => {
-      const api = remote();
-      if (api) {
-        notByInRemoteMode(o.by);
-        const data = { track: o.track, organisation: o.organisation, referent: o.referent };
-        const event = { type: 'orientation.decided', data, ...(o.decidedAt ? { at: o.decidedAt } : {}) };
-        return printPath(await api.act(id, event as PathEventInput), Boolean(o.json));
-      }
-      const client = await connectClient(loadConfig());
-      const state = await orientPath(client, id, {
-        track: o.track as OrientationDecision['track'],
-        organisation: o.organisation,
-        referent: o.referent,
-        ...(o.decidedAt ? { decidedAt: o.decidedAt } : {}),
-        ...(o.by ? { decidedBy: o.by } : {}),
-      });
-      printPath(state, Boolean(o.json));
-    },
-  );
-remotely(orient);
-
-const act = path
-  .command('act <beneficiaryId> <type>')
-  .description(`enregistre un acte sur le parcours (${pathEventTypes.join(', ')})`)
-  .option('--data <json>', 'données de l’acte, en JSON (ex. \'{"excused":true}\')', '{}')
-  .option('--at <instant>', 'date de l’acte (par défaut : maintenant)')
-  .option('--by <agent>', 'agent qui enregistre l’acte')
-  .option('--json', 'sortie JSON')
-  .action(async (id: string, type: string, o: { data: string; at?: string; by?: string; json?: boolean }) => {
-    if (o.data.length > MAX_DATA_CHARS)
-      throw new ActionRefused(`--data : ${MAX_DATA_CHARS} caractères au plus.`);
-    let data: unknown;
-    try {
-      data = JSON.parse(o.data);
-    } catch {
-      throw new ActionRefused('--data doit être un objet JSON valide.');
-    }
-    const api = remote();
-    if (api) {
-      notByInRemoteMode(o.by);
-      const event = { type, data, ...(o.at ? { at: o.at } : {}) };
-      return printPath(await api.act(id, event as PathEventInput), Boolean(o.json));
-    }
-    const client = await connectClient(loadConfig());
-    const event = { type, data, ...(o.at ? { at: o.at } : {}), ...(o.by ? { by: o.by } : {}) };
-    printPath(await actOnPath(client, id, event as PathEventInput), Boolean(o.json));
-  });
-remotely(act);
-
-path
-  .command('suggest')
-  .description('suggère un parcours selon les critères nationaux d’orientation (une personne décide)')
-  .requiredOption('--horizon <h>', 'emploi envisageable : now | within-2-years | beyond')
-  .option('--qualified', 'la personne a une qualification')
-  .option('--projects', 'la personne se projette dans un emploi')
-  .option('--difficulties <liste>', 'health,housing,mobility,childcare,caregiver', '')
-  .option('--json', 'sortie JSON')
-  .action(
-    (o: {
-      horizon: string;
-      qualified?: boolean;
-      projects?: boolean;
-      difficulties: string;
-      json?: boolean;
-    }) => {
-      let suggestion;
-      try {
-        suggestion = suggestTrack({
-          employmentHorizon: o.horizon as 'now',
-          qualified: Boolean(o.qualified),
-          projectsIntoJob: Boolean(o.projects),
-          difficulties: o.difficulties.split(',').filter(Boolean) as ['health'],
-        });
-      } catch (err) {
-        throw new ActionRefused(err instanceof z.ZodError ? frenchIssues(err) : (err as Error).message);
-      }
-      console.log(
-        o.json
-          ? JSON.stringify(suggestion)
-          : `Parcours suggéré : ${suggestion.track} (${suggestion.reasons.join(' ; ')}). La décision revient à une personne.`,
-      );
-    },
-  );
-
-const late = program
-  .command('late')
-  .description(
-    'liste les parcours en retard (attributs de recherche de Temporal ; en mode distant, les échéances du modèle de lecture)',
-  )
-  .option('--territory <t>', 'territoire')
-  .option('--organisation <o>', 'organisme référent')
-  .option('--referent <r>', 'référent (identifiant pseudonyme)')
-  .option('--step <s>', 'étape')
-  .option('--json', 'sortie JSON')
-  .action(
-    async (o: {
-      territory?: string;
-      organisation?: string;
-      referent?: string;
-      step?: string;
-      json?: boolean;
-    }) => {
-      const api = remote();
-      if (api) return printRemoteLate(await api.late({ ...o, json: undefined }), Boolean(o.json));
-      const client = await connectClient(loadConfig());
-      const late = await latePaths(client, o);
-      if (o.json) return console.log(JSON.stringify(late, null, 2));
-      console.log(`${late.length} parcours en retard`);
-      for (const p of late)
-        console.log(
-          `  ${p.beneficiaryId}  ${stepLabel(p.step)}  ${p.territory}  ${p.referent ?? '—'}  prochaine échéance ${p.nextDeadline ? formatParis(new Date(p.nextDeadline), true) : '—'}`,
-        );
-    },
-  );
-
-remotely(late);
-
-function printRemoteLate(items: Awaited<ReturnType<RemoteJalons['late']>>, json: boolean): void {
-  if (json) return console.log(JSON.stringify(items, null, 2));
-  console.log(`${items.length} échéance(s) en retard dans votre périmètre`);
-  for (const i of items)
-    console.log(
-      `  ${i.beneficiaryId}  ${deadlineLabel(i.kind)}, due le ${formatParis(new Date(i.dueAt))}  ${stepLabel(i.step)}  ${i.territory}  ${i.referent ?? '—'}`,
-    );
-}
-
-remotely(
+remote.allow(
   program
-    .command('whoami')
+    .command('moi')
     .description('mode distant : le compte du jeton, son rôle et son périmètre')
     .option('--json', 'sortie JSON')
     .action(async (o: { json?: boolean }) => {
-      const api = remote();
+      const api = remote.api();
       if (!api)
-        throw new ActionRefused('whoami n’a de sens qu’en mode distant (--serveur ou JALONS_SERVER_URL).');
+        throw new ActionRefused('moi n’a de sens qu’en mode distant (--serveur ou JALONS_SERVER_URL).');
       const me = await api.me();
       if (o.json) return console.log(JSON.stringify(me));
       const scope = me.scope.all
@@ -274,7 +75,7 @@ remotely(
 );
 
 program
-  .command('simulate <scenario>')
+  .command('simuler <scenario>')
   .description(
     'rejoue un scénario (JSON) sur les vrais workflows, serveur de test à avance rapide ; rapport JSON',
   )
@@ -303,12 +104,12 @@ registerImportCommand(program);
 (await import('./rebuild.js')).registerRebuildCommand(program);
 (await import('./accounts.js')).registerAccountCommands(program);
 (await import('./exchanges.js')).registerExchangeCommands(program);
-
 registerGrantCommands(program, { loadConfig, connectClient });
+acceptOldNames(program);
 
 try {
   await program.parseAsync();
-  if (program.args[0] !== 'start') process.exit(0);
+  if (!keepRunning) process.exit(0);
 } catch (err) {
   // Temporal's own errors (English, gRPC codes) are read into one French sentence.
   console.error(

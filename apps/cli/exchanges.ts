@@ -7,7 +7,7 @@
  *   echange catalogue                        synchronise le cache du catalogue de l’offre
  *   echange monjob                           exporte les événements vers MonJob62, importe ses affectations
  *   echange etat                             listes hebdomadaires, catalogue, MonJob62
- *   echange schedules                        crée ou met à jour les Schedules des échanges (production)
+ *   echange planifier                        crée ou met à jour les Schedules des échanges (production)
  *   rapport <convention> --du --au [--format csv|html|json] [--sortie fichier]
  */
 import { writeFileSync } from 'node:fs';
@@ -99,7 +99,7 @@ export function registerExchangeCommands(program: Command): void {
   registerReportCommand(program);
 }
 
-/** `echange liste-ft`, `catalogue`, `monjob`, `etat`, `schedules`: the exchanges run by hand, their state, their Schedules. */
+/** `echange liste-ft`, `catalogue`, `monjob`, `etat`, `planifier`: the exchanges run by hand, their state, their Schedules. */
 function registerExchangeRuns(echange: Command): void {
   echange
     .command('liste-ft')
@@ -163,7 +163,7 @@ function registerExchangeRuns(echange: Command): void {
       });
 
   echange
-    .command('schedules')
+    .command('planifier')
     .description(
       'crée ou met à jour les Schedules des échanges (liste hebdomadaire, catalogue, MonJob62, rapports)',
     )

@@ -1,5 +1,5 @@
 /**
- * `jalons grant reversement | mise-en-demeure | resiliation | avenant`: the acts
+ * `jalons subvention reversement | mise-en-demeure | resiliation | avenant`: the acts
  * that end or amend a convention and the State's ordre de reversement
  * (docs/grants.md, « La fin d'une convention » and « Le registre »). Each sends
  * the same validated Update as the web forms; a refusal is French, exit 3.
@@ -7,14 +7,14 @@
 import type { Command } from 'commander';
 import type { GrantAction } from '../../domain/grants/index.js';
 
-/** What these commands need of the `grant` command (apps/cli/grants.ts). */
+/** What these commands need of the `subvention` command (apps/cli/grants.ts). */
 interface GrantCli {
   grant: Command;
   act: (id: string, action: GrantAction, json?: boolean) => Promise<void>;
-  when: (o: { at?: string; by?: string }) => { at?: string; by?: string };
+  when: (o: { date?: string; par?: string }) => { at?: string; by?: string };
 }
 
-type Common = { at?: string; by?: string; json?: boolean };
+type Common = { date?: string; par?: string; json?: boolean };
 const parties = 'departement | funder';
 
 export function registerConventionActCommands(
@@ -28,14 +28,14 @@ export function registerConventionActCommands(
 function registerRepaymentOrder(cli: GrantCli, amountArg: (raw: string, what: string) => number): void {
   const { grant, act, when } = cli;
   grant
-    .command('reversement <grantId>')
+    .command('reversement <subvention>')
     .description(
       'enregistre l’émission de l’ordre de reversement par l’État (remboursement dû deux mois après)',
     )
     .option('--montant <euros>', 'montant inscrit sur l’ordre (par défaut : celui du registre)')
     .option('--reference <numero>', 'numéro de l’ordre')
-    .option('--at <instant>', 'date d’émission')
-    .option('--by <agent>', 'agent')
+    .option('--date <instant>', 'date d’émission')
+    .option('--par <agent>', 'agent')
     .option('--json', 'sortie JSON')
     .action(async (id: string, o: Common & { montant?: string; reference?: string }) =>
       act(
@@ -54,13 +54,13 @@ function registerRepaymentOrder(cli: GrantCli, amountArg: (raw: string, what: st
 function registerEndings(cli: GrantCli): void {
   const { grant, act, when } = cli;
   grant
-    .command('mise-en-demeure <grantId>')
+    .command('mise-en-demeure <subvention>')
     .description('enregistre une mise en demeure (served) ou qu’elle a été suivie d’effet (complied)')
     .requiredOption('--action <a>', 'served | complied')
     .option('--defaillant <partie>', parties)
     .option('--motif <texte>', 'motif (500 caractères au plus)')
-    .option('--at <instant>', 'date de réception ou d’envoi')
-    .option('--by <agent>', 'agent')
+    .option('--date <instant>', 'date de réception ou d’envoi')
+    .option('--par <agent>', 'agent')
     .option('--json', 'sortie JSON')
     .action(async (id: string, o: Common & { action: string; defaillant?: string; motif?: string }) =>
       act(
@@ -77,12 +77,12 @@ function registerEndings(cli: GrantCli): void {
     );
 
   grant
-    .command('resiliation <grantId>')
+    .command('resiliation <subvention>')
     .description('enregistre une demande de résiliation (effet après le préavis de la convention)')
     .requiredOption('--de <partie>', parties)
     .option('--motif <texte>', 'motif (500 caractères au plus)')
-    .option('--at <instant>', 'date de réception de la lettre')
-    .option('--by <agent>', 'agent')
+    .option('--date <instant>', 'date de réception de la lettre')
+    .option('--par <agent>', 'agent')
     .option('--json', 'sortie JSON')
     .action(async (id: string, o: Common & { de: string; motif?: string }) =>
       act(
@@ -98,12 +98,12 @@ function registerEndings(cli: GrantCli): void {
     );
 
   grant
-    .command('avenant <grantId>')
+    .command('avenant <subvention>')
     .description('enregistre un avenant signé (reconduction ou montants)')
     .option('--reference <numero>', 'numéro de l’avenant')
     .option('--pieces <liste>', 'pièces jointes, séparées par des virgules')
-    .option('--at <instant>', 'date de signature')
-    .option('--by <agent>', 'agent')
+    .option('--date <instant>', 'date de signature')
+    .option('--par <agent>', 'agent')
     .option('--json', 'sortie JSON')
     .action(async (id: string, o: Common & { reference?: string; pieces?: string }) =>
       act(

@@ -1,5 +1,5 @@
 /**
- * `jalons grant …`: the grant cycles from the command line. Read commands take
+ * `jalons subvention …`: the grant cycles from the command line. Read commands take
  * --json; a refused act exits 3 with its French reason (ActionRefused, as the
  * path commands).
  */
@@ -119,26 +119,30 @@ function amountArg(raw: string, what: string): number {
   return n;
 }
 
-/** The `grant` command and what its subcommands share: a Temporal client, how a cycle prints, an act. */
+/** The `subvention` command and what its subcommands share: a Temporal client, how a cycle prints, an act. */
 function grantCli(program: Command, deps: GrantCliDeps) {
   const connect = async () => {
     const config = deps.loadConfig();
     return { client: await deps.connectClient(config), taskQueue: config.taskQueue };
   };
-  const grant = program.command('grant').description('cycles de subvention (CNSA, État, France Travail)');
+  const grant = program
+    .command('subvention')
+    .description('cycles de subvention (CNSA, État, France Travail)');
   const print = (s: GrantState, json?: boolean) =>
     console.log(json ? JSON.stringify(s, null, 2) : describeGrant(s));
   const act = async (id: string, action: GrantAction, json?: boolean) => {
     const { client } = await connect();
     print(await actOnGrant(client, id, action), json);
   };
-  const when = (o: { at?: string; by?: string }) => ({
-    ...(o.at ? { at: o.at } : {}),
-    ...(o.by ? { by: o.by } : {}),
+  const when = (o: { date?: string; par?: string }) => ({
+    ...(o.date ? { at: o.date } : {}),
+    ...(o.par ? { by: o.par } : {}),
   });
   return { grant, connect, print, act, when };
 }
 type GrantCli = ReturnType<typeof grantCli>;
+/** The options every act takes: when, by whom, and --json. */
+type Dated = { date?: string; par?: string; json?: boolean };
 
 export function registerGrantCommands(program: Command, deps: GrantCliDeps): void {
   const cli = grantCli(program, deps);
@@ -149,7 +153,7 @@ export function registerGrantCommands(program: Command, deps: GrantCliDeps): voi
   registerConventionActCommands(cli, amountArg);
 }
 
-/** `grant programmes`, `grant deadlines`: what the programmes are, read from domain/grants/. */
+/** `subvention programmes`, `subvention echeances`: what the programmes are, read from domain/grants/. */
 function registerProgrammeCommands(cli: GrantCli): void {
   const { grant } = cli;
   grant
@@ -167,7 +171,7 @@ function registerProgrammeCommands(cli: GrantCli): void {
     });
 
   grant
-    .command('deadlines <programme>')
+    .command('echeances <programme>')
     .description('échéances d’un programme (heure de Paris et UTC)')
     .option('--json', 'sortie JSON')
     .action((id: string, o: { json?: boolean }) => {
@@ -202,21 +206,21 @@ function registerProgrammeCommands(cli: GrantCli): void {
     });
 }
 
-/** `grant start`, `grant show`, `grant complete`: a cycle opened, read, its milestones done. */
+/** `subvention demarrer`, `subvention voir`, `subvention jalon`: a cycle opened, read, its milestones done. */
 function registerCycleCommands(cli: GrantCli): void {
   const { grant, connect, print, act, when } = cli;
   grant
-    .command('start <grantId>')
+    .command('demarrer <subvention>')
     .description('démarre le cycle de la subvention (sans effet s’il existe déjà)')
     .requiredOption('--programme <id>', `programme (${programmeIds().join(', ')})`)
-    .option('--started-at <instant>', 'début du suivi, ISO-8601 avec fuseau (par défaut : maintenant)')
+    .option('--debut <instant>', 'début du suivi, ISO-8601 avec fuseau (par défaut : maintenant)')
     .option('--json', 'sortie JSON')
-    .action(async (id: string, o: { programme: string; startedAt?: string; json?: boolean }) => {
+    .action(async (id: string, o: { programme: string; debut?: string; json?: boolean }) => {
       const { client, taskQueue } = await connect();
       const r = await startGrantCycle(client, taskQueue, {
         grantId: id,
         programme: o.programme,
-        ...(o.startedAt ? { startedAt: o.startedAt } : {}),
+        ...(o.debut ? { startedAt: o.debut } : {}),
       });
       console.log(
         o.json
@@ -228,7 +232,7 @@ function registerCycleCommands(cli: GrantCli): void {
     });
 
   grant
-    .command('show <grantId>')
+    .command('voir <subvention>')
     .description('affiche l’état du cycle de subvention')
     .option('--json', 'sortie JSON')
     .action(async (id: string, o: { json?: boolean }) => {
@@ -237,10 +241,10 @@ function registerCycleCommands(cli: GrantCli): void {
     });
 
   grant
-    .command('complete <grantId> <milestone>')
+    .command('jalon <subvention> <jalon>')
     .description('enregistre un jalon fait')
-    .option('--at <instant>', 'date de l’acte (par défaut : maintenant ; jamais dans le futur)')
-    .option('--by <agent>', 'agent qui enregistre l’acte')
+    .option('--date <instant>', 'date de l’acte (par défaut : maintenant ; jamais dans le futur)')
+    .option('--par <agent>', 'agent qui enregistre l’acte')
     .option('--pieces <liste>', 'pièces jointes, séparées par des virgules (ex. annexe-1,annexe-2)')
     .option('--reference <numéro>', 'numéro de l’acte : la délibération part au contrôle de légalité')
     .option('--json', 'sortie JSON')
@@ -248,7 +252,7 @@ function registerCycleCommands(cli: GrantCli): void {
       async (
         id: string,
         milestone: string,
-        o: { at?: string; by?: string; pieces?: string; reference?: string; json?: boolean },
+        o: { date?: string; par?: string; pieces?: string; reference?: string; json?: boolean },
       ) =>
         act(
           id,
@@ -271,104 +275,95 @@ function registerCycleCommands(cli: GrantCli): void {
     );
 }
 
-/** `grant decide`, `grant pay`, `grant report`: the funder's decision, the money, the reports. */
+/** `subvention decision`, `subvention versement`, `subvention rapport`: the funder's decision, the money, the reports. */
 function registerMoneyCommands(cli: GrantCli): void {
   const { grant, act, when } = cli;
   grant
-    .command('decide <grantId>')
+    .command('decision <subvention>')
     .description('enregistre la décision du financeur (montant en euros)')
-    .requiredOption('--amount <euros>', 'montant décidé')
-    .option('--envelope <e>', 'base | complementary', 'base')
-    .option('--co-funding <euros>', 'cofinancement des partenaires (enveloppe complémentaire)')
-    .option('--at <instant>', 'date de la décision')
-    .option('--by <agent>', 'agent')
+    .requiredOption('--montant <euros>', 'montant décidé')
+    .option('--enveloppe <e>', 'base | complementary', 'base')
+    .option('--cofinancement <euros>', 'cofinancement des partenaires (enveloppe complémentaire)')
+    .option('--date <instant>', 'date de la décision')
+    .option('--par <agent>', 'agent')
     .option('--json', 'sortie JSON')
-    .action(
-      async (
-        id: string,
-        o: { amount: string; envelope: string; coFunding?: string; at?: string; by?: string; json?: boolean },
-      ) =>
-        act(
-          id,
-          {
-            type: 'funder-decision',
-            amount: amountArg(o.amount, 'Montant'),
-            envelope: o.envelope as 'base',
-            ...(o.coFunding ? { coFunding: amountArg(o.coFunding, 'Cofinancement') } : {}),
-            ...when(o),
-          },
-          o.json,
-        ),
+    .action(async (id: string, o: Dated & { montant: string; enveloppe: string; cofinancement?: string }) =>
+      act(
+        id,
+        {
+          type: 'funder-decision',
+          amount: amountArg(o.montant, 'Montant'),
+          envelope: o.enveloppe as 'base',
+          ...(o.cofinancement ? { coFunding: amountArg(o.cofinancement, 'Cofinancement') } : {}),
+          ...when(o),
+        },
+        o.json,
+      ),
     );
 
   grant
-    .command('pay <grantId>')
+    .command('versement <subvention>')
     .description(`enregistre un versement reçu ou payé (${paymentKinds.join(', ')})`)
-    .requiredOption('--kind <k>', paymentKinds.join(' | '))
-    .requiredOption('--amount <euros>', 'montant')
-    .option('--at <instant>', 'date du versement')
-    .option('--by <agent>', 'agent')
+    .requiredOption('--type <t>', paymentKinds.join(' | '))
+    .requiredOption('--montant <euros>', 'montant')
+    .option('--date <instant>', 'date du versement')
+    .option('--par <agent>', 'agent')
     .option('--json', 'sortie JSON')
-    .action(
-      async (id: string, o: { kind: string; amount: string; at?: string; by?: string; json?: boolean }) =>
-        act(
-          id,
-          { type: 'payment', kind: o.kind as 'advance', amount: amountArg(o.amount, 'Montant'), ...when(o) },
-          o.json,
-        ),
+    .action(async (id: string, o: Dated & { type: string; montant: string }) =>
+      act(
+        id,
+        { type: 'payment', kind: o.type as 'advance', amount: amountArg(o.montant, 'Montant'), ...when(o) },
+        o.json,
+      ),
     );
 
   grant
-    .command('report <grantId>')
+    .command('rapport <subvention>')
     .description(
       `enregistre un rapport transmis (${reportKinds.join(', ')}) et calcule le solde ou le reversement`,
     )
-    .requiredOption('--kind <k>', reportKinds.join(' | '))
-    .option('--spent <euros>', 'part du financeur effectivement utilisée')
-    .option('--at <instant>', 'date de transmission')
-    .option('--by <agent>', 'agent')
+    .requiredOption('--type <t>', reportKinds.join(' | '))
+    .option('--depense <euros>', 'part du financeur effectivement utilisée')
+    .option('--date <instant>', 'date de transmission')
+    .option('--par <agent>', 'agent')
     .option('--json', 'sortie JSON')
-    .action(
-      async (id: string, o: { kind: string; spent?: string; at?: string; by?: string; json?: boolean }) =>
-        act(
-          id,
-          {
-            type: 'report',
-            kind: o.kind as 'interim',
-            ...(o.spent !== undefined ? { spent: amountArg(o.spent, 'Dépense') } : {}),
-            ...when(o),
-          },
-          o.json,
-        ),
+    .action(async (id: string, o: Dated & { type: string; depense?: string }) =>
+      act(
+        id,
+        {
+          type: 'report',
+          kind: o.type as 'interim',
+          ...(o.depense !== undefined ? { spent: amountArg(o.depense, 'Dépense') } : {}),
+          ...when(o),
+        },
+        o.json,
+      ),
     );
 }
 
-/** `grant denounce`, `grant resolve`, `grant schedules`: how a convention ends, a partner's refusal, the Schedules. */
+/** `subvention denoncer`, `subvention resoudre`, `subvention planifier`: how a convention ends, a partner's refusal, the Schedules. */
 function registerEndingCommands(cli: GrantCli): void {
   const { grant, connect, act, when } = cli;
   grant
-    .command('denounce <grantId>')
+    .command('denoncer <subvention>')
     .description('enregistre la dénonciation écrite d’une convention (dans le mois précédant sa fin)')
-    .option('--at <instant>', 'date de réception de la lettre')
-    .option('--by <agent>', 'agent')
+    .option('--date <instant>', 'date de réception de la lettre')
+    .option('--par <agent>', 'agent')
     .option('--json', 'sortie JSON')
-    .action(async (id: string, o: { at?: string; by?: string; json?: boolean }) =>
-      act(id, { type: 'denounce', ...when(o) }, o.json),
-    );
+    .action(async (id: string, o: Dated) => act(id, { type: 'denounce', ...when(o) }, o.json));
 
   grant
-    .command('resolve <grantId> <call> <action>')
+    .command('resoudre <subvention> <transmission> <reponse>')
     .description('répond à une transmission refusée : retry (renvoyer) ou handled (faite hors de Jalons)')
-    .option('--at <instant>', 'date de l’acte')
-    .option('--by <agent>', 'agent')
+    .option('--date <instant>', 'date de l’acte')
+    .option('--par <agent>', 'agent')
     .option('--json', 'sortie JSON')
-    .action(
-      async (id: string, call: string, action: string, o: { at?: string; by?: string; json?: boolean }) =>
-        act(id, { type: 'resolve-partner-call', call, action: action as 'retry', ...when(o) }, o.json),
+    .action(async (id: string, call: string, action: string, o: Dated) =>
+      act(id, { type: 'resolve-partner-call', call, action: action as 'retry', ...when(o) }, o.json),
     );
 
   grant
-    .command('schedules')
+    .command('planifier')
     .description('crée ou met à jour les Schedules des échéances récurrentes (campagnes, comités)')
     .option('--json', 'sortie JSON')
     .action(async (o: { json?: boolean }) => {

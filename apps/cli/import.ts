@@ -1,6 +1,6 @@
 /**
  * `jalons import <fichier.csv>` (the CAF flow, docs/import-caf.md) and
- * `jalons sample-caf <fichier.csv>` (a fictitious flow for the demo).
+ * `jalons exemple-caf <fichier.csv>` (a fictitious flow for the demo).
  * Exit 0 when the import ran (rejected rows are in the report), 2 when the file
  * cannot be read as a CAF flow, 130 when interrupted by Ctrl-C, 1 on another failure
  * (in both cases the next run resumes from the checkpoint).
@@ -47,10 +47,10 @@ export function registerImportCommand(program: Command): void {
     .description(
       'importe le flux CAF/MSA (CSV « ; », UTF-8) : démarre les parcours, applique les fins de droit',
     )
-    .option('--policy <id>', 'politique départementale des parcours démarrés', 'pas-de-calais')
-    .option('--concurrency <n>', 'démarrages simultanés', String(DEFAULT_CONCURRENCY))
+    .option('--politique <id>', 'politique départementale des parcours démarrés', 'pas-de-calais')
+    .option('--simultanes <n>', 'démarrages simultanés', String(DEFAULT_CONCURRENCY))
     .option('--json', 'résumé en JSON sur la sortie standard')
-    .action(async (file: string, o: { policy: string; concurrency: string; json?: boolean }) => {
+    .action(async (file: string, o: { politique: string; simultanes: string; json?: boolean }) => {
       const config = loadConfig();
       const client = await connectClient(config);
       const bar = process.stderr.isTTY
@@ -67,8 +67,8 @@ export function registerImportCommand(program: Command): void {
       let summary: ImportSummary;
       try {
         summary = await importCafFlow(client, config.taskQueue, file, {
-          policy: o.policy,
-          concurrency: Number(o.concurrency),
+          policy: o.politique,
+          concurrency: Number(o.simultanes),
           signal: controller.signal,
           onProgress: (done, total) => {
             if (!bar) return;
@@ -92,13 +92,13 @@ export function registerImportCommand(program: Command): void {
     });
 
   program
-    .command('sample-caf <fichier>')
+    .command('exemple-caf <fichier>')
     .description('écrit un flux CAF fictif pour la démo (identifiants CAF-000001…, quelques lignes fautives)')
-    .option('--count <n>', 'nombre de lignes de données', '300')
+    .option('--lignes <n>', 'nombre de lignes de données', '300')
     // A development command: dev/ is loaded only when it runs.
-    .action(async (file: string, o: { count: string }) => {
+    .action(async (file: string, o: { lignes: string }) => {
       const { sampleCafFlow } = await import('../../dev/sample-caf.js');
-      writeFileSync(file, sampleCafFlow(new Date(), Number(o.count)));
+      writeFileSync(file, sampleCafFlow(new Date(), Number(o.lignes)));
       console.log(`Flux fictif écrit dans ${file} : à importer avec « jalons import ${file} ».`);
     });
 }

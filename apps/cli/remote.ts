@@ -6,6 +6,7 @@
  * account's name: a CLI on an agent's machine can do no more than its pages.
  */
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import type { PathEventInput } from '../../domain/path/path-events.js';
 import type { PathState } from '../../domain/path/path.js';
 import { z } from '../../domain/validation.js';
@@ -59,6 +60,14 @@ const pathStateSchema = z
   })
   .loose();
 
+/** What a command needs of the remote mode: the API when it is on, and its admission to it. */
+export interface RemoteMode {
+  /** Null when the CLI acts on Temporal (no --serveur, no JALONS_SERVER_URL). */
+  api: () => RemoteJalons | null;
+  /** Marks a command as working in remote mode; the others are refused there. */
+  allow: (command: Command) => Command;
+}
+
 export interface RemoteOptions {
   url: string;
   token: string;
@@ -79,7 +88,7 @@ export function remoteOptions(opts: { serveur?: string; jetonFichier?: string })
   const token = opts.jetonFichier ? tokenFile(opts.jetonFichier) : process.env.JALONS_API_TOKEN?.trim();
   if (!token)
     throw new ActionRefused(
-      'mode distant : il faut un jeton personnel (JALONS_API_TOKEN ou --jeton-fichier ; voir « jalons account token »).',
+      'mode distant : il faut un jeton personnel (JALONS_API_TOKEN ou --jeton-fichier ; voir « jalons compte jeton »).',
     );
   return { url: parsed.href.replace(/\/$/, ''), token };
 }
@@ -99,6 +108,7 @@ export class RemoteJalons {
     return accountSchema.parse(await this.call('GET', '/api/moi'));
   }
 
+  /** The filters by the API's French names (territoire, organisation, referent, etape). */
   async late(filter: Record<string, string | undefined>): Promise<RemoteDeadline[]> {
     const query = new URLSearchParams(
       Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined),

@@ -15,7 +15,7 @@ import { connectClient } from '../../services/temporal.js';
 function months(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const parsed = retentionMonthsSchema.safeParse(raw);
-  if (!parsed.success) throw new ActionRefused(`--months : ${frenchIssues(parsed.error)}`);
+  if (!parsed.success) throw new ActionRefused(`--mois : ${frenchIssues(parsed.error)}`);
   return parsed.data;
 }
 
@@ -29,13 +29,13 @@ export function registerRgpdCommands(program: Command): void {
     .description(
       'supprime ce que Jalons garde des parcours clos depuis plus de N mois (JALONS_RETENTION_MONTHS)',
     )
-    .option('--dry-run', 'simulation : affiche ce qui serait supprimé, ne supprime rien')
-    .option('--months <n>', 'durée de conservation après la sortie, en mois (défaut : celle des workers)')
+    .option('--simulation', 'affiche ce qui serait supprimé, ne supprime rien')
+    .option('--mois <n>', 'durée de conservation après la sortie, en mois (défaut : celle des workers)')
     .option('--json', 'rapport en JSON')
-    .action(async (o: { dryRun?: boolean; months?: string; json?: boolean }) => {
+    .action(async (o: { simulation?: boolean; mois?: string; json?: boolean }) => {
       const request = {
-        dryRun: Boolean(o.dryRun),
-        ...(o.months !== undefined ? { months: months(o.months) } : {}),
+        dryRun: Boolean(o.simulation),
+        ...(o.mois !== undefined ? { months: months(o.mois) } : {}),
       };
       const config = loadConfig();
       const report = await runPurge(await connectClient(config), config.taskQueue, request);
@@ -43,33 +43,33 @@ export function registerRgpdCommands(program: Command): void {
     });
 
   rgpd
-    .command('export <beneficiaryId>')
+    .command('export <allocataire>')
     .description(
       'rassemble en un document JSON tout ce que Jalons détient sur une personne (identifiant pseudonyme)',
     )
     .option(
-      '--out <fichier>',
+      '--sortie <fichier>',
       'écrit le document dans ce fichier (mode 600) plutôt que sur la sortie standard',
     )
-    .action(async (id: string, o: { out?: string }) => {
+    .action(async (id: string, o: { sortie?: string }) => {
       const config = loadConfig();
       const exported = await exportPerson(await connectClient(config), config.taskQueue, id);
       const json = `${JSON.stringify(exported, null, 2)}\n`;
-      if (!o.out) return void process.stdout.write(json);
+      if (!o.sortie) return void process.stdout.write(json);
       try {
-        writeFileSync(o.out, json, { mode: 0o600 });
+        writeFileSync(o.sortie, json, { mode: 0o600 });
       } catch (err) {
-        throw new ActionRefused(`Impossible d’écrire ${o.out} : ${(err as Error).message}`);
+        throw new ActionRefused(`Impossible d’écrire ${o.sortie} : ${(err as Error).message}`);
       }
       console.log(
-        `Export de ${exported.beneficiaryId} écrit dans ${o.out} : ${exported.deadlines.length} échéance(s), ` +
+        `Export de ${exported.beneficiaryId} écrit dans ${o.sortie} : ${exported.deadlines.length} échéance(s), ` +
           `${exported.notifications.length} message(s), ${exported.journal.length} acte(s) au journal, ` +
           `${exported.rejectedEvents.length} événement(s) refusé(s).`,
       );
     });
 
   rgpd
-    .command('schedule')
+    .command('planifier')
     .description('crée ou met à jour la purge quotidienne (03:00, heure de Paris)')
     .action(async () => {
       const config = loadConfig();

@@ -4,7 +4,8 @@
  * the same roles and perimeter as the pages, French errors as `{ "erreur": … }`.
  *
  *   GET  /api/moi                      the account, its role and perimeter
- *   GET  /api/retards?territory=…      late deadlines (filters: territory, organisation, referent, step)
+ *   GET  /api/retards?territoire=…     late deadlines (filters: territoire, organisation, referent, etape;
+ *                                      version 1.0's territory and step accepted for one release)
  *   GET  /api/echeances?jours=7        deadlines due within N days (same filters)
  *   GET  /api/parcours/:id             a path's state
  *   POST /api/parcours/:id/actes       { "type": …, "data": {…}, "at"?: … } → the path's new state
@@ -18,22 +19,18 @@ import { frenchIssues, z } from '../../domain/validation.js';
 import { scopeOf, type Account } from '../../store/accounts.js';
 import { ActionRefused, TemporalUnavailable } from '../../services/paths.js';
 import { temporalErrorStatus } from '../../services/temporal-errors.js';
-import { organisationCodeSchema, referentCodeSchema, territoryCodeSchema } from '../../domain/ids.js';
-import { pathSteps } from '../../domain/path/path.js';
+import { deadlineFilterFields, toDeadlineFilter } from '../../domain/path/deadline-filter.js';
 import { refuse } from './access.js';
 import { actFor, pathFor, PathNotFound } from './cases.js';
 
-const filterSchema = z
+const filterSchema = z.object(deadlineFilterFields).strict().transform(toDeadlineFilter);
+const dueSchema = z
   .object({
-    territory: territoryCodeSchema.optional(),
-    organisation: organisationCodeSchema.optional(),
-    referent: referentCodeSchema.optional(),
-    step: z.enum(pathSteps, { error: `étape attendue : ${pathSteps.join(', ')}` }).optional(),
+    ...deadlineFilterFields,
+    jours: z.coerce.number().int('nombre de jours entier attendu').min(1).max(92).default(7),
   })
-  .strict();
-const dueSchema = filterSchema.extend({
-  jours: z.coerce.number().int('nombre de jours entier attendu').min(1).max(92).default(7),
-});
+  .strict()
+  .transform(({ jours, ...filter }) => ({ jours, ...toDeadlineFilter(filter) }));
 /** The envelope; `data` is checked by the path's own schema (domain/path/path-events.ts), bounded there. */
 const actSchema = z
   .object({
