@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
 import { roleSchema, type Role } from '../../domain/policy.js';
 import { frenchIssues, z } from '../../domain/validation.js';
+import { organisationsSchema } from '../../domain/organisations.js';
 
 export const directorySchema = z
   .object({
@@ -15,6 +16,8 @@ export const directorySchema = z
     roles: z.partialRecord(roleSchema, z.array(z.email()).min(1)),
     /** e.g. `{id}@referents.departement.example` */
     referentAddress: z.string().includes('{id}'),
+    /** The organismes référents and their référents, offered by the case page's lists (domain/organisations.ts). */
+    organisations: organisationsSchema.optional(),
   })
   .strict();
 export type Directory = z.infer<typeof directorySchema>;

@@ -1,73 +1,20 @@
 /**
- * One beneficiary's screen: the path's timeline read from its workflow, its
- * deadlines and partner calls, and the form of the acts the viewer may record
- * (the same validated Updates as the CLI).
+ * One beneficiary's screen: where the path stands and what it waits for, its
+ * steps and deadlines on a timeline, its story (every act with who recorded it,
+ * the messages sent, the partner calls and their answers: ./path-story.ts), and
+ * the forms of the acts its step admits (./act-form.ts), the same validated
+ * Updates as the CLI. A stopped path, or a read-only account, gets no form.
  */
 import { type View, parisTime } from './view.js';
-import { pathEventTypes, type PathEventInput } from '../../domain/path/path-events.js';
 import type { PathState } from '../../domain/path/path.js';
 import { getPolicy } from '../../domain/policy.js';
 import { deadlineLabel, stepLabel, trackLabels } from '../../domain/path/labels.js';
-import { html, raw, type Raw } from '../../domain/html.js';
-import { ActionRefused } from '../../services/paths.js';
+import { actLabels } from '../../domain/path/act-fields.js';
+import type { Organisation } from '../../domain/organisations.js';
+import { html, type Raw } from '../../domain/html.js';
 import { page } from './layout.js';
-import { partnerOperationLabels, type PartnerCall } from '../../domain/partner-calls.js';
-
-export const eventLabels: Record<string, string> = {
-  'orientation.decided': 'Décision d’orientation',
-  'reorientation.decided': 'Réorientation',
-  'appointment.scheduled': 'Rendez-vous fixé',
-  'appointment.attended': 'Présence au premier rendez-vous',
-  'appointment.missed': 'Absence au premier rendez-vous',
-  'diagnostic.completed': 'Diagnostic réalisé',
-  'contract.signed': 'Contrat d’engagement signé',
-  'interview.held': 'Entretien de suivi',
-  'activity.declared': 'Heures d’activité déclarées',
-  'breach.reported': 'Manquement constaté',
-  'sanction.proposed': 'Proposition de sanction (France Travail)',
-  'observations.received': 'Observations reçues',
-  'sanction.decided': 'Décision de sanction',
-  'compliance.resumed': 'Reprise des engagements (remobilisation)',
-  'review.completed': 'Réexamen du parcours social',
-  'reminders.switched': 'Rappels activés ou coupés ({"on": false} pour couper)',
-  'rights.ended': 'Sortie (fin de droit)',
-  'partner.resolved':
-    'Transmission refusée : renvoyer ou traitée ({"call": "…", "action": "retry" ou "handled"})',
-};
-
-export function partnerCallsTable(s: PathState): Raw {
-  const calls = s.partnerCalls ?? [];
-  if (calls.length === 0) return html``;
-  const status = (c: PartnerCall) =>
-    c.status === 'done'
-      ? html`transmise${c.receipt ? ` (reçu ${c.receipt})` : ''}${c.resolution?.action === 'handled' ? ' — traitée hors de Jalons' : ''}`
-      : c.status === 'pending'
-        ? html`en cours`
-        : html`<span class="late">refusée : ${c.error}</span> — acte « partner.resolved » avec la transmission
-            « ${c.id} » (retry pour renvoyer, handled si traitée autrement)`;
-  return html`<table>
-    <caption>
-      Transmissions aux partenaires (${calls.length})
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Décidée le</th>
-        <th scope="col">Transmission</th>
-        <th scope="col">État</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${calls.map(
-        (c) =>
-          html`<tr>
-            <td>${parisTime(c.decidedAt)}</td>
-            <td>${partnerOperationLabels[c.operation]}</td>
-            <td>${status(c)}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
-}
+import { actForms, quickActs, type ActFormContext } from './act-form.js';
+import { eventLabel, partnerBanner, storyTable } from './path-story.js';
 
 export function deadlineStatus(d: PathState['deadlines'][number]): Raw {
   if (d.metAt)
@@ -77,67 +24,6 @@ export function deadlineStatus(d: PathState['deadlines'][number]): Raw {
   if (d.cancelledAt)
     return html`<span class="late">dépassée, plus attendue depuis le ${parisTime(d.cancelledAt)}</span>`;
   return d.breached ? html`<span class="late">DÉPASSÉE</span>` : html`en cours`;
-}
-
-/** The act forms, for an account that may act (a read-only account sees none). */
-export function actForm(s: PathState, values: Record<string, string>, csrf: Raw, login: string): Raw {
-  if (s.status === 'closed') return html`<p>Parcours clos : plus aucun acte possible.</p>`;
-  const orientation =
-    s.step === 'orientation'
-      ? html`<form method="post" action="/parcours/${s.beneficiaryId}/actes">
-          ${csrf}
-          <input type="hidden" name="seen" value="${String(s.seq)}" />
-          <fieldset>
-            <legend>Décision d’orientation</legend>
-            <input type="hidden" name="type" value="orientation.decided" />
-            <div class="field">
-              <label for="o-track">Parcours</label
-              ><select id="o-track" name="track">
-                ${Object.entries(trackLabels).map(([v, l]) => html`<option value="${v}">${l}</option>`)}
-              </select>
-            </div>
-            <div class="field">
-              <label for="o-org">Organisme référent</label
-              ><input id="o-org" name="organisation" required value="${values.organisation ?? ''}" />
-            </div>
-            <div class="field">
-              <label for="o-ref">Référent (identifiant pseudonyme)</label
-              ><input id="o-ref" name="referent" required value="${values.referent ?? ''}" />
-            </div>
-            <button type="submit">Enregistrer l’orientation</button>
-          </fieldset>
-        </form>`
-      : html``;
-  return html`${orientation}
-    <form method="post" action="/parcours/${s.beneficiaryId}/actes">
-      ${csrf}
-      <input type="hidden" name="seen" value="${String(s.seq)}" />
-      <fieldset>
-        <legend>Enregistrer un acte</legend>
-        <div class="field">
-          <label for="a-type">Acte</label
-          ><select id="a-type" name="type">
-            ${pathEventTypes.map(
-              (t) =>
-                html`<option value="${t}" ${raw(values.type === t ? ' selected' : '')}>
-                  ${eventLabels[t] ?? t}
-                </option>`,
-            )}
-          </select>
-        </div>
-        <div class="field">
-          <label for="a-data">Données (JSON)</label
-          ><textarea id="a-data" name="data" rows="3" cols="60" aria-describedby="a-data-hint">
-${values.data ?? '{}'}</textarea>
-          <p class="hint" id="a-data-hint">
-            Par exemple {"weeklyHours": 15, "intensive": true} pour un contrat, {"excused": true} pour une
-            absence.
-          </p>
-        </div>
-        <p class="hint">Les actes sont enregistrés au nom de ${login} (journal d’audit).</p>
-        <button type="submit">Enregistrer l’acte</button>
-      </fieldset>
-    </form>`;
 }
 
 /** The path's deadlines, each with its state. */
@@ -166,54 +52,26 @@ function deadlinesTable(s: PathState): Raw {
   </table>`;
 }
 
-/** The steps the path went through. */
-function stepsTable(s: PathState): Raw {
-  return html`<table>
-    <caption>
-      Étapes
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Date</th>
-        <th scope="col">Étape</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${s.history.map(
-        (h) =>
-          html`<tr>
-            <td>${parisTime(h.at)}</td>
-            <td>${stepLabel(h.step)}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
-}
-
-/** The messages sent about the path. */
-function messagesTable(s: PathState): Raw {
-  return html`<table>
-    <caption>
-      Messages envoyés (${s.notifications.length})
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Date</th>
-        <th scope="col">Destinataire</th>
-        <th scope="col">Message</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${s.notifications.map(
-        (n) =>
-          html`<tr>
-            <td>${parisTime(n.at)}</td>
-            <td>${n.to}</td>
-            <td>${n.template}${n.failed ? html` <span class="late">(non délivré)</span>` : ''}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+/** Steps passed and deadlines to come, in the order of time: where the path stands at a glance. */
+function stepsTimeline(s: PathState, now: Date): Raw {
+  const steps = s.history.map((h) => ({
+    at: h.at,
+    cls: 'past',
+    text: html`<strong>${stepLabel(h.step)}</strong>${h.event ? ` — ${eventLabel(h.event)}` : ''}`,
+  }));
+  const open = s.deadlines
+    .filter((d) => !d.metAt && !d.cancelledAt)
+    .map((d) => ({
+      at: d.dueAt,
+      cls: d.breached || Date.parse(d.dueAt) < now.getTime() ? 'late' : 'due',
+      text: html`Échéance :
+      ${deadlineLabel(d.kind)}${d.period ? ` ${d.period}` : ''}${d.breached ? html` — <span class="late">dépassée</span>` : ' — à tenir'}`,
+    }));
+  const items = [...steps, ...open].sort((a, b) => a.at.localeCompare(b.at));
+  return html`<h2 id="frise">Étapes et échéances</h2>
+    <ol class="timeline" aria-labelledby="frise">
+      ${items.map((i) => html`<li class="${i.cls}"><time datetime="${i.at}">${parisTime(i.at)}</time> ${i.text}</li>`)}
+    </ol>`;
 }
 
 /** The sanctions decided, when there are any. */
@@ -246,39 +104,70 @@ function sanctionsTable(s: PathState): Raw | '' {
     : '';
 }
 
+export interface CaseView extends View {
+  /** The form's CSRF field; null: no form (read-only account or stopped path). */
+  csrf: Raw | null;
+  stopped?: Raw | null;
+  organisations: Organisation[];
+  now: Date;
+}
+
+/** What the person just did: the act recorded, or why it was refused (also shown next to its field). */
+function outcome(message?: { error?: string; done?: string }): Raw | '' {
+  if (message?.error)
+    return html`<div class="alert" role="alert"><strong>Refusé :</strong> ${message.error}</div>`;
+  if (message?.done)
+    return html`<div class="notice" role="status">
+      Acte enregistré : ${(actLabels as Record<string, string>)[message.done] ?? message.done}.
+    </div>`;
+  return '';
+}
+
+function summary(s: PathState): Raw {
+  const policy = getPolicy(s.policy);
+  const o = s.orientation;
+  return html`<p>
+    <strong>${stepLabel(s.step)}</strong> — territoire ${s.territory}, politique ${policy.name}. Droit ouvert
+    le
+    ${parisTime(s.rightsOpenedAt)}.${o ? html` Orientation : ${trackLabels[o.track]}, ${o.organisation}, référent ${o.referent}.` : ''}
+    Révision ${String(s.seq)}.
+  </p>`;
+}
+
 export function timeline(
   s: PathState,
-  view: View & { csrf: Raw | null; stopped?: Raw | null },
+  view: CaseView,
   message?: { error?: string; done?: string },
-  values: Record<string, string> = {},
+  refused?: ActFormContext['refused'],
 ): string {
-  const policy = getPolicy(s.policy);
-  const body = html`${view.stopped ?? ''}${message?.error ? html`<div class="alert" role="alert"><strong>Refusé :</strong> ${message.error}</div>` : ''}
-    ${message?.done ? html`<div class="notice" role="status">Acte enregistré : ${eventLabels[message.done] ?? message.done}.</div>` : ''}
-    <p>
-      <strong>${stepLabel(s.step)}</strong> — territoire ${s.territory}, politique ${policy.name}. Droit
-      ouvert le
-      ${parisTime(s.rightsOpenedAt)}.${s.orientation ? html` Orientation : ${trackLabels[s.orientation.track]}, ${s.orientation.organisation}, référent ${s.orientation.referent}.` : ''}
-    </p>
-    ${deadlinesTable(s)}
-    ${view.csrf ? actForm(s, values, view.csrf, view.account.login) : view.stopped ? '' : html`<p>Votre compte est en lecture seule.</p>`}
-    ${view.csrf && s.status !== 'closed' ? html`<p><a href="/parcours/${s.beneficiaryId}/plan">Composer le plan d’activités du contrat (catalogue de l’offre)</a></p>` : ''}
-    ${stepsTable(s)} ${messagesTable(s)} ${partnerCallsTable(s)} ${sanctionsTable(s)}`;
+  const ctx: ActFormContext | null = view.csrf
+    ? { state: s, csrf: view.csrf, organisations: view.organisations, now: view.now, refused }
+    : null;
+  const forms = ctx
+    ? html`${actForms(ctx, view.account.login)}
+      ${s.status !== 'closed' ? html`<p><a href="/parcours/${s.beneficiaryId}/plan">Composer le plan d’activités du contrat (catalogue de l’offre)</a></p>` : ''}`
+    : view.stopped
+      ? ''
+      : html`<p>Votre compte est en lecture seule.</p>`;
+  const body = html`<link rel="stylesheet" href="/parcours.css" />
+    ${outcome(message)}${view.stopped ?? ''}${partnerBanner(s)} ${summary(s)} ${ctx ? quickActs(ctx) : ''}
+    ${stepsTimeline(s, view.now)} ${deadlinesTable(s)} ${forms}
+    <h2>Histoire du dossier</h2>
+    ${storyTable(s)} ${sanctionsTable(s)}`;
   return page(`Parcours ${s.beneficiaryId}`, '', body, view.user);
 }
 
-/** Turns the form into the event the path's Update takes (`by` is the account, never a field). */
-export function eventFromForm(form: Record<string, string>): PathEventInput {
-  const { type = '', data, by: _by, _csrf, seen, ...fields } = form;
-  let parsed: unknown = {};
-  if (type === 'orientation.decided' && !data) parsed = fields;
-  else
-    try {
-      parsed = JSON.parse(data?.trim() || '{}');
-    } catch {
-      throw new ActionRefused('Les données doivent être un objet JSON valide.');
-    }
-  // The revision the page showed: an act on a path changed since (another agent) is refused.
-  const revision = seen !== undefined && /^\d+$/.test(seen) ? { seen: Number(seen) } : {};
-  return { type, ...revision, data: parsed } as PathEventInput;
-}
+/** The case page's own styles (the timeline, the quick acts), served at /parcours.css. */
+export const caseCss = `
+  ol.timeline { list-style: none; padding: 0 0 0 1rem; border-left: 3px solid var(--accent, #000091); margin: .5rem 0 1.5rem; }
+  ol.timeline li { margin: .35rem 0; padding-left: .5rem; position: relative; }
+  ol.timeline li::before { content: ""; position: absolute; left: -1.45rem; top: .5rem; width: .7rem; height: .7rem; border-radius: 50%; background: var(--accent, #000091); }
+  ol.timeline li.due::before { background: #fff; border: 2px solid var(--accent, #000091); }
+  ol.timeline li.late::before { background: var(--late, #b60000); }
+  ol.timeline time { font-variant-numeric: tabular-nums; margin-right: .5rem; }
+  section.quick-acts { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+  section.quick-acts h2 { flex-basis: 100%; margin: .5rem 0 0; }
+  form.quick { border: 1px solid #ccc; padding: .75rem; max-width: 24rem; }
+  form.act { padding: .5rem 0 1rem; }
+  table.story th[scope=row] { background: none; font-weight: 600; }
+`;

@@ -1,17 +1,21 @@
 /**
  * The routes of one beneficiary's case (« fiche d'un parcours »): its page,
- * read from the workflow itself, and the acts recorded there (the same
- * validated Updates as the CLI, in the account's name).
+ * read from the workflow itself, and the acts recorded there through their
+ * forms (the same validated Updates as the CLI, in the account's name).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
-import { z } from '../../domain/validation.js';
+import { frenchIssues, z } from '../../domain/validation.js';
+import { organisationsSchema, type Organisation } from '../../domain/organisations.js';
 import { ActionRefused } from '../../services/paths.js';
 import { canAct, scopeOf } from '../../store/accounts.js';
 import { csrfField, pageUser, refuse } from './access.js';
 import { actFor, pathFor, PathNotFound, stoppedBanner } from './cases.js';
-import { eventFromForm, timeline } from './path-page.js';
+import { caseCss, timeline } from './path-page.js';
+import { readActForm, refusalByField } from './act-form-data.js';
+import type { FieldErrors, FormValues } from './act-form.js';
 import type { View } from './view.js';
 
 const viewOf = (req: FastifyRequest, reply: FastifyReply): View => {
@@ -19,9 +23,41 @@ const viewOf = (req: FastifyRequest, reply: FastifyReply): View => {
   return { user: pageUser(req, reply), scope: scopeOf(req.account), account: req.account };
 };
 const send = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
-const formSchema = z.record(z.string(), z.string());
+/** A form's fields: one value each, or several for a group of checkboxes. */
+const formSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()).max(100)]));
 
-export function pathRoutes(app: FastifyInstance, client: Client, db: ReadModelDb): void {
+/**
+ * The organisations and référents of the directory (config/directory.json, or
+ * JALONS_DIRECTORY), offered by the forms; none listed: the fields are typed.
+ */
+export function directoryOrganisations(
+  file = process.env.JALONS_DIRECTORY ?? 'config/directory.json',
+): Organisation[] {
+  if (!existsSync(file)) return [];
+  const parsed = organisationsSchema
+    .optional()
+    .safeParse((JSON.parse(readFileSync(file, 'utf8')) as { organisations?: unknown }).organisations);
+  if (!parsed.success)
+    throw new Error(`Annuaire ${file} : organismes invalides : ${frenchIssues(parsed.error)}`);
+  return parsed.data ?? [];
+}
+
+export interface PathRouteOptions {
+  organisations?: Organisation[];
+  now?: () => Date;
+}
+
+export function pathRoutes(
+  app: FastifyInstance,
+  client: Client,
+  db: ReadModelDb,
+  options: PathRouteOptions = {},
+): void {
+  const organisations = options.organisations ?? directoryOrganisations();
+  const now = options.now ?? (() => new Date());
+  app.get('/parcours.css', { config: { auth: 'none' } }, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(caseCss),
+  );
   app.get<{ Params: { id: string }; Querystring: { fait?: string } }>('/parcours/:id', async (req, reply) => {
     const view = viewOf(req, reply);
     try {
@@ -30,7 +66,7 @@ export function pathRoutes(app: FastifyInstance, client: Client, db: ReadModelDb
       const stopped = await stoppedBanner(db, state.beneficiaryId);
       const csrf = canAct(view.account) && !stopped ? csrfField(reply) : null;
       const done = typeof req.query.fait === 'string' ? req.query.fait : undefined;
-      return send(reply, timeline(state, { ...view, csrf, stopped }, { done }));
+      return send(reply, timeline(state, { ...view, csrf, stopped, organisations, now: now() }, { done }));
     } catch (err) {
       if (!(err instanceof PathNotFound)) throw err;
       return refuse(req, reply, 404, err.message);
@@ -41,21 +77,41 @@ export function pathRoutes(app: FastifyInstance, client: Client, db: ReadModelDb
     const id = req.params.id;
     const form = formSchema.safeParse(req.body ?? {});
     if (!form.success) return refuse(req, reply, 400, 'Formulaire invalide.');
+    const { _csrf: _token, by: _by, ...values } = form.data as FormValues;
+    let type = '';
+    let errors: FieldErrors = {};
     try {
-      const event = eventFromForm(form.data);
-      await actFor(client, view.account, id, event);
-      return reply.redirect(
-        `/parcours/${encodeURIComponent(id)}?fait=${encodeURIComponent(event.type)}`,
-        303,
-      );
+      const read = readActForm(values, organisations);
+      type = read.type;
+      errors = read.errors;
+      if (Object.keys(errors).length === 0) {
+        await actFor(client, view.account, id, read.event);
+        return reply.redirect(`/parcours/${encodeURIComponent(id)}?fait=${encodeURIComponent(type)}`, 303);
+      }
     } catch (err) {
       if (err instanceof PathNotFound) return refuse(req, reply, 404, err.message);
       if (!(err instanceof ActionRefused)) throw err;
-      const state = await pathFor(client, view.account, id);
-      return send(
-        reply.code(422),
-        timeline(state, { ...view, csrf: csrfField(reply) }, { error: err.message }, form.data),
-      );
+      errors = type
+        ? refusalByField(type as Parameters<typeof refusalByField>[0], err.message)
+        : { '': err.message };
     }
+    let state;
+    try {
+      state = await pathFor(client, view.account, id, db);
+    } catch (err) {
+      if (err instanceof PathNotFound) return refuse(req, reply, 404, err.message);
+      throw err;
+    }
+    const stopped = await stoppedBanner(db, state.beneficiaryId);
+    const error = Object.values(errors).join(' ; ');
+    return send(
+      reply.code(422),
+      timeline(
+        state,
+        { ...view, csrf: stopped ? null : csrfField(reply), stopped, organisations, now: now() },
+        { error },
+        { type, values, errors },
+      ),
+    );
   });
 }
