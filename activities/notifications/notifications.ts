@@ -1,5 +1,6 @@
 /**
- * Sending a notification: render the French template, resolve the recipients
+ * Sending a notification: render the French template (ending with a link to its
+ * case or grant cycle in the web app: ./links.ts), resolve the recipients
  * from the directory, send through SMTP (nodemailer). A permanent SMTP refusal
  * (5xx) is not retried; everything else (connection refused, 4xx) is.
  */
@@ -10,6 +11,7 @@ import type { ReadModelDb } from '../../store/db.js';
 import type { Transporter } from 'nodemailer';
 import { resolveRecipient, type Directory, type Recipient } from './directory.js';
 import { render } from './templates.js';
+import { publicUrlFromEnv } from './links.js';
 import { deliveryOf, lateNotice } from '../../domain/delivery.js';
 
 export interface NotificationRequest {
@@ -41,7 +43,10 @@ export function createNotificationActivities(deps: {
   transport: Transporter;
   directory: Directory;
   readModel: () => Promise<ReadModelDb>;
+  /** The web app's address the messages link to; default: JALONS_PUBLIC_URL (./links.ts). */
+  publicUrl?: string;
 }) {
+  const publicUrl = deps.publicUrl ?? publicUrlFromEnv(process.env);
   return {
     /**
      * Sends once per key: the outbox (read-model database) remembers what went
@@ -56,7 +61,7 @@ export function createNotificationActivities(deps: {
       const timing = lateness(req.due);
       if ('deferredUntil' in timing)
         return { messageId, recipients, alreadySent: false, deferredUntil: timing.deferredUntil };
-      const { subject, text, html } = marked(render(req.template, req.data), timing.notice);
+      const { subject, text, html } = marked(render(req.template, req.data, { publicUrl }), timing.notice);
       const db = await deps.readModel();
       const [previous] = await db.query<{ status: string }>(
         `insert into outbox (key, template, recipients, message_id, status) values ($1, $2, $3, $4, 'sending')

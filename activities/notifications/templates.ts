@@ -8,7 +8,8 @@ import type { DeadlineKind } from '../../domain/path/path.js';
 import { grantTemplates } from './templates-grants.js';
 import { exchangeTemplates } from './templates-exchanges.js';
 import { incidentTemplates } from './templates-incidents.js';
-import { field, page, type Data, type Rendered } from './template-parts.js';
+import { field, page, withLink, type Data, type RenderContext, type Rendered } from './template-parts.js';
+import { caseUrl, pageOf } from './links.js';
 
 export { field, page, type Rendered };
 
@@ -47,7 +48,7 @@ function pathDeadlineMessage(kind: 'reminder' | 'escalation', what: string, advi
   };
 }
 
-const templates: Record<string, (data: Data) => Rendered> = {
+const templates: Record<string, (data: Data, ctx: RenderContext) => Rendered> = {
   'reminder.orientation': (d) => {
     const due = new Date(field(d, 'dueAt'));
     const label = deadlineLabel(field(d, 'deadline'));
@@ -145,14 +146,16 @@ Object.assign(templates, {
       `Le délai d’observations du dossier ${field(d, 'beneficiaryId')} s’est clos le ${formatParis(new Date(field(d, 'dueAt')))}.`,
       'La décision peut être prise : taux d’au moins 30 %, plafonné à 50 % pour un foyer de plus d’une personne ou un RSA majoré.',
     ]),
-  'digest.referent': (d: Data) => {
+  'digest.referent': (d: Data, ctx: RenderContext) => {
+    // Each line links to its case (a référent opens it from the message).
+    const link = (id: string) => (ctx.publicUrl ? ` : ${caseUrl(ctx.publicUrl, id)}` : '');
     const lines = (key: string) =>
       (d[key] ?? '')
         .split('\n')
         .filter(Boolean)
         .map((l) => {
-          const [id, kind, due] = l.split('|');
-          return `• ${id} — ${kind === undefined ? kind : deadlineLabel(kind)} — ${formatParis(new Date(due ?? ''))}`;
+          const [id = '', kind, due] = l.split('|');
+          return `• ${id} — ${kind === undefined ? kind : deadlineLabel(kind)} — ${formatParis(new Date(due ?? ''))}${link(id)}`;
         });
     const due = lines('due');
     const late = lines('late');
@@ -160,7 +163,9 @@ Object.assign(templates, {
       'Bonjour,',
       late.length ? `En retard :\n${late.join('\n')}` : 'Aucun dossier en retard.',
       due.length ? `Dans les 7 jours :\n${due.join('\n')}` : 'Aucune échéance dans les 7 jours.',
-      'Le détail de chaque dossier est dans l’application d’exploitation.',
+      ctx.publicUrl && d.referent
+        ? `Toutes vos échéances : ${ctx.publicUrl}/?referent=${encodeURIComponent(d.referent)}`
+        : 'Le détail de chaque dossier est dans l’application d’exploitation.',
     ]);
   },
   'proposal.sanction': (d: Data) =>
@@ -184,7 +189,11 @@ Object.assign(templates, {
     ]),
 });
 
-export function render(template: string, data: Data): Rendered {
+/**
+ * The message of `template` with `data`; with the web app's public address, it
+ * ends with a link to the page it is about (a case, a grant cycle: ./links.ts).
+ */
+export function render(template: string, data: Data, ctx: RenderContext = {}): Rendered {
   // Looked up at call time: templates-grants.ts uses this module's helpers (a cycle at load otherwise).
   const make =
     templates[template] ??
@@ -193,5 +202,6 @@ export function render(template: string, data: Data): Rendered {
     incidentTemplates[template];
   if (!make)
     throw ApplicationFailure.nonRetryable(`Gabarit de message inconnu : « ${template} ».`, 'UnknownTemplate');
-  return make(data);
+  const rendered = make(data, ctx);
+  return ctx.publicUrl ? withLink(rendered, pageOf(ctx.publicUrl, data)) : rendered;
 }
