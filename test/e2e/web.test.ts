@@ -124,16 +124,19 @@ describe('operations web app', () => {
 
     await late.locator('a', { hasText: 'WEB-001' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Parcours WEB-001');
-    await page.selectOption('#o-track', 'social');
-    await page.fill('#o-org', 'ccas-lens');
-    await page.fill('#o-ref', 'Jean Dupont');
-    await page.click('button:has-text("Enregistrer l’orientation")');
+    // Organisation and référent come from the directory's lists: a référent of another organisation is refused.
+    await page.selectOption('#orientation-decided-track', 'social');
+    await page.selectOption('#orientation-decided-organisation', 'ccas-lens');
+    await page.selectOption('#orientation-decided-referent', 'ref-42');
+    await page.click('button:has-text("Enregistrer : Décision d’orientation")');
     const alert = page.locator('[role=alert]');
-    await expect.poll(() => alert.textContent()).toContain('identifiant pseudonyme attendu');
-    expect(await page.inputValue('#o-org')).toBe('ccas-lens');
+    await expect.poll(() => alert.textContent()).toContain('n’est pas un référent de l’organisme');
+    expect(await page.getAttribute('#orientation-decided-referent', 'aria-invalid')).toBe('true');
+    expect(await page.inputValue('#orientation-decided-organisation')).toBe('ccas-lens');
+    expect(await page.inputValue('#orientation-decided-track')).toBe('social');
 
-    await page.fill('#o-ref', 'ref-77');
-    await page.click('button:has-text("Enregistrer l’orientation")');
+    await page.selectOption('#orientation-decided-referent', 'ref-77');
+    await page.click('button:has-text("Enregistrer : Décision d’orientation")');
     await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Décision d’orientation');
     expect(await page.locator('main').textContent()).toContain('référent ref-77');
     expect((await showPath(env.client, 'WEB-001')).journal.at(-1)).toMatchObject({
