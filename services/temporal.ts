@@ -7,11 +7,13 @@ import proto from '@temporalio/proto';
 const { temporal } = proto;
 import { pathSearchAttributes } from '../workflows/shared/search-attributes.js';
 import { encryptedDataConverter, loadKeyRing } from '../workers/codec.js';
-import type { Config } from '../workers/config.js';
+import { temporalConnectionOptions, type Config } from '../workers/config.js';
 
 export async function connectClient(config: Config): Promise<Client> {
+  // TLS / mTLS and API key from the settings (workers/settings.ts): a missing file is said as is.
+  const options = temporalConnectionOptions(config);
   try {
-    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5s' });
+    const connection = await Connection.connect({ ...options, connectTimeout: '5s' });
     const dataConverter = encryptedDataConverter(loadKeyRing(process.env, config.payloadKeysFile));
     return new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   } catch (err) {
