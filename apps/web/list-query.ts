@@ -8,33 +8,35 @@ import { z } from '../../domain/validation.js';
 
 /** The largest page number accepted (50 rows a page: 5 million rows). */
 const PAGE_MAX = 100_000;
-const pageNumber = (name: string) =>
+/** The parameter's name comes first in the refusal (frenchIssues gives the path). */
+const PAGE_BOUND = `nombre entier de 1 à ${new Intl.NumberFormat('fr-FR').format(PAGE_MAX)} attendu`;
+const pageNumber = () =>
   z.coerce
-    .number({ error: `${name} : nombre entier de 1 à ${PAGE_MAX} attendu` })
-    .int(`${name} : nombre entier de 1 à ${PAGE_MAX} attendu`)
-    .min(1, `${name} : nombre entier de 1 à ${PAGE_MAX} attendu`)
-    .max(PAGE_MAX, `${name} : nombre entier de 1 à ${PAGE_MAX} attendu`)
+    .number({ error: PAGE_BOUND })
+    .int(PAGE_BOUND)
+    .min(1, PAGE_BOUND)
+    .max(PAGE_MAX, PAGE_BOUND)
     .default(1);
-const text = (name: string) =>
+const text = () =>
   z
-    .string({ error: `${name} : une seule valeur attendue` })
-    .max(ID_MAX, `${name} : ${ID_MAX} caractères au plus`)
+    .string({ error: 'une seule valeur attendue' })
+    .max(ID_MAX, `${ID_MAX} caractères au plus`)
     .optional()
     .transform((v) => v || undefined);
 const order = z
-  .enum(['croissant', 'decroissant'], { error: 'ordre : « croissant » ou « decroissant » attendu' })
+  .enum(['croissant', 'decroissant'], { error: '« croissant » ou « decroissant » attendu' })
   .default('croissant')
   .transform((o) => (o === 'decroissant' ? ('desc' as const) : ('asc' as const)));
 
 /** The query string of every list: filters (French names), pages, order. Unknown parameters are ignored. */
 export const listQuerySchema = z.object({
-  territoire: text('territoire'),
-  organisme: text('organisme'),
-  referent: text('référent'),
-  etape: text('étape'),
-  page: pageNumber('page'),
-  page_semaine: pageNumber('page_semaine'),
+  territoire: text(),
+  organisme: text(),
+  referent: text(),
+  etape: text(),
+  page: pageNumber(),
+  page_semaine: pageNumber(),
   ordre: order,
-  q: text('numéro de dossier'),
+  q: text(),
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
