@@ -278,8 +278,7 @@ export function actForms(ctx: ActFormContext, login: string): Raw {
   return html`<section aria-labelledby="actes">
     <h2 id="actes">Enregistrer un acte</h2>
     <p class="hint">
-      Seuls les actes possibles à cette étape (${stepLabel(s.step)}) sont proposés. Les actes sont enregistrés
-      au nom de ${login} (journal d’audit).
+      ${`Seuls les actes possibles à cette étape (${stepLabel(s.step)}) sont proposés. Les actes sont enregistrés au nom de ${login} (journal d’audit).`}
     </p>
     ${offered.map(
       (t) =>
