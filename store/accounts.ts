@@ -38,6 +38,11 @@ export interface Account {
   hasApiToken: boolean;
   lastLoginAt: string | null;
   createdAt: string;
+  /** Signed in through an OpenID Connect provider (keyed on its issuer and subject: store/identities.ts). */
+  sso: boolean;
+  /** As the provider last gave them (shown to administrators; never a key). */
+  email: string | null;
+  name: string | null;
 }
 
 /** Where a login or an account change came from, for the journal. */
@@ -49,6 +54,7 @@ export interface Origin {
 }
 
 export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 256;
 /** After this many failed logins within LOCK_MINUTES, the account refuses logins for the rest of the window. */
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;
@@ -97,7 +103,7 @@ let decoy: Promise<string> | undefined;
 const passwordSchema = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `mot de passe trop court : ${MIN_PASSWORD_LENGTH} caractères au moins`)
-  .max(256, 'mot de passe trop long : 256 caractères au plus');
+  .max(MAX_PASSWORD_LENGTH, `mot de passe trop long : ${MAX_PASSWORD_LENGTH} caractères au plus`);
 
 const newAccountSchema = z
   .object({
@@ -129,6 +135,9 @@ const newAccountSchema = z
   });
 export type NewAccount = z.input<typeof newAccountSchema>;
 
+/** A new account's fields checked (role, perimeter), or a French refusal. */
+export const validateNewAccount = (input: NewAccount) => parse(newAccountSchema, input);
+
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ActionRefused(frenchIssues(parsed.error));
@@ -137,7 +146,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 // --- Reading -----------------------------------------------------------------------------------
 
-interface AccountRow {
+export interface AccountRow {
   login: string;
   role: Role;
   organisations: string[];
@@ -148,11 +157,15 @@ interface AccountRow {
   has_api_token: boolean;
   last_login_at: Date | string | null;
   created_at: Date | string;
+  sso: boolean;
+  email: string | null;
+  display_name: string | null;
 }
-const accountColumns = `login, role, organisations, territories, all_cases, disabled, session_version,
-  api_token_hash is not null as has_api_token, last_login_at, created_at`;
+export const accountColumns = `login, role, organisations, territories, all_cases, disabled, session_version,
+  api_token_hash is not null as has_api_token, last_login_at, created_at,
+  oidc_subject is not null as sso, email, display_name`;
 const iso = (d: Date | string) => new Date(d).toISOString();
-const toAccount = (r: AccountRow): Account => ({
+export const toAccount = (r: AccountRow): Account => ({
   login: r.login,
   role: r.role,
   organisations: r.organisations,
@@ -163,6 +176,9 @@ const toAccount = (r: AccountRow): Account => ({
   hasApiToken: r.has_api_token,
   lastLoginAt: r.last_login_at ? iso(r.last_login_at) : null,
   createdAt: iso(r.created_at),
+  sso: r.sso,
+  email: r.email,
+  name: r.display_name,
 });
 
 export async function getAccount(db: Queryable, login: string): Promise<Account | null> {
@@ -227,6 +243,12 @@ export const eventLabels: Record<string, string> = {
   'account.disabled': 'compte désactivé',
   'account.enabled': 'compte réactivé',
   'password.changed': 'mot de passe changé',
+  'session.expired': 'session expirée (inactivité)',
+  'access.requested': 'demande d’accès (fournisseur d’identité)',
+  'login.pending': 'connexion en attente d’un accès',
+  'login.refused': 'connexion refusée (accès refusé)',
+  'access.granted': 'accès accordé',
+  'access.refused': 'accès refusé',
   'token.issued': 'jeton d’API émis',
   'codec.decrypt': 'déchiffrement (serveur de codec)',
   'codec.refused': 'déchiffrement refusé (rôle)',
@@ -287,35 +309,6 @@ export async function createAccount(
   const account = await existing(db, a.login);
   await recordAccountEvent(db, a.login, 'account.created', origin, `${a.role} — ${describeScope(account)}`);
   return { account, password };
-}
-
-/**
- * The account of a person the Département's SSO vouched for: created, or its role
- * and perimeter brought up to date from the provider's claims. Never a local
- * account (one with a password), never a disabled one.
- */
-export async function upsertOidcAccount(db: Queryable, input: NewAccount, origin: Origin): Promise<Account> {
-  const a = parse(newAccountSchema, { ...input, password: undefined });
-  const [row] = await db.query<{ local: boolean; disabled: boolean }>(
-    'select password_hash is not null as local, disabled from accounts where login = $1',
-    [a.login],
-  );
-  if (row?.local)
-    throw new ActionRefused(
-      `Le compte « ${a.login} » est un compte local : connectez-vous avec son mot de passe.`,
-    );
-  if (row?.disabled) throw new ActionRefused(`Le compte « ${a.login} » est désactivé.`);
-  await db.query(
-    `insert into accounts (login, role, organisations, territories, all_cases, last_login_at)
-     values ($1, $2, $3, $4, $5, now())
-     on conflict (login) do update set role = excluded.role, organisations = excluded.organisations,
-       territories = excluded.territories, all_cases = excluded.all_cases, last_login_at = now(),
-       updated_at = now()`,
-    [a.login, a.role, a.organisations, a.territories, a.allCases],
-  );
-  const account = await existing(db, a.login);
-  await recordAccountEvent(db, a.login, 'login', origin, `${a.role} — ${describeScope(account)}`);
-  return account;
 }
 
 /** Sets a new password (generated when none is given); ends the account's sessions and lock. */
@@ -393,7 +386,7 @@ export type LoginResult =
   | { ok: false; reason: 'locked'; retryInMinutes: number };
 
 /** Minutes left before the account accepts logins again (0: not locked). */
-async function lockedFor(db: Queryable, login: string): Promise<number> {
+export async function lockedFor(db: Queryable, login: string): Promise<number> {
   const [row] = await db.query<{ failures: number; oldest: Date | string | null }>(
     `select count(*)::int as failures, min(at) as oldest from (
        select at from account_events

@@ -6,6 +6,7 @@ import { grantsMigration } from './grants.js';
 import type { ReadModelDb } from './queryable.js';
 import { exchangesMigration } from './exchanges-schema.js';
 import { incidentsMigration } from './incidents.js';
+import { identitiesMigration } from './identities-schema.js';
 
 const migrations: { version: number; name: string; sql: string }[] = [
   {
@@ -168,6 +169,9 @@ migrations.push({
     );
   `,
 });
+// Migration 10 (issue 17): accounts keyed on the identity provider's issuer and subject, and the
+// people waiting for an administrator to grant them access (store/identities.ts, docs/proconnect.md).
+migrations.push(identitiesMigration);
 
 export async function migrate(db: ReadModelDb): Promise<void> {
   await db.transaction(async (tx) => {

@@ -3,9 +3,15 @@
  *
  * - Pages: a session in an encrypted cookie (@fastify/secure-session: HttpOnly,
  *   SameSite=Lax, Secure unless turned off for http://127.0.0.1), opened by the
- *   login page; a CSRF token (@fastify/csrf-protection) on every form and checked
- *   on every state-changing request; the account is re-read on every request, so
- *   disabling it or changing its password ends its sessions at once.
+ *   login page or the identity provider (oidc.ts); a CSRF token
+ *   (@fastify/csrf-protection) on every form and checked on every state-changing
+ *   request; the account is re-read on every request, so disabling it or changing
+ *   its password ends its sessions at once. A session ends after
+ *   JALONS_SESSION_IDLE_MINUTES (30) without a request: each request moves the
+ *   limit (sliding), the next one after it goes to the login page and says why.
+ * - Someone the identity provider knows and Jalons does not yet has a session that
+ *   opens « Accès en attente » only (`auth: 'pending'`, pending-page.ts); once an
+ *   administrator grants a role, their next request opens their account.
  * - API (/api/…): `Authorization: Bearer <personal token>`; no cookie is read, so no CSRF.
  * - Every route is closed by default. A route says otherwise in its config:
  *   `config: { auth: 'none' }` (it authenticates by itself: a partner webhook),
@@ -23,12 +29,10 @@ import rateLimit from '@fastify/rate-limit';
 import secureSession from '@fastify/secure-session';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
-import { pseudonymousIdSchema } from '../../domain/ids.js';
 import { z } from '../../domain/validation.js';
 import {
   accountByApiToken,
   endSessions,
-  getAccount,
   roleLabels,
   scopeOf,
   verifyLogin,
@@ -37,15 +41,29 @@ import {
 } from '../../store/accounts.js';
 import { html, type Raw } from '../../domain/html.js';
 import { css, page, type PageUser } from './layout.js';
-import { oidcRoutes, type OidcOptions } from './oidc.js';
+import { oidcRoutes, PENDING_PAGE, type OidcOptions } from './oidc.js';
+import { pendingRoutes } from './pending-page.js';
+import { REMOVED_MESSAGE } from '../../store/identities.js';
+import {
+  idleMessage,
+  openPendingSession,
+  openSession,
+  sessionState,
+  type SessionOptions,
+} from './sessions.js';
+
+export { sessionIdleMinutesFromEnv } from './sessions.js';
 import { WEB_BODY_LIMIT_BYTES } from './cases.js';
 import { TemporalUnavailable } from '../../services/paths.js';
 import { frenchTemporalError, temporalErrorStatus } from '../../services/temporal-errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** `session` (pages' default), `bearer` (default under /api/), `none`: the route checks by itself. */
-    auth?: 'session' | 'bearer' | 'none';
+    /**
+     * `session` (pages' default), `bearer` (default under /api/), `none`: the route checks by itself,
+     * `pending`: a session still waiting for an administrator's grant (pending-page.ts).
+     */
+    auth?: 'session' | 'bearer' | 'none' | 'pending';
     /** Lowest role allowed (default: lecture for GET/HEAD, agent otherwise). */
     role?: Role;
   }
@@ -61,10 +79,14 @@ declare module '@fastify/secure-session' {
     v: number;
     /** An SSO login under way (PKCE verifier, state, nonce, where to go after). */
     oidc: { verifier: string; state: string; nonce: string; suite: string };
+    /** The last request (ms since the epoch): the idle limit counts from it. */
+    seen: number;
+    /** The provider's identity of someone waiting for access (no account yet). */
+    pending: { iss: string; sub: string };
   }
 }
 
-export interface AccessOptions {
+export interface AccessOptions extends SessionOptions {
   db: ReadModelDb;
   /** 32-byte keys; the first encrypts, the others still open older sessions (rotation). */
   sessionKeys: Buffer[];
@@ -95,7 +117,6 @@ export function sessionKeysOf(config: {
 }
 const rank: Record<Role, number> = { lecture: 0, agent: 1, admin: 2 };
 const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
-const sessionSchema = z.object({ login: pseudonymousIdSchema, v: z.number().int() });
 const loginFormSchema = z.object({
   login: z.string().max(200).default(''),
   password: z.string().max(1000).default(''),
@@ -148,16 +169,16 @@ function loginPage(
   reply: FastifyReply,
   values: { login?: string; suite?: string },
   error?: string,
-  sso = false,
+  sso: string | null = null,
+  notice?: string,
 ): string {
   const suite = safeReturn(values.suite);
   const body = html`${error ? html`<div class="alert" role="alert">${error}</div>` : ''}
+    ${notice ? html`<div class="notice" role="status">${notice}</div>` : ''}
     ${
       sso
         ? html`<p>
-              <a class="button" href="/connexion/oidc?suite=${encodeURIComponent(suite)}"
-                >Se connecter avec le compte du Département</a
-              >
+              <a class="button" href="/connexion/oidc?suite=${encodeURIComponent(suite)}">${sso}</a>
             </p>
             <p>Ou avec un compte local de Jalons :</p>`
         : ''
@@ -186,50 +207,71 @@ function loginPage(
   return page('Connexion', '', body, null);
 }
 
-async function sessionAccount(db: ReadModelDb, req: FastifyRequest): Promise<Account | null> {
-  const parsed = sessionSchema.safeParse({ login: req.session.get('login'), v: req.session.get('v') });
-  if (!parsed.success) return null;
-  const account = await getAccount(db, parsed.data.login);
-  if (account && !account.disabled && account.sessionVersion === parsed.data.v) return account;
-  req.session.regenerate();
-  return null;
-}
-
 async function bearerAccount(db: ReadModelDb, req: FastifyRequest): Promise<Account | null> {
   const token = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? '')?.[1];
   return token ? accountByApiToken(db, token) : null;
 }
 
-function authenticate(db: ReadModelDb) {
+const isRead = (req: FastifyRequest) => req.method === 'GET' || req.method === 'HEAD';
+
+function checkRole(req: FastifyRequest, reply: FastifyReply, account: Account, role: Role | undefined) {
+  req.account = account;
+  const needed = role ?? (readMethods.has(req.method) ? 'lecture' : 'agent');
+  if (rank[account.role] < rank[needed])
+    return refuse(
+      req,
+      reply,
+      403,
+      needed === 'admin'
+        ? 'Réservé aux administrateurs.'
+        : 'Votre compte est en lecture seule : il ne peut enregistrer aucun acte.',
+    );
+}
+
+function authenticate(o: AccessOptions) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     req.account = null;
     const config = req.routeOptions.config;
     const auth = config.auth ?? (isApi(req) ? 'bearer' : 'session');
     if (auth === 'none') return;
-    const account = auth === 'bearer' ? await bearerAccount(db, req) : await sessionAccount(db, req);
-    if (!account) {
-      if (auth === 'bearer')
-        return refuse(
-          req,
-          reply,
-          401,
-          'Authentification requise : en-tête « Authorization: Bearer <jeton personnel> ».',
-        );
-      if (req.method === 'GET' || req.method === 'HEAD')
-        return reply.redirect(`/connexion?suite=${encodeURIComponent(req.url)}`, 303);
-      return refuse(req, reply, 401, 'Session expirée ou absente : reconnectez-vous.');
+    if (auth === 'bearer') {
+      const account = await bearerAccount(o.db, req);
+      if (account) return checkRole(req, reply, account, config.role);
+      return refuse(
+        req,
+        reply,
+        401,
+        'Authentification requise : en-tête « Authorization: Bearer <jeton personnel> ».',
+      );
     }
-    req.account = account;
-    const needed = config.role ?? (readMethods.has(req.method) ? 'lecture' : 'agent');
-    if (rank[account.role] < rank[needed])
+    const state = await sessionState(o.db, req, o);
+    if (state === 'pending') {
+      if (auth === 'pending') return;
+      if (isRead(req)) return reply.redirect(PENDING_PAGE, 303);
       return refuse(
         req,
         reply,
         403,
-        needed === 'admin'
-          ? 'Réservé aux administrateurs.'
-          : 'Votre compte est en lecture seule : il ne peut enregistrer aucun acte.',
+        'Accès en attente : un administrateur doit d’abord vous donner un rôle.',
       );
+    }
+    if (typeof state !== 'string')
+      return auth === 'pending' ? reply.redirect('/', 303) : checkRole(req, reply, state, config.role);
+    if (state === 'removed') return refuse(req, reply, 403, REMOVED_MESSAGE);
+    const expired = state === 'expired';
+    if (isRead(req))
+      return reply.redirect(
+        `/connexion?${expired ? 'raison=inactivite&' : ''}suite=${encodeURIComponent(req.url)}`,
+        303,
+      );
+    return refuse(
+      req,
+      reply,
+      401,
+      expired
+        ? `${idleMessage(o.sessionIdleMinutes)} Reconnectez-vous.`
+        : 'Session expirée ou absente : reconnectez-vous.',
+    );
   };
 }
 
@@ -247,9 +289,16 @@ const frenchError = (err: FastifyError, status: number): string => {
 
 async function loginRoutes(app: FastifyInstance, options: AccessOptions): Promise<void> {
   const { db } = options;
-  const sso = Boolean(options.oidc);
-  if (options.oidc) oidcRoutes(app, db, options.oidc, refuse, safeReturn);
-  app.get<{ Querystring: { suite?: string } }>(
+  const sso = options.oidc ? (options.oidc.label ?? 'Se connecter avec le compte du Département') : null;
+  if (options.oidc)
+    oidcRoutes(app, db, options.oidc, {
+      fail: refuse,
+      safeReturn,
+      open: (req, account) => openSession(req, options, account),
+      openPending: (req, identity) => openPendingSession(req, options, identity),
+    });
+  pendingRoutes(app, db);
+  app.get<{ Querystring: { suite?: string; raison?: string } }>(
     '/connexion',
     { config: { auth: 'none' } },
     async (req, reply) =>
@@ -261,6 +310,7 @@ async function loginRoutes(app: FastifyInstance, options: AccessOptions): Promis
           { suite: typeof req.query.suite === 'string' ? req.query.suite : undefined },
           undefined,
           sso,
+          req.query.raison === 'inactivite' ? idleMessage(options.sessionIdleMinutes) : undefined,
         ),
       ),
   );
@@ -291,10 +341,7 @@ async function loginRoutes(app: FastifyInstance, options: AccessOptions): Promis
           loginPage(reply, values, message, sso),
         );
       }
-      // A new session on login: nothing chosen before it (a CSRF secret included) carries over.
-      req.session.regenerate();
-      req.session.set('login', result.account.login);
-      req.session.set('v', result.account.sessionVersion);
+      openSession(req, options, result.account);
       return reply.redirect(safeReturn(values.suite), 303);
     },
   );
@@ -341,7 +388,7 @@ export async function installAccess(app: FastifyInstance, options: AccessOptions
       ),
   });
   app.decorateRequest('account', null);
-  app.addHook('onRequest', authenticate(options.db));
+  app.addHook('onRequest', authenticate(options));
   // Every state-changing request of a signed-in person carries the form's CSRF token.
   app.addHook('preHandler', (req, reply, done) => {
     const auth = req.routeOptions.config.auth ?? (isApi(req) ? 'bearer' : 'session');

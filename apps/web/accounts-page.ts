@@ -1,7 +1,9 @@
 /**
- * Administrators' page: the accounts (create, disable or enable, new password,
- * new API token) and the journal of logins and account changes. A generated
- * password or token is shown once, never stored in clear.
+ * Administrators' page: the people waiting for access after signing in through
+ * the identity provider (grant a role and a perimeter, or refuse: store/identities.ts),
+ * the accounts (create, disable or enable, new password, new API token) and the
+ * journal of logins and account changes. A generated password or token is shown
+ * once, never stored in clear.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
@@ -12,6 +14,7 @@ import {
   createAccount,
   describeScope,
   eventLabels,
+  getAccount,
   issueApiToken,
   listAccounts,
   roleLabels,
@@ -25,6 +28,9 @@ import { html, type Raw } from '../../domain/html.js';
 import { ActionRefused } from '../../services/paths.js';
 import { clientIp, csrfField, pageUser, refuse } from './access.js';
 import { page } from './layout.js';
+import { grantForm, requestRoutes } from './access-requests.js';
+import { passwordRoutes } from './password-page.js';
+import { listAccessRequests } from '../../store/identities.js';
 
 const paris = (iso: string | null) => (iso ? formatParis(new Date(iso), true) : '—');
 const list = (v: string | undefined) =>
@@ -46,8 +52,9 @@ function actions(a: Account, reply: FastifyReply): Raw {
     html`<form class="inline" method="post" action="/comptes/${a.login}/${action}">
       ${csrfField(reply)}<button type="submit" aria-label="${label} : ${a.login}">${label}</button>
     </form>`;
+  // An account of the identity provider has no password in Jalons.
   return html`${a.disabled ? button('reactiver', 'Réactiver') : button('desactiver', 'Désactiver')}
-  ${button('mot-de-passe', 'Nouveau mot de passe')} ${button('jeton', 'Nouveau jeton d’API')}`;
+  ${a.sso ? '' : button('mot-de-passe', 'Nouveau mot de passe')} ${button('jeton', 'Nouveau jeton d’API')}`;
 }
 
 function createForm(reply: FastifyReply): Raw {
@@ -86,7 +93,8 @@ function createForm(reply: FastifyReply): Raw {
 async function accountsPage(db: ReadModelDb, req: FastifyRequest, reply: FastifyReply, notice?: Raw) {
   const accounts = await listAccounts(db);
   const events = await accountEvents(db, 100);
-  const body = html`${notice ?? ''}
+  const requests = await listAccessRequests(db);
+  const body = html`${notice ?? ''} ${grantForm(requests, reply)}
     <table>
       <caption>
         Comptes (${accounts.length})
@@ -106,7 +114,7 @@ async function accountsPage(db: ReadModelDb, req: FastifyRequest, reply: Fastify
         ${accounts.map(
           (a) =>
             html`<tr>
-              <td>${a.login}</td>
+              <td>${a.login}${a.sso ? html`<br /><span class="hint">${a.name ?? a.email ?? 'fournisseur d’identité'}</span>` : ''}</td>
               <td>${roleLabels[a.role]}</td>
               <td>${describeScope(a)}</td>
               <td${a.disabled ? html` class="late"` : ''}>${a.disabled ? 'désactivé' : 'actif'}</td>
@@ -158,6 +166,8 @@ const secretNotice = (what: string, login: string, secret: string) =>
   </div>`;
 
 export function accountRoutes(app: FastifyInstance, db: ReadModelDb): void {
+  passwordRoutes(app, db); // « Mot de passe »: each person's own
+  requestRoutes(app, db, (req, reply, notice) => accountsPage(db, req, reply, notice));
   const admin = { config: { role: 'admin' as const } };
   const origin = (req: FastifyRequest): Origin => ({
     channel: 'web',
@@ -211,6 +221,10 @@ export function accountRoutes(app: FastifyInstance, db: ReadModelDb): void {
           return reply.redirect('/comptes', 303);
         }
         if (action === 'mot-de-passe') {
+          if ((await getAccount(db, login))?.sso)
+            throw new ActionRefused(
+              `Le compte « ${login} » se connecte par le fournisseur d’identité : il n’a pas de mot de passe.`,
+            );
           const password = await setPassword(db, login, undefined, origin(req));
           return accountsPage(db, req, reply, secretNotice('Nouveau mot de passe', login, password));
         }

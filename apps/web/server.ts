@@ -15,7 +15,7 @@ import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
-import { installAccess, type AccessOptions } from './access.js';
+import { installAccess, sessionIdleMinutesFromEnv, type AccessOptions } from './access.js';
 import { apiRoutes } from './api.js';
 import { accountRoutes } from './accounts-page.js';
 import { WEB_BODY_LIMIT_BYTES } from './cases.js';
@@ -53,6 +53,9 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
     secureCookie: options.secureCookie ?? true,
     loginRateLimit: options.loginRateLimit ?? { max: 30, timeWindowMs: 60_000 },
     sessionHours: options.sessionHours ?? 10,
+    // A session ends after this many minutes without a request (docs/proconnect.md).
+    sessionIdleMinutes: options.sessionIdleMinutes ?? sessionIdleMinutesFromEnv(process.env),
+    now,
     oidc: options.oidc ?? null,
   });
   listRoutes(app, db, now); // the lists, their exports, the accessibility statement: list-routes.ts

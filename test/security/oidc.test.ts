@@ -88,6 +88,8 @@ beforeAll(async () => {
       territories: 'jalons_territoires',
     },
     roleMap: { 'GRP-JALONS-ADMIN': 'admin', 'GRP-JALONS-AGENT': 'agent', 'GRP-JALONS-LECTURE': 'lecture' },
+    // This file tests the provider's role claims (JALONS_OIDC_TRUST_ROLES=true); oidc-pending.test.ts the default.
+    trustRoleClaims: true,
     allowHttp: true,
   };
   // The pages exercised here read the read model only: Temporal is not involved.
