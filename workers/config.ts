@@ -4,6 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { frenchIssues, z } from '../domain/validation.js';
+import { trustedProxies } from './settings.js';
+
+export { refuseWeakSecrets, temporalConnectionOptions } from './settings.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -57,8 +60,23 @@ const envSchema = z.object({
     ),
   /** The session cookie's Secure flag; default on, except in the embedded stack (http://127.0.0.1). */
   JALONS_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
-  /** Reverse proxies whose X-Forwarded-For the web app believes: `true`, or addresses / CIDR ranges, comma-separated. */
+  /** Reverse proxies whose X-Forwarded-For the web app believes: addresses / CIDR ranges, comma-separated; none by default. */
+  JALONS_TRUST_PROXY: z.string().optional(),
+  /** The former name of JALONS_TRUST_PROXY (same rules: `true` is refused). */
   JALONS_WEB_TRUST_PROXY: z.string().optional(),
+  /** The worker's /metrics and /sante/* (observability/server.ts); the SDK's own exporter stays on loopback. */
+  JALONS_WORKER_METRICS_PORT: port.optional(),
+  JALONS_WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  JALONS_SDK_METRICS_PORT: port.default(9465),
+  /** Bearer token of the web app's and the codec server's /metrics; none: loopback only. */
+  JALONS_METRICS_TOKEN: z.string().optional(),
+  /** TLS / mTLS to the Temporal frontend (docs/deploiement.md): PEM files, and the server's name. */
+  JALONS_TEMPORAL_TLS_CERT: z.string().optional(),
+  JALONS_TEMPORAL_TLS_KEY: z.string().optional(),
+  JALONS_TEMPORAL_TLS_CA: z.string().optional(),
+  JALONS_TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** Temporal Cloud's API key (instead of a client certificate). */
+  JALONS_TEMPORAL_API_KEY: z.string().optional(),
   /** RGPD: months a closed path is kept after its exit before the purge removes it (services/rgpd.ts). */
   JALONS_RETENTION_MONTHS: retentionMonthsSchema.default(24),
   /** RGPD: months the accounts' journal (logins, failures, changes, with addresses) is kept (CNIL: 6 to 12). */
@@ -93,7 +111,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     sessionKeys: e.JALONS_SESSION_KEYS?.split(',').map((k) => Buffer.from(k.trim(), 'base64')),
     sessionKeyFile: resolve(e.JALONS_DATA_DIR, 'session-key'),
     cookieSecure: e.JALONS_COOKIE_SECURE === undefined ? undefined : e.JALONS_COOKIE_SECURE === 'true',
-    trustProxy: e.JALONS_WEB_TRUST_PROXY === 'true' ? true : e.JALONS_WEB_TRUST_PROXY || undefined,
+    trustProxy: trustedProxies(e.JALONS_TRUST_PROXY ?? e.JALONS_WEB_TRUST_PROXY),
+    temporalTls: {
+      cert: e.JALONS_TEMPORAL_TLS_CERT || undefined,
+      key: e.JALONS_TEMPORAL_TLS_KEY || undefined,
+      ca: e.JALONS_TEMPORAL_TLS_CA || undefined,
+      serverName: e.JALONS_TEMPORAL_TLS_SERVER_NAME || undefined,
+      apiKey: e.JALONS_TEMPORAL_API_KEY || undefined,
+    },
+    metrics: {
+      workerPort: e.JALONS_WORKER_METRICS_PORT,
+      workerHost: e.JALONS_WORKER_METRICS_HOST,
+      sdkPort: e.JALONS_SDK_METRICS_PORT,
+      token: e.JALONS_METRICS_TOKEN || undefined,
+    },
     /** Where `npm start` writes the first accounts' passwords (mode 600). */
     adminPasswordFile: resolve(e.JALONS_DATA_DIR, 'admin-password.txt'),
     smtp: {

@@ -8,7 +8,7 @@ import nodemailer from 'nodemailer';
 import { createActivities } from '../activities/index.js';
 import { loadDirectory } from '../activities/notifications/directory.js';
 import { openReadModel, type ReadModelDb } from '../store/db.js';
-import type { Config } from './config.js';
+import { temporalConnectionOptions, type Config } from './config.js';
 import type { PartnerConfig } from '../partners/config.js';
 import { notificationQueue } from '../workflows/shared/queues.js';
 import { encryptedDataConverter, loadKeyRing } from './codec.js';
@@ -29,12 +29,16 @@ export function smtpTransport(smtp: Config['smtp']) {
 export function activitiesFor(
   smtp: Config['smtp'],
   directoryFile: string,
-  readModel: string | ReadModelDb = 'memory:',
+  readModel: string | ReadModelDb | (() => Promise<ReadModelDb>) = 'memory:',
   partners?: PartnerConfig,
 ) {
   let opened: Promise<ReadModelDb> | undefined;
-  const db = () =>
-    (opened ??= typeof readModel === 'string' ? openReadModel(readModel) : Promise.resolve(readModel));
+  const db =
+    typeof readModel === 'function'
+      ? readModel
+      : () =>
+          (opened ??=
+            typeof readModel === 'string' ? openReadModel(readModel) : Promise.resolve(readModel));
   return createActivities({
     transport: smtpTransport(smtp),
     directory: loadDirectory(directoryFile),
@@ -88,9 +92,14 @@ export class JalonsWorkers {
   }
 }
 
+export type WorkerOverrides = Partial<WorkerOptions> & {
+  connection?: NativeConnection;
+  readModel?: ReadModelDb | (() => Promise<ReadModelDb>);
+};
+
 export async function createWorkers(
   config: Config,
-  overrides: Partial<WorkerOptions> & { connection?: NativeConnection; readModel?: ReadModelDb } = {},
+  overrides: WorkerOverrides = {},
 ): Promise<JalonsWorkers> {
   // One activities object for both: one read model, one SMTP transport.
   const base = await workerOptions(config, overrides);
@@ -102,18 +111,18 @@ export async function createWorkers(
 
 export async function createWorker(
   config: Config,
-  overrides: Partial<WorkerOptions> & { connection?: NativeConnection; readModel?: ReadModelDb } = {},
+  overrides: WorkerOverrides = {},
 ): Promise<Worker> {
   return Worker.create(await workerOptions(config, overrides));
 }
 
 async function workerOptions(
   config: Config,
-  overrides: Partial<WorkerOptions> & { connection?: NativeConnection; readModel?: ReadModelDb },
+  overrides: WorkerOverrides,
 ): Promise<WorkerOptions> {
   const { readModel, ...options } = overrides;
   const connection =
-    options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+    options.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config)));
   const activities = activitiesFor(config.smtp, config.directoryFile, readModel ?? config.readModelUrl);
   return {
     connection,

@@ -13,7 +13,7 @@ import { pathRoutes } from './path-routes.js';
 import { randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
 import { installAccess, sessionIdleMinutesFromEnv, type AccessOptions } from './access.js';
 import { apiRoutes } from './api.js';
@@ -21,6 +21,7 @@ import { accountRoutes } from './accounts-page.js';
 import { WEB_BODY_LIMIT_BYTES } from './cases.js';
 import { registerPartnerCallbacks } from './partner-callbacks.js';
 import { grantRoutes } from './grants-routes.js';
+import { healthRoutes } from './health-routes.js';
 
 export interface WebAppOptions extends Partial<Omit<AccessOptions, 'db'>> {
   client: Client;
@@ -31,8 +32,12 @@ export interface WebAppOptions extends Partial<Omit<AccessOptions, 'db'>> {
   host?: string;
   /** The clock of "due this week" (tests). */
   now?: () => Date;
-  /** Fastify's trustProxy: which reverse proxies' X-Forwarded-For to believe (the login limit counts per address). */
-  trustProxy?: boolean | string;
+  /** Fastify's trustProxy: the exact reverse proxies whose X-Forwarded-For is believed (JALONS_TRUST_PROXY; the login limit counts per address). */
+  trustProxy?: boolean | string | string[];
+  /** The process's structured logger (observability/logger.ts); none: Fastify logs nothing. */
+  logger?: FastifyBaseLogger;
+  /** Bearer token of /metrics (JALONS_METRICS_TOKEN); none: loopback only (health-routes.ts). */
+  metricsToken?: string | undefined;
 }
 
 /** The app with its routes, not yet listening (tests and other modules may add routes). */
@@ -41,7 +46,7 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
   const now = options.now ?? (() => new Date());
   // Every body is bounded (forms and JSON alike): a megabyte is refused in French before it is parsed.
   const app = Fastify({
-    logger: false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: WEB_BODY_LIMIT_BYTES,
   });
@@ -63,6 +68,7 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
   grantRoutes(app, { client, db, now }); // « Subventions »: grants-*.ts
   apiRoutes(app, client, db, now);
   accountRoutes(app, db);
+  healthRoutes(app, { client, db, metricsToken: options.metricsToken }); // /sante/vivant, /sante/pret, /metrics
   (await import('./health-page.js')).healthPages(app, { client, db }); // « Santé »
   if (options.partnerToken) registerPartnerCallbacks(app, { client, token: options.partnerToken });
   await app.register((await import('./exchanges.js')).exchangePages, { client, db, now }); // issue 9
