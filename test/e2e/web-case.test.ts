@@ -58,7 +58,13 @@ beforeAll(async () => {
   );
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--lang=fr-FR',
+    ],
   });
   // One signed-in page for the whole file (one browser, one stack).
   page = await browser.newPage({
