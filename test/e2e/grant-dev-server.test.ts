@@ -111,7 +111,7 @@ describe('recurring duties as Schedules', () => {
 
 describe('jalons grant …', () => {
   it('lists programmes and deadlines, starts, shows and completes; a refusal exits 3 in French and changes nothing', async () => {
-    const deadlines = await jalons('grant', 'deadlines', 'cnsa-ami-2026', '--json');
+    const deadlines = await jalons('subvention', 'echeances', 'cnsa-ami-2026', '--json');
     expect(deadlines.code).toBe(0);
     const transmission = (
       JSON.parse(deadlines.stdout) as { milestones: { id: string; dueAt: string; dueAtParis: string }[] }
@@ -121,36 +121,43 @@ describe('jalons grant …', () => {
       dueAtParis: '15/12/2025 à 17:00',
     });
 
-    const started = await jalons('grant', 'start', 'E2E-G1', '--programme', 'etat-cls-2025', '--json');
+    const started = await jalons(
+      'subvention',
+      'demarrer',
+      'E2E-G1',
+      '--programme',
+      'etat-cls-2025',
+      '--json',
+    );
     expect(started.code).toBe(0);
     expect(JSON.parse(started.stdout)).toEqual({ workflowId: 'subvention-E2E-G1', created: true });
-    expect((await jalons('grant', 'start', 'E2E-G1', '--programme', 'etat-cls-2025')).stdout).toContain(
-      'existe déjà : rien n’a changé',
-    );
+    expect(
+      (await jalons('subvention', 'demarrer', 'E2E-G1', '--programme', 'etat-cls-2025')).stdout,
+    ).toContain('existe déjà : rien n’a changé');
 
     // What cannot be true is refused: an act dated in the future.
     const refused = await jalons(
-      'grant',
-      'complete',
+      'subvention',
+      'jalon',
       'E2E-G1',
       'notification',
-      '--at',
+      '--date',
       '2099-01-01T10:00:00+01:00',
     );
     expect(refused.code).toBe(3);
     expect(refused.stderr.trim()).toBe(
       'Refusé : Un acte ne peut être daté dans le futur (01/01/2099 à 10:00, heure de Paris).',
     );
-    const unknown = await jalons('grant', 'complete', 'E2E-G1', 'vote');
+    const unknown = await jalons('subvention', 'jalon', 'E2E-G1', 'vote');
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('Refusé : Le programme « etat-cls-2025 » n’a pas de jalon « vote »');
 
     const done = await jalons(
-      'grant',
-      'complete',
+      'subvention',
+      'jalon',
       'E2E-G1',
       'convention-signature',
-      '--by',
+      '--par',
       'agent-7',
       '--json',
     );
@@ -160,10 +167,10 @@ describe('jalons grant …', () => {
       status: 'done',
       by: 'agent-7',
     });
-    const shown = await jalons('grant', 'show', 'E2E-G1');
+    const shown = await jalons('subvention', 'voir', 'E2E-G1');
     expect(shown.stdout).toContain('Subvention E2E-G1 — Contrat local des solidarités');
     expect(shown.stdout).toMatch(/convention-signature\s+fait/);
-    const missing = await jalons('grant', 'show', 'NOPE-1');
+    const missing = await jalons('subvention', 'voir', 'NOPE-1');
     expect(missing.code).toBe(3);
     expect(missing.stderr.trim()).toBe('Refusé : Aucune subvention « NOPE-1 ».');
     // Eight CLI processes (each starts Node and compiles TypeScript): slow on a loaded 2-core machine.
@@ -187,14 +194,14 @@ describe('jalons grant …', () => {
       at: '2025-12-15T09:00:00+01:00',
     });
     const order = await jalons(
-      'grant',
+      'subvention',
       'reversement',
       'E2E-CIE',
       '--reference',
       'OR-2025-77',
-      '--at',
+      '--date',
       '2025-12-15T09:30:00+01:00',
-      '--by',
+      '--par',
       'agent-7',
       '--json',
     );
@@ -205,18 +212,18 @@ describe('jalons grant …', () => {
       reference: 'OR-2025-77',
       by: 'agent-7',
     });
-    const wrong = await jalons('grant', 'mise-en-demeure', 'E2E-CIE', '--action', 'envoyée');
+    const wrong = await jalons('subvention', 'mise-en-demeure', 'E2E-CIE', '--action', 'envoyée');
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain('served (mise en demeure reçue ou envoyée) ou complied');
     const notice = await jalons(
-      'grant',
+      'subvention',
       'mise-en-demeure',
       'E2E-CIE',
       '--action',
       'served',
       '--motif',
       'Bilan incomplet',
-      '--at',
+      '--date',
       '2025-12-15T09:45:00+01:00',
       '--json',
     );
@@ -256,7 +263,7 @@ describe('jalons grant …', () => {
     const after = await showGrant(t.env.client, 'E2E-FT');
     expect(after.status).toBe('active');
     expect(after.history).toEqual(before.history);
-    const cli = await jalons('grant', 'denounce', 'E2E-FT', '--at', at.toISOString());
+    const cli = await jalons('subvention', 'denoncer', 'E2E-FT', '--date', at.toISOString());
     expect(cli.code).toBe(3);
     expect(cli.stderr).toContain('Refusé : Dénonciation refusée');
   });

@@ -3,36 +3,55 @@
  * the `jalons` CLI starts and reads a path, the real worker sends through real
  * SMTP, refused actions get French errors and change nothing.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PathState } from '../../domain/path/path.js';
 import { ActionRefused, orientPath, showPath, startPath } from '../../services/paths.js';
 import { devServerWithWorker } from '../support/temporal.js';
 import { jalonsCli } from '../support/cli.js';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
 const DAY = 86_400_000;
 
 const taskQueue = 'e2e-orientation';
-const t = devServerWithWorker(taskQueue);
+// The read model the worker writes and `jalons retards` reads, in another process: a real PostgreSQL.
+let pg: TestPostgres | undefined;
+beforeAll(async () => {
+  pg = await startPostgres();
+});
+afterAll(() => pg?.stop());
+const t = devServerWithWorker(taskQueue, undefined, () => pg!.url);
 
-const jalons = jalonsCli(() => ({ address: t.env.address, taskQueue }));
+const jalons = jalonsCli(() => ({
+  address: t.env.address,
+  taskQueue,
+  env: { JALONS_READMODEL_URL: pg!.url },
+}));
 
 describe('orientation slice on the dev server', () => {
   it('the CLI starts a path 20 days after the opening: the missed target is escalated by email at once', async () => {
     const opened = new Date(Date.now() - 20 * DAY).toISOString();
     const started = await jalons(
-      'path',
-      'start',
+      'parcours',
+      'demarrer',
       'E2E-001',
-      '--opened',
+      '--ouverture',
       opened,
-      '--territory',
+      '--territoire',
       'audomarois',
       '--json',
     );
     expect(started.code).toBe(0);
     expect(JSON.parse(started.stdout)).toEqual({ workflowId: 'parcours-E2E-001', created: true });
 
-    const again = await jalons('path', 'start', 'E2E-001', '--opened', opened, '--territory', 'audomarois');
+    const again = await jalons(
+      'parcours',
+      'demarrer',
+      'E2E-001',
+      '--ouverture',
+      opened,
+      '--territoire',
+      'audomarois',
+    );
     expect(again.stdout).toContain('existe déjà : rien n’a changé');
 
     const [mail] = await t.sink.waitFor((m) =>
@@ -53,13 +72,13 @@ describe('orientation slice on the dev server', () => {
       t.sink.messages().filter((x) => x.headers['x-jalons-key']?.startsWith('parcours-E2E-001/')).length,
     ).toBe(1);
 
-    const shown = await jalons('path', 'show', 'E2E-001', '--json');
+    const shown = await jalons('parcours', 'voir', 'E2E-001', '--json');
     const state = JSON.parse(shown.stdout) as PathState;
     expect(state.step).toBe('orientation');
     expect(state.deadlines.find((d) => d.kind === 'orientation.local')?.breached).toBe(true);
     expect(state.notifications.map((n) => n.template)).toEqual(['escalation.orientation']);
 
-    const text = await jalons('path', 'show', 'E2E-001');
+    const text = await jalons('parcours', 'voir', 'E2E-001');
     expect(text.stdout).toContain('Parcours E2E-001 — en attente d’orientation');
     expect(text.stdout).toContain('Orientation (objectif départemental)');
   });
@@ -109,10 +128,10 @@ describe('orientation slice on the dev server', () => {
     expect(await showPath(t.env.client, 'E2E-002')).toEqual(before);
 
     const cli = await jalons(
-      'path',
-      'orient',
+      'parcours',
+      'orienter',
       'E2E-002',
-      '--track',
+      '--parcours',
       'social',
       '--organisation',
       'cd62',
@@ -120,7 +139,7 @@ describe('orientation slice on the dev server', () => {
       'ref-1',
       '--json',
     );
-    expect(cli.code).toBe(0);
+    expect(cli.code, cli.stderr).toBe(0);
     const state = JSON.parse(cli.stdout) as PathState;
     expect(state.step).toBe('first-appointment');
     expect(state.deadlines.map((d) => [d.kind, d.breached])).toEqual([
@@ -131,10 +150,10 @@ describe('orientation slice on the dev server', () => {
     ]);
 
     const twice = await jalons(
-      'path',
-      'orient',
+      'parcours',
+      'orienter',
       'E2E-002',
-      '--track',
+      '--parcours',
       'employment',
       '--organisation',
       'cd62',
@@ -146,7 +165,7 @@ describe('orientation slice on the dev server', () => {
     expect(twice.stderr).toContain('Refusé : Ce parcours est déjà orienté : utilisez une réorientation');
     expect((await showPath(t.env.client, 'E2E-002')).orientation?.referent).toBe('ref-1');
 
-    const unknown = await jalons('path', 'show', 'E2E-404');
+    const unknown = await jalons('parcours', 'voir', 'E2E-404');
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('Refusé : Aucun parcours pour l’allocataire E2E-404.');
   });
@@ -174,27 +193,35 @@ describe('acting on a path and finding it, on the dev server', () => {
       territory: 'montreuillois',
     });
     const data = JSON.stringify({ track: 'social', organisation: 'ccas-berck', referent: 'ref-5' });
-    const oriented = await jalons('path', 'act', 'E2E-003', 'orientation.decided', '--data', data, '--json');
-    expect(oriented.code).toBe(0);
+    const oriented = await jalons(
+      'parcours',
+      'acte',
+      'E2E-003',
+      'orientation.decided',
+      '--donnees',
+      data,
+      '--json',
+    );
+    expect(oriented.code, oriented.stderr).toBe(0);
     expect((JSON.parse(oriented.stdout) as PathState).step).toBe('first-appointment');
 
     const before = await showPath(t.env.client, 'E2E-003');
     const refused = await jalons(
-      'path',
-      'act',
+      'parcours',
+      'acte',
       'E2E-003',
       'sanction.decided',
-      '--data',
+      '--donnees',
       '{"rate":0.3,"months":1}',
     );
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('Refusé : Aucune procédure de sanction n’attend cette étape.');
     const badData = await jalons(
-      'path',
-      'act',
+      'parcours',
+      'acte',
       'E2E-003',
       'appointment.missed',
-      '--data',
+      '--donnees',
       '{"excused":"oui"}',
     );
     expect(badData.code).toBe(3);
@@ -217,14 +244,24 @@ describe('acting on a path and finding it, on the dev server', () => {
     expect(late).toContain('parcours-E2E-001');
     expect(late).not.toContain('parcours-E2E-003');
 
-    const cli = await jalons('late', '--territory', 'audomarois', '--json');
-    expect(cli.code).toBe(0);
-    expect(
-      (JSON.parse(cli.stdout) as { beneficiaryId: string; step: string }[]).map((p) => [
+    // `jalons retards` reads the read model (as the API does): written by the worker, read by the CLI.
+    const lateRows = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as { beneficiaryId: string; step: string; kind: string }[]).map((p) => [
         p.beneficiaryId,
         p.step,
-      ]),
-    ).toContainEqual(['E2E-001', 'orientation']);
-    expect((await jalons('late', '--territory', 'montreuillois')).stdout).toContain('0 parcours en retard');
+        p.kind,
+      ]);
+    const cli = await eventually(
+      () => jalons('retards', '--territoire', 'audomarois', '--json'),
+      (r) => r.code === 0 && lateRows(r).some(([id]) => id === 'E2E-001'),
+    );
+    expect(cli.code).toBe(0);
+    expect(lateRows(cli)).toContainEqual(['E2E-001', 'orientation', 'orientation.local']);
+    expect((await jalons('retards', '--territoire', 'montreuillois')).stdout).toContain(
+      '0 échéance(s) en retard',
+    );
+    const bad = await jalons('retards', '--etape', 'nulle-part');
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('Refusé : Filtre invalide : etape');
   });
 });

@@ -194,14 +194,14 @@ describe('jalons simulate on the command line', () => {
       /events\.0\.data/,
     ],
   ])('exits 2 with a French message on %s', async (_what, content, message) => {
-    const r = await jalons('simulate', file(content));
+    const r = await jalons('simuler', file(content));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
   });
 
   it('prints the report alone on stdout and exits 0', async () => {
-    const r = await jalons('simulate', 'examples/scenarios/parcours.json');
+    const r = await jalons('simuler', 'examples/scenarios/parcours.json');
     expect(r.code).toBe(0);
     const printed = reportSchema.parse(JSON.parse(r.stdout));
     expect(printed.beneficiaries.map((b) => [b.id, b.status])).toEqual([

@@ -35,7 +35,7 @@ const ports = {
 const children: ChildProcess[] = [];
 
 function startStack(): { child: ChildProcess; out: () => string; err: () => string; ready: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/cli.ts', 'start'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/cli.ts', 'demarrer'], {
     env: {
       ...process.env,
       JALONS_DATA_DIR: dataDir,
@@ -159,7 +159,7 @@ describe('the one-command stack', () => {
       expect(agentView).not.toContain('DEMO-005');
       expect(agentView).not.toContain('montreuillois');
       // The embedded read model is the stack's alone while it runs: the CLI says so instead of corrupting it.
-      const busy = await cli('account', 'list');
+      const busy = await cli('compte', 'liste');
       expect(busy.code).toBe(3);
       expect(busy.stderr).toContain('est ouvert par la pile');
       // The codec server decrypts for the Temporal UI only with its token.
@@ -194,7 +194,7 @@ describe('the one-command stack', () => {
       expect(await dashboard()).toContain('<a href="/parcours/DEMO-005">DEMO-005</a>');
       expect(await stop(second.child)).toBe(0);
       // Stack stopped: the CLI manages the accounts.
-      const list = await cli('account', 'list');
+      const list = await cli('compte', 'liste');
       expect(list).toMatchObject({ code: 0 });
     },
   );

@@ -301,7 +301,7 @@ describe('the exchanges’ Schedules and the conventions’ reports', { timeout:
   });
 
   it('`jalons echange etat` shows the week sent; the web app’s « Rapports » page is for Département-wide accounts', async () => {
-    const schedules = await jalons('echange', 'schedules');
+    const schedules = await jalons('echange', 'planifier');
     expect(schedules.code).toBe(0);
     expect(schedules.stdout).toContain('mis à jour  jalons-ft-liste-hebdo');
     const catalogue = await jalons('echange', 'catalogue');

@@ -112,9 +112,9 @@ async function until_(check: () => Promise<boolean> | boolean, what: string): Pr
 }
 
 describe('jalons rgpd purge', () => {
-  it('--dry-run reports exactly the path closed past the workers’ retention, and deletes nothing', async () => {
+  it('--simulation reports exactly the path closed past the workers’ retention, and deletes nothing', async () => {
     const before = await rowsByWorkflow(db);
-    const dry = await jalons('rgpd', 'purge', '--dry-run', '--json');
+    const dry = await jalons('rgpd', 'purge', '--simulation', '--json');
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
     const report = JSON.parse(dry.stdout) as PurgeReport;
@@ -134,7 +134,7 @@ describe('jalons rgpd purge', () => {
     expect(await accountLogins()).toEqual(['agent-ancien', 'agent-ancien', 'agent-recent']);
     expect(statSync(join(dataDir, 'mail', 'old.json')).isFile()).toBe(true);
 
-    const text = await jalons('rgpd', 'purge', '--dry-run');
+    const text = await jalons('rgpd', 'purge', '--simulation');
     expect(text.stdout).toContain('Purge RGPD — SIMULATION : rien n’a été supprimé.');
     expect(text.stdout).toContain('RGC-OLD  sorti le');
     expect(text.stdout).not.toContain('RGC-RECENT');
@@ -144,12 +144,12 @@ describe('jalons rgpd purge', () => {
     expect(await rowsByWorkflow(db)).toEqual(before);
   }, 180_000);
 
-  it('refuses an invalid --months in French and changes nothing', async () => {
+  it('refuses an invalid --mois in French and changes nothing', async () => {
     const before = await rowsByWorkflow(db);
     for (const bad of ['abc', '0', '2.5']) {
-      const r = await jalons('rgpd', 'purge', '--months', bad);
+      const r = await jalons('rgpd', 'purge', '--mois', bad);
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(/^Refusé : --months : (nombre entier de mois attendu|au moins 1 mois)/);
+      expect(r.stderr).toMatch(/^Refusé : --mois : (nombre entier de mois attendu|au moins 1 mois)/);
     }
     // The workflow checks again what reaches it otherwise than through the CLI.
     await expect(runPurge(env.client, taskQueue, { months: 0 })).rejects.toThrow(
@@ -189,8 +189,8 @@ describe('jalons rgpd purge', () => {
     expect(await accountLogins()).toEqual(['agent-recent']);
   }, 180_000);
 
-  it('--months shortens the retention for one run', async () => {
-    const r = await jalons('rgpd', 'purge', '--months', '10', '--json');
+  it('--mois shortens the retention for one run', async () => {
+    const r = await jalons('rgpd', 'purge', '--mois', '10', '--json');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as PurgeReport;
     expect(report).toMatchObject({ dryRun: false, months: 10 });
@@ -233,7 +233,7 @@ describe('jalons rgpd export', () => {
     );
 
     const out = join(dataDir, 'export-RGC-LIVE.json');
-    const r = await jalons('rgpd', 'export', 'RGC-LIVE', '--out', out);
+    const r = await jalons('rgpd', 'export', 'RGC-LIVE', '--sortie', out);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Export de RGC-LIVE écrit dans ${out}`);
     expect(statSync(out).mode & 0o777).toBe(0o600);
@@ -285,8 +285,8 @@ describe('jalons rgpd export', () => {
     expect(invalid.stderr).toContain('Refusé : Identifiant invalide : identifiant pseudonyme attendu');
   }, 180_000);
 
-  it('`jalons rgpd schedule` creates or updates the nightly purge', async () => {
-    const r = await jalons('rgpd', 'schedule');
+  it('`jalons rgpd planifier` creates or updates the nightly purge', async () => {
+    const r = await jalons('rgpd', 'planifier');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Purge quotidienne planifiée (jalons-rgpd-purge, 03:00 heure de Paris).');
   }, 180_000);

@@ -240,6 +240,18 @@ describe('access control of the web app, its API and the codec server', () => {
     const bad = await api('/api/retards?inconnu=1', tokens['agent-a']);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { erreur: string }).erreur).toContain('inconnu');
+    // The filters by their French names (territoire, etape); version 1.0's (territory, step) for one release.
+    const lateIds = async (query: string) =>
+      ((await (await api(`/api/retards?${query}`, tokens['admin-1'])).json()) as typeof late).retards.map(
+        (r) => r.beneficiaryId,
+      );
+    expect(await lateIds('territoire=audomarois')).toEqual(['ACC-B']);
+    expect(await lateIds('territory=audomarois')).toEqual(['ACC-B']);
+    expect(await lateIds('territoire=audomarois&etape=orientation')).toEqual([]);
+    expect(await lateIds('territoire=audomarois&step=orientation')).toEqual([]);
+    const badStep = await api('/api/retards?etape=nulle-part', tokens['admin-1']);
+    expect(badStep.status).toBe(400);
+    expect(((await badStep.json()) as { erreur: string }).erreur).toContain('etape');
   });
 
   it('answers an agent of org-a about B’s case exactly as about a case that does not exist (page and API)', async () => {
@@ -529,27 +541,27 @@ describe('the CLI’s remote mode (jalons --serveur): the API’s roles and peri
   }));
   const as = (login: string) => (token = tokens[login]!);
   const switchReminders = (id: string, on: boolean, ...options: string[]) =>
-    jalons('path', 'act', id, 'reminders.switched', '--data', JSON.stringify({ on }), ...options);
+    jalons('parcours', 'acte', id, 'reminders.switched', '--donnees', JSON.stringify({ on }), ...options);
 
   it('tells who the token is, shows its own case and hides another organisation’s as if it did not exist', async () => {
     as('agent-a');
-    const me = await jalons('whoami', '--json');
+    const me = await jalons('moi', '--json');
     expect(me.code).toBe(0);
     expect(JSON.parse(me.stdout)).toEqual({
       login: 'agent-a',
       role: 'agent',
       scope: { all: false, organisations: ['org-a'], territories: [] },
     });
-    const own = await jalons('path', 'show', 'ACC-A');
+    const own = await jalons('parcours', 'voir', 'ACC-A');
     expect(own.code).toBe(0);
     expect(own.stdout).toMatch(/^Parcours ACC-A — .* \(territoire lens-lievin, politique pas-de-calais\)$/m);
     expect(own.stdout).toContain('Orientation : social, org-a, référent ref-a');
-    const other = await jalons('path', 'show', 'ACC-B');
+    const other = await jalons('parcours', 'voir', 'ACC-B');
     expect(other.code).toBe(3);
     expect(other.stderr).toContain('Refusé : Aucun parcours pour l’allocataire ACC-B dans votre périmètre.');
     // B's first appointment is late (nobody could act on it): its territory's agent sees it, A's does not.
     const lateIds = async () =>
-      (JSON.parse((await jalons('late', '--json')).stdout) as { beneficiaryId: string }[]).map(
+      (JSON.parse((await jalons('retards', '--json')).stdout) as { beneficiaryId: string }[]).map(
         (i) => i.beneficiaryId,
       );
     expect(await lateIds()).not.toContain('ACC-B');
@@ -565,9 +577,9 @@ describe('the CLI’s remote mode (jalons --serveur): the API’s roles and peri
     expect(onB.stderr).toContain('dans votre périmètre');
     expect(await journalOf('ACC-B')).toEqual(beforeB);
 
-    const forged = await switchReminders('ACC-A', false, '--by', 'x');
+    const forged = await switchReminders('ACC-A', false, '--par', 'x');
     expect(forged.code).toBe(3);
-    expect(forged.stderr).toContain('--by n’existe pas en mode distant');
+    expect(forged.stderr).toContain('--par n’existe pas en mode distant');
     const done = await switchReminders('ACC-A', false, '--json');
     expect(done.code).toBe(0);
     const journal = await journalOf('ACC-A');
@@ -582,23 +594,25 @@ describe('the CLI’s remote mode (jalons --serveur): the API’s roles and peri
 
   it('refuses a wrong token, and the commands that act on Temporal directly', async () => {
     token = 'jalons_faux';
-    const wrong = await jalons('path', 'show', 'ACC-A');
+    const wrong = await jalons('parcours', 'voir', 'ACC-A');
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain(
       `Refusé : jeton personnel refusé par ${base} (inconnu, révoqué, ou compte désactivé).`,
     );
     as('admin-1');
     const start = await jalons(
-      'path',
-      'start',
+      'parcours',
+      'demarrer',
       'ACC-C',
-      '--opened',
+      '--ouverture',
       new Date().toISOString(),
-      '--territory',
+      '--territoire',
       'audomarois',
     );
     expect(start.code).toBe(3);
-    expect(start.stderr).toContain('« start » agit directement sur Temporal et n’existe pas en mode distant');
+    expect(start.stderr).toContain(
+      '« demarrer » agit directement sur Temporal et n’existe pas en mode distant',
+    );
     await expect(showPath(env.client, 'ACC-C')).rejects.toThrow();
   }, 180_000);
 });

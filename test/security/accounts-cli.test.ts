@@ -1,5 +1,5 @@
 /**
- * `jalons account …` run as a person runs it, against a real embedded read
+ * `jalons compte …` run as a person runs it, against a real embedded read
  * model: a generated password is printed once and works, a chosen one is read
  * from the standard input, bad input is refused in French (exit 3) and creates
  * nothing, a token is issued, an account disabled, the journal read; and the
@@ -21,7 +21,7 @@ function jalons(args: string[], stdin?: string): Promise<{ code: number; stdout:
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', 'apps/cli/cli.ts', 'account', ...args],
+      ['--import', 'tsx', 'apps/cli/cli.ts', 'compte', ...args],
       { env: { ...process.env, JALONS_READMODEL_URL: readModel } },
       (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
     );
@@ -40,19 +40,19 @@ async function withDb<T>(work: (db: Awaited<ReturnType<typeof openReadModel>>) =
   }
 }
 
-describe('jalons account', () => {
+describe('jalons compte', () => {
   it(
     'creates accounts, prints a generated password once, reads a chosen one from stdin, lists them',
     { timeout: 120_000 },
     async () => {
-      const added = await jalons(['add', 'agent-cli', '--role', 'agent', '--organisations', 'org-a,org-c']);
+      const added = await jalons(['creer', 'agent-cli', '--role', 'agent', '--organisations', 'org-a,org-c']);
       expect(added.code).toBe(0);
       expect(added.stdout).toContain('Compte agent-cli créé (agent ; organismes org-a, org-c).');
       const password = /affiché une seule fois : (\S+)/.exec(added.stdout)?.[1];
       expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
 
       const chosen = await jalons(
-        ['add', 'admin-cli', '--role', 'admin', '--password-stdin', '--json'],
+        ['creer', 'admin-cli', '--role', 'admin', '--mot-de-passe-stdin', '--json'],
         'une phrase de passe choisie\n',
       );
       expect(chosen.code).toBe(0);
@@ -63,7 +63,7 @@ describe('jalons account', () => {
       });
       expect(chosen.stdout).not.toContain('phrase de passe');
 
-      const list = await jalons(['list', '--json']);
+      const list = await jalons(['liste', '--json']);
       expect(JSON.parse(list.stdout)).toEqual([
         expect.objectContaining({ login: 'admin-cli', role: 'admin', disabled: false }),
         expect.objectContaining({
@@ -84,9 +84,9 @@ describe('jalons account', () => {
 
   it('refuses bad input in French with exit code 3, and changes nothing', { timeout: 120_000 }, async () => {
     const cases: [string[], string][] = [
-      [['add', 'agent-x', '--role', 'agent'], 'Refusé : périmètre requis'],
-      [['add', 'Jean Dupont', '--role', 'lecture', '--all'], 'identifiant pseudonyme attendu'],
-      [['add', 'agent-y', '--role', 'superviseur', '--all'], 'rôle attendu : lecture, agent ou admin'],
+      [['creer', 'agent-x', '--role', 'agent'], 'Refusé : périmètre requis'],
+      [['creer', 'Jean Dupont', '--role', 'lecture', '--tous'], 'identifiant pseudonyme attendu'],
+      [['creer', 'agent-y', '--role', 'superviseur', '--tous'], 'rôle attendu : lecture, agent ou admin'],
       [['disable', 'personne'], 'Refusé : Aucun compte « personne ».'],
     ];
     for (const [args, message] of cases) {
@@ -94,21 +94,21 @@ describe('jalons account', () => {
       expect(r.code).toBe(3);
       expect(r.stderr).toContain(message);
     }
-    const short = await jalons(['password', 'agent-cli', '--password-stdin'], 'court\n');
+    const short = await jalons(['mot-de-passe', 'agent-cli', '--mot-de-passe-stdin'], 'court\n');
     expect(short.code).toBe(3);
     expect(short.stderr).toContain('mot de passe trop court : 12 caractères au moins');
-    expect(JSON.parse((await jalons(['list', '--json'])).stdout)).toHaveLength(2);
+    expect(JSON.parse((await jalons(['liste', '--json'])).stdout)).toHaveLength(2);
   });
 
   it(
     'issues a token, disables an account, and shows the journal without any password',
     { timeout: 120_000 },
     async () => {
-      const token = JSON.parse((await jalons(['token', 'agent-cli', '--json'])).stdout) as { token: string };
+      const token = JSON.parse((await jalons(['jeton', 'agent-cli', '--json'])).stdout) as { token: string };
       await withDb(async (db) => expect((await accountByApiToken(db, token.token))?.login).toBe('agent-cli'));
-      expect((await jalons(['disable', 'agent-cli'])).stdout).toContain('Compte agent-cli désactivé.');
+      expect((await jalons(['desactiver', 'agent-cli'])).stdout).toContain('Compte agent-cli désactivé.');
       await withDb(async (db) => expect(await accountByApiToken(db, token.token)).toBeNull());
-      const journal = await jalons(['journal', '--login', 'agent-cli']);
+      const journal = await jalons(['journal', '--identifiant', 'agent-cli']);
       expect(journal.stdout).toContain('compte désactivé (cli, par cli)');
       expect(journal.stdout).toContain('jeton d’API émis');
       expect(journal.stdout).toContain('compte créé (cli, par cli) : agent — organismes org-a, org-c');
@@ -121,7 +121,7 @@ describe('jalons account', () => {
     { timeout: 60_000 },
     async () => {
       writeFileSync(`${readModel}.lock`, String(process.pid));
-      const busy = await jalons(['list']);
+      const busy = await jalons(['liste']);
       rmSync(`${readModel}.lock`);
       expect(busy.code).toBe(3);
       expect(busy.stderr).toContain(
@@ -129,7 +129,7 @@ describe('jalons account', () => {
       );
       // A lock left by a stack that is gone does not stand in the way.
       writeFileSync(`${readModel}.lock`, '999999999');
-      expect((await jalons(['list'])).code).toBe(0);
+      expect((await jalons(['liste'])).code).toBe(0);
     },
   );
 });

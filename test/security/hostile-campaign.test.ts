@@ -286,10 +286,10 @@ describe('hostile inputs through every entry point', () => {
 
   it('the CLI refuses each option in French (exit code 3), the issue’s 3,000-character organisation first', async () => {
     const org = (v: string) => [
-      'path',
-      'orient',
+      'parcours',
+      'orienter',
       IDS[0],
-      '--track',
+      '--parcours',
       'social',
       '--organisation',
       v,
@@ -299,13 +299,23 @@ describe('hostile inputs through every entry point', () => {
     const runs = [
       org('x'.repeat(3_000)),
       org('cd62\u202E\u0007'),
-      ['path', 'orient', IDS[0], '--track', 'social', '--organisation', 'cd62', '--referent', 'réf 😀'],
       [
-        'path',
-        'act',
+        'parcours',
+        'orienter',
+        IDS[0],
+        '--parcours',
+        'social',
+        '--organisation',
+        'cd62',
+        '--referent',
+        'réf 😀',
+      ],
+      [
+        'parcours',
+        'acte',
         IDS[0],
         'orientation.decided',
-        '--data',
+        '--donnees',
         JSON.stringify({ ...orientation, x: 'a'.repeat(100_000) }),
       ],
     ];
@@ -385,7 +395,7 @@ describe('hostile inputs through every entry point', () => {
       expect(error, `scénario ${i}`).toBeInstanceOf(InvalidScenario);
       expectFrench((error as Error).message, `scénario ${i}`);
     }
-    const r = await cli('simulate', join(dir, 'scenario-0.json'));
+    const r = await cli('simuler', join(dir, 'scenario-0.json'));
     expect(r.code).toBe(2);
     expectFrench(r.stderr.trim(), 'jalons simulate');
     tried['scénario (simulate)'] = inputs.length + 1;

@@ -49,10 +49,11 @@ export async function devServerEnv(extraArgs: string[] = []): Promise<TestWorkfl
 }
 
 /** Real activities wired to an SMTP server on `smtpPort` and the default directory. */
-export function realActivities(smtpPort: number): Activities {
+export function realActivities(smtpPort: number, readModel?: string): Activities {
   return activitiesFor(
     { host: '127.0.0.1', port: smtpPort, secure: false, auth: undefined },
     'config/directory.json',
+    readModel,
   );
 }
 
@@ -109,7 +110,12 @@ export interface DevServerWithWorker {
  * For a whole test file: the dev server, a real SMTP sink and a worker with the real
  * activities on `taskQueue`, started before its tests and stopped after them.
  */
-export function devServerWithWorker(taskQueue: string, notificationsPerSecond?: number): DevServerWithWorker {
+/** `readModel`: a database the worker writes and another process (the CLI) reads; default in memory. */
+export function devServerWithWorker(
+  taskQueue: string,
+  notificationsPerSecond?: number,
+  readModel?: () => string,
+): DevServerWithWorker {
   const t = {} as DevServerWithWorker;
   let running: Promise<void> | undefined;
   beforeAll(async () => {
@@ -117,7 +123,7 @@ export function devServerWithWorker(taskQueue: string, notificationsPerSecond?: 
     t.sink = await MailSink.start({ smtpPort: 0 });
     t.worker = await testWorker(
       t.env,
-      realActivities(t.sink.smtpPort),
+      realActivities(t.sink.smtpPort, readModel?.()),
       { taskQueue },
       notificationsPerSecond,
     );
