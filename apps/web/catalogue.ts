@@ -33,6 +33,7 @@ import { ActionRefused } from '../../services/paths.js';
 import { csrfField, pageUser, refuse } from './access.js';
 import { actFor, pathFor, PathNotFound } from './cases.js';
 import { page } from './layout.js';
+import { region } from './view.js';
 
 const days = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
 const exemptionLabels: Record<string, string> = {
@@ -107,24 +108,26 @@ const schedule = (s: CatalogueService) =>
 function servicesTable(services: CatalogueService[], selectable: boolean, form: Form = {}): Raw {
   if (services.length === 0) return html`<p>Aucun service ne correspond à cette recherche.</p>`;
   const chosen = new Set([form.offre ?? []].flat());
-  return html`<table>
-    <caption>
-      Services du catalogue (${services.length})
-    </caption>
-    <thead>
-      <tr>
-        ${selectable ? html`<th scope="col">Retenir</th>` : ''}
-        <th scope="col">Service</th>
-        <th scope="col">Thèmes</th>
-        <th scope="col">Lieu</th>
-        <th scope="col">Horaires</th>
-        <th scope="col">Places</th>
-        <th scope="col">Heures / semaine</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${services.map(
-        (s) => html`<tr>
+  return region(
+    't-catalogue',
+    html`<table>
+      <caption id="t-catalogue">
+        Services du catalogue (${services.length})
+      </caption>
+      <thead>
+        <tr>
+          ${selectable ? html`<th scope="col">Retenir</th>` : ''}
+          <th scope="col">Service</th>
+          <th scope="col">Thèmes</th>
+          <th scope="col">Lieu</th>
+          <th scope="col">Horaires</th>
+          <th scope="col">Places</th>
+          <th scope="col">Heures / semaine</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${services.map(
+          (s) => html`<tr>
           ${
             selectable
               ? html`<td>
@@ -162,9 +165,10 @@ function servicesTable(services: CatalogueService[], selectable: boolean, form: 
             }
           </td>
         </tr>`,
-      )}
-    </tbody>
-  </table>`;
+        )}
+      </tbody>
+    </table>`,
+  );
 }
 
 const value = (form: Form, key: string): string => {

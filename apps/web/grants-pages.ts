@@ -9,6 +9,7 @@ import { euros, formatEuros } from '../../domain/grants/index.js';
 import { partnerOperationLabels } from '../../domain/partner-calls.js';
 import { html, raw, type Raw } from '../../domain/html.js';
 import { page, type PageUser } from './layout.js';
+import { region } from './view.js';
 import type { ActForm } from './grants-acts.js';
 import {
   daysLeft,
@@ -50,8 +51,10 @@ export function grantsListPage(rows: GrantRow[], now: Date, user: PageUser | und
       .sort((a, b) => a.dueAt!.localeCompare(b.dueAt!))[0];
   const body = rows.length
     ? html`${grantsNav('/subventions')}
-        <table>
-          <caption>
+      ${region(
+        't-cycles',
+        html`<table>
+          <caption id="t-cycles">
             Cycles de subvention (${rows.length})
           </caption>
           <thead>
@@ -69,7 +72,7 @@ export function grantsListPage(rows: GrantRow[], now: Date, user: PageUser | und
               const m = next(r.state);
               const left = m?.dueAt ? daysLeft(m.dueAt, now) : null;
               return html`<tr>
-                <td><a href="/subventions/${r.grant_id}">${r.grant_id}</a></td>
+                <th scope="row"><a href="/subventions/${r.grant_id}">${r.grant_id}</a></th>
                 <td>${r.title}</td>
                 <td>${funderLabels[r.funder] ?? r.funder}</td>
                 <td${raw(r.status === 'not-admissible' ? ' class="late"' : '')}>${grantStatusLabels[r.status] ?? r.status}</td>
@@ -78,7 +81,8 @@ export function grantsListPage(rows: GrantRow[], now: Date, user: PageUser | und
               </tr>`;
             })}
           </tbody>
-        </table>`
+        </table>`,
+      )}`
     : html`<p>
         Aucun cycle de subvention.
         <code>npm run jalons -- grant start &lt;id&gt; --programme cnsa-ami-2026</code> en démarre un.
@@ -88,25 +92,27 @@ export function grantsListPage(rows: GrantRow[], now: Date, user: PageUser | und
 
 function milestonesTable(s: GrantState, now: Date): Raw {
   const p = programmeOf(s);
-  return html`<table>
-    <caption>
-      Jalons et échéances
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Jalon</th>
-        <th scope="col">Échéance (heure de Paris)</th>
-        <th scope="col">Les mots de l’acte et leur lecture</th>
-        <th scope="col">Jours restants</th>
-        <th scope="col">État</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${s.milestones.map((m) => {
-        const left = m.dueAt && !m.doneAt && m.applies ? daysLeft(m.dueAt, now) : null;
-        const { words, reading } = deadlineWords(p, m as never);
-        const status = m.applies ? (milestoneStatusLabels[m.status] ?? m.status) : 'ne s’applique pas';
-        return html`<tr>
+  return region(
+    't-jalons',
+    html`<table>
+      <caption id="t-jalons">
+        Jalons et échéances
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Jalon</th>
+          <th scope="col">Échéance (heure de Paris)</th>
+          <th scope="col">Les mots de l’acte et leur lecture</th>
+          <th scope="col">Jours restants</th>
+          <th scope="col">État</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${s.milestones.map((m) => {
+          const left = m.dueAt && !m.doneAt && m.applies ? daysLeft(m.dueAt, now) : null;
+          const { words, reading } = deadlineWords(p, m as never);
+          const status = m.applies ? (milestoneStatusLabels[m.status] ?? m.status) : 'ne s’applique pas';
+          return html`<tr>
           <td>${m.title}</td>
           <td>${m.dueAt ? formatReading(new Date(m.dueAt), m.reading) : '—'}</td>
           <td>
@@ -118,9 +124,10 @@ function milestonesTable(s: GrantState, now: Date): Raw {
             ${m.pieces.length ? html`<br /><span class="hint">pièces : ${m.pieces.join(', ')}</span>` : ''}
           </td>
         </tr>`;
-      })}
-    </tbody>
-  </table>`;
+        })}
+      </tbody>
+    </table>`,
+  );
 }
 
 const cents = (c: number): string => formatEuros(c);
@@ -179,8 +186,10 @@ function ledgerTable(s: GrantState, now: Date): Raw {
         le ${parisTime(s.decision.at)}.
       </p>`
     : '';
-  return html`<table>
-      <caption>
+  return html`${region(
+    't-argent',
+    html`<table>
+      <caption id="t-argent">
         Argent : attendu et reçu
       </caption>
       <thead>
@@ -201,24 +210,25 @@ function ledgerTable(s: GrantState, now: Date): Raw {
               </tr>`
         }
       </tbody>
-    </table>
-    ${
-      receipts.length
-        ? html`<p>
-            Reçus enregistrés :
-            ${receipts.map((r, i) => html`${i ? ' ; ' : ''}${valueLabels[r.kind] ?? r.kind} ${cents(r.amount)} le ${parisTime(r.at)}${r.by ? ` (${r.by})` : ''}`)}.
-          </p>`
-        : ''
-    }
-    ${
-      order
-        ? html`<p>
-            <strong class="late">Ordre de reversement</strong> émis le ${parisTime(order.at)} :
-            ${cents(order.amount)}${order.reference ? ` (${order.reference})` : ''}.
-          </p>`
-        : ''
-    }
-    ${decision} ${settlement}`;
+    </table>`,
+  )}
+  ${
+    receipts.length
+      ? html`<p>
+          Reçus enregistrés :
+          ${receipts.map((r, i) => html`${i ? ' ; ' : ''}${valueLabels[r.kind] ?? r.kind} ${cents(r.amount)} le ${parisTime(r.at)}${r.by ? ` (${r.by})` : ''}`)}.
+        </p>`
+      : ''
+  }
+  ${
+    order
+      ? html`<p>
+          <strong class="late">Ordre de reversement</strong> émis le ${parisTime(order.at)} :
+          ${cents(order.amount)}${order.reference ? ` (${order.reference})` : ''}.
+        </p>`
+      : ''
+  }
+  ${decision} ${settlement}`;
 }
 
 /** What the page must say without refusing anything: a step not recorded, a co-funding rule not met. */
@@ -270,32 +280,35 @@ const eventLabels: Record<string, string> = {
 
 function historyTable(s: GrantState): Raw {
   const titles = new Map(s.milestones.map((m) => [m.id, m.title]));
-  return html`<table>
-    <caption>
-      Historique (${s.history.length})
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Date</th>
-        <th scope="col">Événement</th>
-        <th scope="col">Jalon</th>
-        <th scope="col">Par</th>
-        <th scope="col">Détail</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${[...s.history].reverse().map(
-        (h) =>
-          html`<tr>
-            <td>${parisTime(h.at)}</td>
-            <td>${eventLabels[h.event] ?? h.event}</td>
-            <td>${h.milestone ? (titles.get(h.milestone) ?? h.milestone) : '—'}</td>
-            <td>${h.by ?? '—'}</td>
-            <td>${h.detail ?? ''}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return region(
+    't-historique',
+    html`<table>
+      <caption id="t-historique">
+        Historique (${s.history.length})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Date</th>
+          <th scope="col">Événement</th>
+          <th scope="col">Jalon</th>
+          <th scope="col">Par</th>
+          <th scope="col">Détail</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${[...s.history].reverse().map(
+          (h) =>
+            html`<tr>
+              <td>${parisTime(h.at)}</td>
+              <td>${eventLabels[h.event] ?? h.event}</td>
+              <td>${h.milestone ? (titles.get(h.milestone) ?? h.milestone) : '—'}</td>
+              <td>${h.by ?? '—'}</td>
+              <td>${h.detail ?? ''}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  );
 }
 
 function partnerCalls(s: GrantState): Raw {

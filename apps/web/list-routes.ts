@@ -58,14 +58,15 @@ function deadlineExports(app: FastifyInstance, db: ReadModelDb, now: () => Date)
         if (!q) return reply;
         const dq = dashboardQuery(q);
         const filter = { ...dq.filter, scope: view.scope };
-        // One row more than the bound: enough to know the list is too long, without reading it all.
-        const all = { offset: 0, limit: EXPORT_MAX_ROWS + 1, order: dq.order };
-        const { rows, total } =
+        const at = now();
+        const read = (limit: number) =>
           list === 'retards'
-            ? await lateItemsPage(db, filter, all)
-            : await dueSoonPage(db, now(), 7, filter, all);
-        const refusal = exportRefusal(total);
+            ? lateItemsPage(db, filter, { offset: 0, limit, order: dq.order })
+            : dueSoonPage(db, at, 7, filter, { offset: 0, limit, order: dq.order });
+        // Counted first: a list above the bound is refused without being read.
+        const refusal = exportRefusal((await read(0)).total);
         if (refusal) return refuse(req, reply, 422, refusal);
+        const { rows } = await read(EXPORT_MAX_ROWS);
         return sendExport(reply, format(req), `${list}-jalons`, deadlineColumns(list === 'retards'), rows);
       });
 }

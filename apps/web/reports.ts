@@ -20,6 +20,7 @@ import { scopeOf } from '../../store/accounts.js';
 import { html, raw } from '../../domain/html.js';
 import { pageUser, refuse } from './access.js';
 import { page } from './layout.js';
+import { region } from './view.js';
 
 const querySchema = z.object({
   convention: z.string().optional(),
@@ -62,29 +63,32 @@ function choiceOf(
 }
 
 function reportTable(r: Report) {
-  return html`<table>
-    <caption>
-      ${r.title} — du ${r.period.from.split('-').reverse().join('/')} au
-      ${r.period.to.split('-').reverse().join('/')}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Indicateur</th>
-        <th scope="col">Valeur</th>
-        <th scope="col">Source</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${r.figures.map(
-        (f) =>
-          html`<tr>
-            <td>${f.label}</td>
-            <td><strong>${f.shown}</strong></td>
-            <td class="hint">${f.source}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return region(
+    't-rapport',
+    html`<table>
+      <caption id="t-rapport">
+        ${r.title} — du ${r.period.from.split('-').reverse().join('/')} au
+        ${r.period.to.split('-').reverse().join('/')}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Indicateur</th>
+          <th scope="col">Valeur</th>
+          <th scope="col">Source</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${r.figures.map(
+          (f) =>
+            html`<tr>
+              <td>${f.label}</td>
+              <td><strong>${f.shown}</strong></td>
+              <td class="hint">${f.source}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  );
 }
 
 export function reportPages(app: FastifyInstance, { db, now }: { db: ReadModelDb; now: () => Date }): void {

@@ -86,6 +86,10 @@ export function scrollTable(id: string, caption: Raw | string, head: Raw, body: 
   </div>`;
 }
 
+/** A table (whose caption has the id `captionId`) in a region of its own that scrolls, as `scrollTable`. */
+export const region = (captionId: string, table: Raw): Raw =>
+  html`<div class="table-scroll" role="region" aria-labelledby="${captionId}" tabindex="0">${table}</div>`;
+
 /** A column header that sorts its list by due date: a link to the other order, `aria-sort` for the current one. */
 export function sortHeader(
   label: string,

@@ -21,6 +21,7 @@ export interface AxeViolation {
 }
 
 interface AxeResult {
+  passes: unknown[];
   violations: {
     id: string;
     impact?: string | null;
@@ -37,6 +38,8 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const result = await page.evaluate<AxeResult>(
     `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })`,
   );
+  // A run that checked nothing (axe not loaded, an empty page) must not pass for a clean one.
+  if (result.passes.length === 0) throw new Error('axe-core n’a vérifié aucune règle sur cette page');
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({
