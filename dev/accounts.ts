@@ -17,7 +17,7 @@ export async function bootstrapAccounts(db: Queryable, file: string, demo: boole
   const admin = await createAccount(db, { login: 'admin', role: 'admin' }, origin);
   const lines = [
     '# Jalons : comptes créés au premier démarrage. Changez ces mots de passe (page « Comptes »,',
-    '# ou « npm run jalons -- account password <identifiant> » pile arrêtée), puis supprimez ce fichier.',
+    '# ou « npm run jalons -- compte mot-de-passe <identifiant> » pile arrêtée), puis supprimez ce fichier.',
     `admin ${admin.password}`,
   ];
   if (demo) {
