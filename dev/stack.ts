@@ -221,7 +221,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
       `  Données                ${config.dataDir}`,
       `  Messages reçus         ${sink.messages().length} (dont ${sink.messages().length - before} depuis ce démarrage)`,
       '',
-      'Dans un autre terminal : npm run jalons -- path show DEMO-002',
+      'Dans un autre terminal : npm run jalons -- parcours voir DEMO-002',
       'Ctrl-C pour tout arrêter.',
       '',
     ].join('\n'),
