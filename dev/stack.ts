@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../workers/config.js';
 import { createWorkers } from '../workers/worker.js';
-import { openReadModel } from '../store/db.js';
+import { openReadModel, type ReadModelDb } from '../store/db.js';
 import { startWebApp } from '../apps/web/server.js';
 import { sessionKeysOf } from '../apps/web/access.js';
-import { lockEmbeddedReadModel } from '../store/accounts.js';
+import { accountByApiToken, issueApiToken, listAccounts, lockEmbeddedReadModel } from '../store/accounts.js';
 import { bootstrapAccounts } from './accounts.js';
 import { importCafFlow } from '../services/import-caf.js';
 import { sampleCafFlow } from './sample-caf.js';
@@ -28,12 +28,18 @@ import { ensureGrantSchedules } from '../services/grants.js';
 import { startCodecServer } from '../apps/codec-server/server.js';
 import { EncryptionCodec, loadKeyRing } from '../workers/codec.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 
 /** The embedded stack's codec token, created once and kept (mode 600) in the data folder. */
-function localToken(file: string): string {
-  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
+/**
+ * The embedded stack's codec token: an administrator's personal API token (the codec server
+ * accepts no other, issue 19), kept in the data folder (mode 600) for the Temporal UI's settings.
+ * Issued again only when the kept one no longer opens an administrator's account.
+ */
+async function adminCodecToken(db: ReadModelDb, file: string): Promise<void> {
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (kept && (await accountByApiToken(db, kept))?.role === 'admin') return;
+  const admin = (await listAccounts(db)).find((a) => a.role === 'admin' && !a.disabled);
+  if (admin) writeFileSync(file, await issueApiToken(db, admin.login, { channel: 'stack' }), { mode: 0o600 });
 }
 import { loadDemo, loadGrantDemo } from './demo.js';
 import { MailSink } from './mail-sink.js';
@@ -169,9 +175,9 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
   await ensureHealthSchedule(client, config.taskQueue);
   await ensureGrantSchedules(client, config.taskQueue);
   await ensureExchangeSchedules(client, config.taskQueue);
+  await adminCodecToken(readModel, config.codecTokenFile);
   const codec = await startCodecServer({
     codec: new EncryptionCodec(loadKeyRing(process.env, config.payloadKeysFile)),
-    tokens: config.codecTokens ?? [localToken(config.codecTokenFile)],
     accounts: readModel,
     uiOrigin: `http://127.0.0.1:${config.ports.temporalUi}`,
     port: config.ports.codec,

@@ -38,6 +38,12 @@ export const partnerCallsFailed = new Counter({
   labelNames: ['partner', 'outcome'] as const,
   registers: [registry],
 });
+export const codecRequests = new Counter({
+  name: 'jalons_codec_requests_total',
+  help: 'Requêtes du serveur de codec : decode, encode, unauthenticated (401), forbidden (403).',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
 export const readModelLag = new Gauge({
   name: 'jalons_read_model_lag_seconds',
   help: 'Retard de la dernière écriture du modèle de lecture sur la décision du workflow (secondes).',

@@ -46,7 +46,7 @@ const envSchema = z.object({
     .positive('débit strictement positif attendu')
     .max(1000, 'au plus 1 000 courriels par seconde')
     .default(5),
-  /** Bearer token(s) of the codec server, comma-separated; default: a token kept in the data folder. */
+  /** No longer accepted (refused at start, workers/settings.ts): the codec server takes administrators' API tokens only. */
   JALONS_CODEC_TOKENS: z.string().optional(),
   /** `postgres://…` in production; default: the embedded database in the data folder. */
   JALONS_READMODEL_URL: z.string().optional(),
@@ -106,7 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     readModelUrl: e.JALONS_READMODEL_URL || resolve(e.JALONS_DATA_DIR, 'readmodel'),
     /** Used when JALONS_PAYLOAD_KEYS is not set: the embedded stack's own key ring. */
     payloadKeysFile: resolve(e.JALONS_DATA_DIR, 'payload-keys'),
-    codecTokens: e.JALONS_CODEC_TOKENS?.split(',').filter(Boolean),
     codecTokenFile: resolve(e.JALONS_DATA_DIR, 'codec-token'),
     sessionKeys: e.JALONS_SESSION_KEYS?.split(',').map((k) => Buffer.from(k.trim(), 'base64')),
     sessionKeyFile: resolve(e.JALONS_DATA_DIR, 'session-key'),

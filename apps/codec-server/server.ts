@@ -1,24 +1,28 @@
 /**
  * The codec server: lets the Temporal Web UI show decrypted payloads to
  * authorised staff. Implements Temporal's remote codec protocol (POST /encode,
- * POST /decode, JSON payloads); requires a bearer token: one of the configured
- * tokens, or the personal API token of an administrator's account (decrypting
- * shows every case, whatever its perimeter: agents and read-only accounts are
- * refused); answers CORS only for the Temporal UI's origin.
+ * POST /decode, JSON payloads); requires the personal API token of an
+ * administrator's account (decrypting shows every case, whatever its perimeter:
+ * agents and read-only accounts are refused; no shared token exists: issue 19);
+ * journals each decode in the accounts' journal (who, how many payloads, when);
+ * answers CORS only for the Temporal UI's origin. /sante/vivant, /sante/pret (the
+ * accounts' database answers) and /metrics (token or loopback) need no account.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
 import { z } from '../../domain/validation.js';
-import { accountByApiToken, recordAccountEvent } from '../../store/accounts.js';
+import { accountByApiToken, recordAccountEvent, type Account } from '../../store/accounts.js';
+import { codecRequests } from '../../observability/metrics.js';
+import { codecProbes } from './probes.js';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
-  /** Tokens accepted in `Authorization: Bearer …`. */
-  tokens: string[];
-  /** The read model holding the accounts: their API tokens are accepted too (administrators only). */
-  accounts?: ReadModelDb;
+  /** The read model holding the accounts: an administrator's personal API token opens the codec. */
+  accounts: ReadModelDb;
+  /** Bearer token of /metrics (JALONS_METRICS_TOKEN); none: loopback only. */
+  metricsToken?: string | undefined;
+  logger?: FastifyBaseLogger;
   /** The Temporal UI's origin, e.g. http://127.0.0.1:8233. */
   uiOrigin: string;
   port: number;
@@ -46,46 +50,27 @@ const toJson = (p: Payload) => ({
 
 const bearer = (header: string | undefined) => /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
 
-function configured(token: string, tokens: string[]): boolean {
-  const given = Buffer.from(token);
-  return tokens.some((t) => {
-    const want = Buffer.from(t);
-    return want.length === given.length && timingSafeEqual(want, given);
-  });
-}
-
-/** The UI calls /decode for every page: one journal line per account every 10 minutes is enough. */
-const JOURNAL_EVERY_MS = 10 * 60_000;
-
-/** 200: go on; 401: nobody known; 403: an account that may not decrypt. */
-async function authorise(
-  token: string,
-  options: CodecServerOptions,
-  ip: string,
-  journaled: Map<string, number>,
-): Promise<200 | 401 | 403> {
-  if (token && configured(token, options.tokens)) return 200;
-  const db = options.accounts;
-  const account = db && token ? await accountByApiToken(db, token) : null;
-  if (!db || !account) return 401;
-  const origin = { channel: 'codec' as const, ip };
+/** The administrator's account; 401: nobody known; 403: an account that may not decrypt. */
+async function authorise(token: string, db: ReadModelDb, ip: string): Promise<Account | 401 | 403> {
+  const account = token ? await accountByApiToken(db, token) : null;
+  if (!account) return 401;
   if (account.role !== 'admin') {
-    await recordAccountEvent(db, account.login, 'codec.refused', origin);
+    await recordAccountEvent(db, account.login, 'codec.refused', { channel: 'codec', ip });
     return 403;
   }
-  if (Date.now() - (journaled.get(account.login) ?? 0) > JOURNAL_EVERY_MS) {
-    journaled.set(account.login, Date.now());
-    await recordAccountEvent(db, account.login, 'codec.decrypt', origin);
-  }
-  return 200;
+  return account;
 }
 
 export async function startCodecServer(
   options: CodecServerOptions,
 ): Promise<{ app: FastifyInstance; port: number }> {
-  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
-  const journaled = new Map<string, number>();
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: 8 * 1024 * 1024,
+  });
+  codecProbes(app, options);
   app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/sante/') || req.url.split('?')[0] === '/metrics') return;
     const origin = req.headers.origin;
     if (origin && origin !== options.uiOrigin)
       return reply.code(403).send({ message: 'Origine non autorisée.' });
@@ -97,12 +82,20 @@ export async function startCodecServer(
       reply.header('vary', 'Origin');
     }
     if (req.method === 'OPTIONS') return reply.code(204).send();
-    const status = await authorise(bearer(req.headers.authorization), options, req.ip, journaled);
-    if (status === 401) return reply.code(401).send({ message: 'Authentification requise pour déchiffrer.' });
-    if (status === 403)
+    const status = await authorise(bearer(req.headers.authorization), options.accounts, req.ip);
+    if (status === 401) {
+      codecRequests.inc({ outcome: 'unauthenticated' });
+      return reply
+        .code(401)
+        .send({ message: 'Authentification requise : jeton d’API personnel d’un compte administrateur.' });
+    }
+    if (status === 403) {
+      codecRequests.inc({ outcome: 'forbidden' });
       return reply.code(403).send({
         message: 'Déchiffrement réservé aux administrateurs : il montre les dossiers de tous les périmètres.',
       });
+    }
+    (req as { account?: Account }).account = status;
   });
   for (const route of ['encode', 'decode'] as const) {
     app.post(`/${route}`, async (req, reply) => {
@@ -112,6 +105,17 @@ export async function startCodecServer(
       try {
         const out =
           route === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
+        // Each decode journaled: who, how many payloads, when (the journal's own timestamp).
+        // Encoding shows nothing: it encrypts what the administrator typed in the UI.
+        if (route === 'decode')
+          await recordAccountEvent(
+            options.accounts,
+            (req as { account?: Account }).account!.login,
+            'codec.decrypt',
+            { channel: 'codec', ip: req.ip },
+            `${payloads.length} charge(s) utile(s) déchiffrée(s)`,
+          );
+        codecRequests.inc({ outcome: route });
         return { payloads: out.map(toJson) };
       } catch (err) {
         return reply.code(400).send({ message: (err as Error).message });

@@ -117,7 +117,6 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${web.port}`;
   codec = await startCodecServer({
     codec: new EncryptionCodec(parseKeyRing(TEST_PAYLOAD_KEYS)),
-    tokens: ['jeton-configure'],
     accounts: db,
     uiOrigin: UI,
     port: 0,
@@ -378,17 +377,21 @@ describe('access control of the web app, its API and the codec server', () => {
         message: 'Déchiffrement réservé aux administrateurs : il montre les dossiers de tous les périmètres.',
       });
     }
-    for (const token of [tokens['admin-1']!, 'jeton-configure']) {
-      const ok = await decode(token);
-      expect(ok.status).toBe(200);
-      const out = (await ok.json()) as { payloads: { data: string }[] };
-      expect(Buffer.from(out.payloads[0]!.data, 'base64').toString()).toContain('"beneficiaryId":"ACC-B"');
-    }
+    const ok = await decode(tokens['admin-1']!);
+    expect(ok.status).toBe(200);
+    const out = (await ok.json()) as { payloads: { data: string }[] };
+    expect(Buffer.from(out.payloads[0]!.data, 'base64').toString()).toContain('"beneficiaryId":"ACC-B"');
+    // No shared token opens the codec (issue 19): only an administrator's personal one.
+    expect((await decode('jeton-configure-partage-de-32-caracteres')).status).toBe(401);
     const journal = await accountEvents(db, 100);
     expect(
       journal.some((e) => e.login === 'agent-a' && e.event === 'codec.refused' && e.channel === 'codec'),
     ).toBe(true);
-    expect(journal.filter((e) => e.login === 'admin-1' && e.event === 'codec.decrypt')).toHaveLength(1);
+    expect(
+      journal
+        .filter((e) => e.login === 'admin-1' && e.event === 'codec.decrypt')
+        .map((e) => [e.channel, e.detail]),
+    ).toEqual([['codec', '1 charge(s) utile(s) déchiffrée(s)']]);
   });
 
   it('shows a read-only account no form and refuses its acts (page and API)', async () => {

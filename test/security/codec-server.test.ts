@@ -1,7 +1,8 @@
 /**
- * The codec server: decrypts for the Temporal UI's origin and an authenticated
- * caller only: a configured token, or an administrator's personal API token
- * (agents and read-only accounts are refused: decrypting shows every case).
+ * The codec server: decrypts for the Temporal UI's origin and an administrator's
+ * personal API token only (agents and read-only accounts are refused: decrypting
+ * shows every case; no shared token exists, issue 19); each decode is journaled
+ * (who, how many payloads, when); probes and metrics need no account.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ beforeAll(async () => {
     );
     tokens[login] = await issueApiToken(db, login, { channel: 'cli' });
   }
-  server = await startCodecServer({ codec, tokens: ['jeton-de-test'], accounts: db, uiOrigin: UI, port: 0 });
+  server = await startCodecServer({ codec, accounts: db, uiOrigin: UI, port: 0 });
   base = `http://127.0.0.1:${server.port}`;
 });
 afterAll(async () => {
@@ -61,7 +62,7 @@ describe('codec server', () => {
     const res = await post(
       '/decode',
       { payloads: [await encrypted()] },
-      { authorization: 'Bearer jeton-de-test', origin: UI },
+      { authorization: `Bearer ${tokens['admin-codec']}`, origin: UI },
     );
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(UI);
@@ -76,7 +77,7 @@ describe('codec server', () => {
     const foreign = await post(
       '/decode',
       { payloads },
-      { authorization: 'Bearer jeton-de-test', origin: 'https://ailleurs.example' },
+      { authorization: `Bearer ${tokens['admin-codec']}`, origin: 'https://ailleurs.example' },
     );
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
@@ -105,7 +106,13 @@ describe('codec server', () => {
         .map((e) => e.login)
         .sort(),
     ).toEqual(['agent-codec', 'lecteur-codec']);
-    expect(events.filter((e) => e.event === 'codec.decrypt').map((e) => e.login)).toEqual(['admin-codec']);
+    // Each decode journaled, with how many payloads (the first test's decode and this one).
+    expect(
+      events.filter((e) => e.event === 'codec.decrypt').map((e) => [e.login, e.channel, e.detail]),
+    ).toEqual([
+      ['admin-codec', 'codec', '1 charge(s) utile(s) déchiffrée(s)'],
+      ['admin-codec', 'codec', '1 charge(s) utile(s) déchiffrée(s)'],
+    ]);
     await setDisabled(db, 'admin-codec', true, { channel: 'cli' });
     expect((await as('admin-codec')).status).toBe(401);
     // Another origin is refused before any token is looked at.
@@ -125,8 +132,26 @@ describe('codec server', () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
-    const bad = await post('/decode', { nope: 1 }, { authorization: 'Bearer jeton-de-test' });
+    const bad = await post('/decode', { nope: 1 }, { authorization: `Bearer ${tokens['admin-codec']}` });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toBe('Corps attendu : { payloads: [...] }.');
+  });
+
+  it('refuses a shared token of any length: only personal administrator tokens open it', async () => {
+    const payloads = [await encrypted()];
+    const shared = 'jeton-partage-de-bien-plus-de-32-caracteres-0123456789';
+    expect(
+      (await post('/decode', { payloads }, { authorization: `Bearer ${shared}`, origin: UI })).status,
+    ).toBe(401);
+  });
+
+  it('answers its probes and its metrics without an account (metrics: loopback)', async () => {
+    expect(await (await fetch(`${base}/sante/vivant`)).json()).toEqual({ statut: 'vivant' });
+    const ready = await fetch(`${base}/sante/pret`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ statut: 'prêt', controles: { 'modele-lecture': 'ok' } });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^jalons_codec_requests_total\{outcome="decode"\} [1-9]/m);
+    expect(metrics).toMatch(/^jalons_codec_requests_total\{outcome="forbidden"\} [1-9]/m);
   });
 });
