@@ -4,7 +4,7 @@
  * folder importing what its kind may not touch. ESLint (eslint.config.js) says
  * the same per folder while one edits; this check also sees cycles.
  */
-const production = '^(domain|workflows|activities|store|partners|services|apps|workers)/';
+const production = '^(domain|workflows|activities|store|partners|services|apps|workers|observability)/';
 /** Shared by every process: the settings and the payload codec. */
 const sharedWorkerFiles = '^workers/(config|codec)[.]ts$';
 
@@ -40,21 +40,21 @@ module.exports = {
       comment: 'workflows/ n’importe ni apps/, ni dev/, ni workers/, ni les tests.',
       severity: 'error',
       from: { path: '^workflows/' },
-      to: { path: '^(apps|dev|workers|test|bench|scripts)/' },
+      to: { path: '^(apps|dev|workers|observability|test|bench|scripts)/' },
     },
     {
       name: 'store-sur-domain',
       comment: 'store/ (la base) n’importe que domain/ et store/.',
       severity: 'error',
       from: { path: '^store/' },
-      to: { path: '^(workflows|activities|services|partners|apps|dev|workers|test)/' },
+      to: { path: '^(workflows|activities|services|partners|apps|dev|workers|observability|test)/' },
     },
     {
       name: 'partners-sur-domain',
       comment: 'partners/ (les contrats des partenaires) n’importe que domain/ et partners/.',
       severity: 'error',
       from: { path: '^partners/' },
-      to: { path: '^(workflows|activities|services|store|apps|dev|workers|test)/' },
+      to: { path: '^(workflows|activities|services|store|apps|dev|workers|observability|test)/' },
     },
     {
       name: 'activities-sans-interfaces',
@@ -110,6 +110,14 @@ module.exports = {
       to: { path: '^(apps|dev|test|bench|scripts)/' },
     },
     {
+      name: 'observability-sur-store',
+      comment:
+        'observability/ (journaux, métriques, sondes, importés par tous les processus) n’importe que store/ et domain/.',
+      severity: 'error',
+      from: { path: '^observability/' },
+      to: { path: '^(workflows|activities|services|partners|apps|workers|dev|test|bench|scripts)/' },
+    },
+    {
       name: 'pas-de-dev-en-production',
       comment:
         'Le code de production n’importe jamais dev/ ; seules les commandes de développement de la CLI (start, simulate, sample-caf) le chargent à l’exécution (import dynamique).',
@@ -128,7 +136,9 @@ module.exports = {
       name: 'pas-de-tests-en-production',
       comment: 'Le code de production et dev/ n’importent pas test/, bench/ ni scripts/.',
       severity: 'error',
-      from: { path: '^(domain|workflows|activities|store|partners|services|apps|workers|dev)/' },
+      from: {
+        path: '^(domain|workflows|activities|store|partners|services|apps|workers|observability|dev)/',
+      },
       to: { path: '^(test|bench|scripts)/' },
     },
   ],

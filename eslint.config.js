@@ -85,7 +85,18 @@ export default tseslint.config(
     ['domain/**/*.ts'],
     [
       [
-        ['workflows', 'activities', 'store', 'partners', 'services', 'apps', 'workers', 'dev', 'test'],
+        [
+          'workflows',
+          'activities',
+          'store',
+          'partners',
+          'services',
+          'apps',
+          'workers',
+          'observability',
+          'dev',
+          'test',
+        ],
         'domain/ est pur : il n’importe que domain/ (règles, dates, montants), ni E/S ni Temporal.',
       ],
     ],
@@ -108,8 +119,8 @@ export default tseslint.config(
         true,
       ],
       [
-        ['apps', 'workers', 'dev', 'test'],
-        'workflows/ n’importe ni apps/, ni workers/, ni dev/, ni les tests.',
+        ['apps', 'workers', 'observability', 'dev', 'test'],
+        'workflows/ n’importe ni apps/, ni workers/, ni observability/, ni dev/, ni les tests.',
       ],
     ],
     {
@@ -212,5 +223,15 @@ export default tseslint.config(
   layer(
     ['workers/**/*.ts'],
     [[['apps'], 'workers/ assemble workflows, activités et store, pas les interfaces.'], notInProduction],
+  ),
+  layer(
+    ['observability/**/*.ts'],
+    [
+      [
+        ['workflows', 'activities', 'services', 'partners', 'apps', 'workers'],
+        'observability/ (journaux, métriques, sondes) n’importe que store/ et domain/ : tous les processus l’importent.',
+      ],
+      notInProduction,
+    ],
   ),
 );

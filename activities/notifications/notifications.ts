@@ -4,6 +4,7 @@
  * from the directory, send through SMTP (nodemailer). A permanent SMTP refusal
  * (5xx) is not retried; everything else (connection refused, 4xx) is.
  */
+import { messagesQueued, messagesRefused, messagesSent } from '../../observability/metrics.js';
 import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -63,6 +64,7 @@ export function createNotificationActivities(deps: {
         return { messageId, recipients, alreadySent: false, deferredUntil: timing.deferredUntil };
       const { subject, text, html } = marked(render(req.template, req.data, { publicUrl }), timing.notice);
       const db = await deps.readModel();
+      messagesQueued.inc({ template: req.template }); // metrics: observability/metrics.ts
       const [previous] = await db.query<{ status: string }>(
         `insert into outbox (key, template, recipients, message_id, status) values ($1, $2, $3, $4, 'sending')
          on conflict (key) do update set status = case when outbox.status = 'sent' then 'sent' else 'sending' end
@@ -86,6 +88,7 @@ export function createNotificationActivities(deps: {
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         if (code !== undefined && code >= 500) {
+          messagesRefused.inc({ template: req.template });
           await db.query(`update outbox set status = 'failed', error = $2 where key = $1`, [
             req.key,
             `${code} ${(err as Error).message}`,
@@ -100,6 +103,7 @@ export function createNotificationActivities(deps: {
       await db.query(`update outbox set status = 'sent', sent_at = now(), error = null where key = $1`, [
         req.key,
       ]);
+      messagesSent.inc({ template: req.template });
       return { messageId, recipients, alreadySent: false };
     },
   };

@@ -4,7 +4,18 @@
  * the environment (`partnerConfigFromEnv`); the defaults reach the local
  * simulators (`dev/simulators/`).
  */
-import { callPartner, type CallOptions, type PartnerName } from '../../partners/http.js';
+import { callPartner as call, type CallOptions, type PartnerName } from '../../partners/http.js';
+import { countPartnerFailure } from '../../observability/metrics.js';
+
+/** Every partner call, its failures counted by partner (metrics: observability/metrics.ts). */
+const callPartner: typeof call = async (endpoint, ...rest) => {
+  try {
+    return await call(endpoint, ...rest);
+  } catch (err) {
+    countPartnerFailure(endpoint.partner, err);
+    throw err;
+  }
+};
 import type { PartnerConfig } from '../../partners/config.js';
 import {
   franceTravailRoutes,

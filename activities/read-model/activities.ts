@@ -12,12 +12,15 @@ import { pathWorkflowId } from '../../domain/ids.js';
 import { retentionCutoff } from '../../domain/retention.js';
 import { fileTracesOf, purgeDataFiles, type PersonRecord, type PurgedFiles } from '../../store/data-files.js';
 import { loadConfig } from '../../workers/config.js';
+import { observeReadModelWrite } from '../../observability/metrics.js';
 
 export function createReadModelActivities(db: () => Promise<ReadModelDb>) {
   return {
     /** Idempotent: keyed by workflow id and revision. */
     async recordPath(snapshot: PathSnapshot): Promise<boolean> {
-      return recordPath(await db(), snapshot);
+      const written = await recordPath(await db(), snapshot);
+      observeReadModelWrite(); // the read model's lag behind the workflow (observability/metrics.ts)
+      return written;
     },
     /** Idempotent: keyed by grant id and revision. */
     async recordGrant(snapshot: GrantSnapshot): Promise<boolean> {
