@@ -56,7 +56,7 @@ const brandSchema = z.object({
     .regex(/^#[0-9a-fA-F]{6}$/, { message: 'couleur #rrggbb attendue (ex. #2e3c4b)', abort: true })
     .refine((c) => contrastWithWhite(c) >= 4.5, {
       error: (issue) =>
-        `contraste avec le blanc de ${contrastWithWhite(String(issue.input)).toFixed(1).replace('.', ',')}:1, au moins 4,5:1 attendu (couleur plus foncée)`,
+        `contraste avec le blanc de ${(Math.floor(contrastWithWhite(String(issue.input)) * 100) / 100).toFixed(2).replace('.', ',')}:1, au moins 4,5:1 attendu (couleur plus foncée)`,
     })
     .default(DEFAULT_COLOUR),
   JALONS_LOGO: z
