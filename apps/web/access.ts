@@ -129,6 +129,8 @@ export function hiddenSectionsFor(a: Account): string[] {
   return [
     ...(scopeOf(a).all ? [] : ['/subventions', '/rapports', '/sante']),
     ...(a.role === 'admin' ? [] : ['/comptes']),
+    // An account of the identity provider has no password in Jalons (password-page.ts).
+    ...(a.sso ? ['/mot-de-passe'] : []),
   ];
 }
 

@@ -81,6 +81,7 @@ export interface PageUser {
 function who(user: PageUser): Raw {
   return html`<div class="who">
     <span>Connecté : <strong>${user.login}</strong> (${user.role})</span>
+    ${user.hidden.includes('/mot-de-passe') ? '' : html`<a href="/mot-de-passe">Mot de passe</a>`}
     <form class="inline" method="post" action="/deconnexion">
       <input type="hidden" name="_csrf" value="${user.csrf}" />
       <button type="submit">Se déconnecter</button>

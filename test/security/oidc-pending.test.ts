@@ -276,6 +276,7 @@ describe('ProConnect: identity from the provider, roles from an administrator', 
       const home = await agent.follow(`${base}/`);
       expect(home.url).toBe(`${base}/`);
       expect(home.text).toContain('Connecté : <strong>agent-audo</strong>');
+      expect(home.text).not.toContain('href="/mot-de-passe"'); // no password in Jalons
       // A case of its territory is found (the search opens it); Lens-Liévin's is not.
       const mine = await agent.request(`${base}/recherche?q=CAS-AUDO-1`);
       expect(mine.headers.get('location')).toBe('/parcours/CAS-AUDO-1');
@@ -349,6 +350,7 @@ describe('local accounts: own password, idle sessions', () => {
       await localLogin(me, 'lecteur-1', password);
       const form = await me.follow(`${base}/mot-de-passe`);
       expect(form.text).toContain('<h1>Changer mon mot de passe</h1>');
+      expect(form.text).toContain('<a href="/mot-de-passe">Mot de passe</a>'); // in the header
 
       const wrong = await me.post(`${base}/mot-de-passe`, form.text, {
         actuel: 'pas le bon',

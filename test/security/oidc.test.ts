@@ -93,7 +93,8 @@ beforeAll(async () => {
     allowHttp: true,
   };
   // The pages exercised here read the read model only: Temporal is not involved.
-  web = await startWebApp({ client: {} as Client, db, port: webPort, secureCookie: false, oidc: options });
+  const client = { connection: {} } as unknown as Client; // the health routes read its address
+  web = await startWebApp({ client, db, port: webPort, secureCookie: false, oidc: options });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
