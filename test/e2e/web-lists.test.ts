@@ -275,9 +275,13 @@ describe('operations staff on the lists', () => {
     const page = await signedIn('/');
     for (const path of [
       '/',
+      '/?page=2',
       '/referents',
       '/indicateurs',
       '/subventions',
+      '/subventions/G-LISTES',
+      '/rapports',
+      '/sante',
       '/accessibilite',
       '/recherche?q=LST',
     ]) {
@@ -292,6 +296,12 @@ describe('operations staff on the lists', () => {
     await anonymous.goto(`${base}/accessibilite`);
     expect(await anonymous.locator('h1').textContent()).toBe('Déclaration d’accessibilité');
     expect(await anonymous.locator('main').textContent()).toContain('axe-core');
+    expect(await axeViolations(anonymous)).toEqual([]);
+    await anonymous.goto(`${base}/connexion`);
+    expect({ path: '/connexion', violations: await axeViolations(anonymous) }).toEqual({
+      path: '/connexion',
+      violations: [],
+    });
     await anonymous.close();
     await page.close();
   });
