@@ -59,12 +59,17 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Small units (issue 16): a file reads in one sitting.
       'max-lines': ['error', { max: 500, skipBlankLines: true, skipComments: true }],
-      // Functions: 80 is the goal; the ceiling is today's longest function outside the tests
-      // (partners/http.ts callPartner, 89) so that none grows. Over 80 today: callPartner,
-      // runStack (dev/, 89), oidcRoutes (89), queuePathPartnerCalls (88), simulate (dev/, 88),
-      // cataloguePages (87), sampleCafFlow (dev/, 84), grantCycle (81), contractForm (81).
-      'max-lines-per-function': ['error', { max: 89, skipBlankLines: true, skipComments: true }],
+      // Small units (issue 16): a function reads on one screen.
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
     },
+  },
+  {
+    // Over 80 lines, each being rewritten by its owner at the time of this ceiling (issue 16):
+    // simulate (dev/simulate.ts, 88), runStack (dev/stack.ts, 89), oidcRoutes (apps/web/oidc.ts,
+    // 89), cataloguePages (87) and contractForm (81) in apps/web/catalogue.ts. None may grow;
+    // remove a file from this list once its functions are under 80.
+    files: ['dev/simulate.ts', 'dev/stack.ts', 'apps/web/oidc.ts', 'apps/web/catalogue.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 89, skipBlankLines: true, skipComments: true }] },
   },
   {
     // A test file follows one feature's scenarios and its describe() holds them all: the

@@ -35,6 +35,30 @@ type Cells = Record<(typeof cafColumns)[number], string>;
 
 const cafId = (n: number): string => `CAF-${String(n).padStart(6, '0')}`;
 
+/** Faulty rows, each with one mistake the rejection report explains; ids after the `n` openings. */
+function faultyRows(today: string, n: number, faulty: number): Cells[] {
+  const year = today.slice(0, 4);
+  const base = (n: number, daysAgo: number): Cells => ({
+    id_pseudonyme: cafId(n),
+    type_flux: 'ouverture',
+    date_effet: addCalendarDays(today, -daysAgo),
+    heure: '',
+    territoire: 'lens-lievin',
+    taille_foyer: '1',
+    rsa_majore: 'non',
+    accompagne_depuis: '',
+  });
+  return [
+    { ...base(n + 1, 20), date_effet: `${year}-02-30` }, // date inexistante
+    { ...base(n + 2, 12), type_flux: 'radiation' }, // type de flux inconnu
+    { ...base(n + 3, 9), taille_foyer: '0' }, // foyer vide
+    { ...base(n + 4, 7), rsa_majore: 'peut-être' }, // ni oui ni non
+    { ...base(n + 5, 5), territoire: '' }, // territoire manquant
+    { ...base(n + 6, -3) }, // date d'effet dans le futur
+    { ...base(999_999, 2), type_flux: 'fin_droit', territoire: '', taille_foyer: '', rsa_majore: '' }, // parcours inconnu
+  ].slice(0, faulty);
+}
+
 /** The CSV content (UTF-8 text, `;`, header row, CRLF line endings as spreadsheets write them). */
 export function sampleCafFlow(now: Date, count = 300): string {
   const rand = seeded(Math.floor(now.getTime() / 1000) ^ 0x6a616c6f);
@@ -100,28 +124,7 @@ export function sampleCafFlow(now: Date, count = 300): string {
   }
   const valid = [...openings, ...endRows].sort((a, b) => b.daysAgo - a.daysAgo).map((r) => r.cells);
 
-  // Faulty rows, each with one mistake the rejection report explains.
-  const year = today.slice(0, 4);
-  const base = (n: number, daysAgo: number): Cells => ({
-    id_pseudonyme: cafId(n),
-    type_flux: 'ouverture',
-    date_effet: addCalendarDays(today, -daysAgo),
-    heure: '',
-    territoire: 'lens-lievin',
-    taille_foyer: '1',
-    rsa_majore: 'non',
-    accompagne_depuis: '',
-  });
-  const n = openingsCount;
-  const faults: Cells[] = [
-    { ...base(n + 1, 20), date_effet: `${year}-02-30` }, // date inexistante
-    { ...base(n + 2, 12), type_flux: 'radiation' }, // type de flux inconnu
-    { ...base(n + 3, 9), taille_foyer: '0' }, // foyer vide
-    { ...base(n + 4, 7), rsa_majore: 'peut-être' }, // ni oui ni non
-    { ...base(n + 5, 5), territoire: '' }, // territoire manquant
-    { ...base(n + 6, -3) }, // date d'effet dans le futur
-    { ...base(999_999, 2), type_flux: 'fin_droit', territoire: '', taille_foyer: '', rsa_majore: '' }, // parcours inconnu
-  ].slice(0, faulty);
+  const faults = faultyRows(today, openingsCount, faulty);
   const rows = [...valid];
   faults.forEach((f, i) => rows.splice(Math.floor(((i + 1) * valid.length) / (faults.length + 1)) + i, 0, f));
 

@@ -132,6 +132,26 @@ async function partnerMessage(res: Response): Promise<string> {
 /** Statuses in the 4xx range that say « try again later », not « no ». */
 const transientClientStatuses = new Set([408, 425, 429]);
 
+/** A partner's answer other than 2xx: « later » (5xx, 408, 425, 429) is retried, « no » is not. */
+async function failureOfStatus(
+  res: Response,
+  label: string,
+  details: { partner: PartnerName; operation: string },
+): Promise<ApplicationFailure> {
+  const message = await partnerMessage(res);
+  if (res.status >= 500 || transientClientStatuses.has(res.status))
+    return ApplicationFailure.retryable(
+      `${label} est indisponible (${res.status}) : ${message}. Nouvel essai plus tard.`,
+      'PartnerUnavailable',
+      { ...details, status: res.status, partnerMessage: message },
+    );
+  return ApplicationFailure.nonRetryable(
+    `${label} a refusé la demande (${details.operation}, statut ${res.status}) : ${message}`,
+    'PartnerRejected',
+    { ...details, status: res.status, partnerMessage: message },
+  );
+}
+
 export interface CallOptions {
   /** Overrides the key derived from the request (e.g. a key the workflow keeps). */
   idempotencyKey?: string;
@@ -177,21 +197,7 @@ export async function callPartner<Req extends z.ZodType, Res extends z.ZodType>(
       body: JSON.stringify(request.data),
       signal,
     });
-    if (!res.ok) {
-      const message = await partnerMessage(res);
-      if (res.status >= 500 || transientClientStatuses.has(res.status)) {
-        throw ApplicationFailure.retryable(
-          `${label} est indisponible (${res.status}) : ${message}. Nouvel essai plus tard.`,
-          'PartnerUnavailable',
-          { ...details, status: res.status, partnerMessage: message },
-        );
-      }
-      throw ApplicationFailure.nonRetryable(
-        `${label} a refusé la demande (${where}, statut ${res.status}) : ${message}`,
-        'PartnerRejected',
-        { ...details, status: res.status, partnerMessage: message },
-      );
-    }
+    if (!res.ok) throw await failureOfStatus(res, label, details);
     text = await res.text();
   } catch (err) {
     if (err instanceof ApplicationFailure) throw err;

@@ -83,6 +83,25 @@ export function queuePathPartnerCalls(s: PathState, before: PartnerFacts, at: Da
       at,
     );
   }
+  queueSanctionCalls(s, before, now, at);
+  const last = s.journal[s.journal.length - 1];
+  const byService = last?.event === 'appointment.scheduled' && last.by === APPOINTMENTS_SERVICE;
+  if (s.orientation && now.scheduledAt && now.scheduledAt !== before.scheduledAt && !byService)
+    queuePartnerCall(
+      calls,
+      {
+        id: `rdv-convocation@${now.scheduledAt}`,
+        operation: 'rdv.convocation',
+        request: { beneficiaryId: id, referent: s.orientation.referent, at: now.scheduledAt },
+      },
+      at,
+    );
+}
+
+/** A sanction owes the CAF its suspension and France Travail its decision; one lifted early, its restoration. */
+function queueSanctionCalls(s: PathState, before: PartnerFacts, now: PartnerFacts, at: Date): void {
+  const calls = (s.partnerCalls ??= []);
+  const id = s.beneficiaryId;
   s.sanctions.slice(before.sanctions).forEach((x, i) => {
     const n = before.sanctions + i + 1;
     const from = civilDateOf(new Date(x.decidedAt));
@@ -121,18 +140,6 @@ export function queuePathPartnerCalls(s: PathState, before: PartnerFacts, at: Da
         at,
       );
     });
-  const last = s.journal[s.journal.length - 1];
-  const byService = last?.event === 'appointment.scheduled' && last.by === APPOINTMENTS_SERVICE;
-  if (s.orientation && now.scheduledAt && now.scheduledAt !== before.scheduledAt && !byService)
-    queuePartnerCall(
-      calls,
-      {
-        id: `rdv-convocation@${now.scheduledAt}`,
-        operation: 'rdv.convocation',
-        request: { beneficiaryId: id, referent: s.orientation.referent, at: now.scheduledAt },
-      },
-      at,
-    );
 }
 
 /**

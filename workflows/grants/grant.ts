@@ -60,33 +60,23 @@ const { recordGrant } = wf.proxyActivities<Activities>({
 /** The contract its clients start it by (./messages.ts): a change of signature shows there. */
 const _contract: GrantCycle = grantCycle;
 
-export async function grantCycle(input: GrantInput): Promise<GrantState> {
-  const now = () => new Date(Date.now());
-  let state: GrantState;
-  try {
-    state = newGrantState(input, now(), getPolicy(POLICY).businessHours);
-  } catch (err) {
-    if (err instanceof GrantRefusal || err instanceof RangeError)
-      throw ApplicationFailure.nonRetryable(err.message, 'InvalidGrant');
-    throw err;
-  }
-  let version = 0;
-
-  const handle = <T extends object>(type: GrantAction['type']) => ({
-    act: (raw: T): GrantState => {
-      applyGrantAction(state, { ...raw, type } as GrantAction, now());
-      version++;
-      return state;
-    },
-    validate: (raw: T): void => {
-      const refusal = validateGrantAction(state, { ...raw, type } as GrantAction, now());
-      if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
-    },
-  });
-  const on = <T extends object>(update: UpdateDefinition<GrantState, [T]>, type: GrantAction['type']) => {
-    const h = handle<T>(type);
-    wf.setHandler(update, h.act, { validator: h.validate });
-  };
+/** The state's Query and the Updates, each validated then applied to the one state object. */
+function registerGrantHandlers(state: GrantState, now: () => Date, changed: () => void): void {
+  const on = <T extends object>(update: UpdateDefinition<GrantState, [T]>, type: GrantAction['type']) =>
+    wf.setHandler(
+      update,
+      (raw: T): GrantState => {
+        applyGrantAction(state, { ...raw, type } as GrantAction, now());
+        changed();
+        return state;
+      },
+      {
+        validator: (raw: T): void => {
+          const refusal = validateGrantAction(state, { ...raw, type } as GrantAction, now());
+          if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
+        },
+      },
+    );
   wf.setHandler(grantStateQuery, () => state);
   on(completeMilestoneUpdate, 'complete');
   on(recordFunderDecisionUpdate, 'funder-decision');
@@ -98,6 +88,20 @@ export async function grantCycle(input: GrantInput): Promise<GrantState> {
   on(serveFormalNoticeUpdate, 'formal-notice');
   on(requestTerminationUpdate, 'termination-request');
   on(signAmendmentUpdate, 'amendment');
+}
+
+export async function grantCycle(input: GrantInput): Promise<GrantState> {
+  const now = () => new Date(Date.now());
+  let state: GrantState;
+  try {
+    state = newGrantState(input, now(), getPolicy(POLICY).businessHours);
+  } catch (err) {
+    if (err instanceof GrantRefusal || err instanceof RangeError)
+      throw ApplicationFailure.nonRetryable(err.message, 'InvalidGrant');
+    throw err;
+  }
+  let version = 0;
+  registerGrantHandlers(state, now, () => version++);
 
   const failures: PartnerCall[] = [];
   const partners = new PartnerCaller(
