@@ -372,3 +372,24 @@ export async function caseInScope(db: Queryable, id: string, scope?: Scope): Pro
   );
   return rows.length > 0;
 }
+
+/** How many transmissions partners refused for good, and messages the relay refused, within the scope. */
+export async function failedCounts(
+  db: Queryable,
+  scope?: Scope,
+): Promise<{ partners: number; messages: number }> {
+  const p1: unknown[] = [];
+  const [partners] = await db.query<{ n: number }>(
+    `select count(*)::int as n
+     from paths p cross join lateral jsonb_array_elements(coalesce(p.state->'partnerCalls', '[]'::jsonb)) c
+     where c->>'status' = 'failed'${scopeClause(scope, p1)}`,
+    p1,
+  );
+  const p2: unknown[] = [];
+  const [messages] = await db.query<{ n: number }>(
+    `select count(*)::int as n from notifications n join paths p using (workflow_id)
+     where n.failed is not null${scopeClause(scope, p2)}`,
+    p2,
+  );
+  return { partners: partners?.n ?? 0, messages: messages?.n ?? 0 };
+}

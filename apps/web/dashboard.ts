@@ -4,10 +4,20 @@
  * (a GET form; every link keeps them) and exported whole as CSV or XLSX; then
  * failed messages and partner tasks.
  */
-import { type View, PAGE_SIZE, pager, parisTime, queryString, scrollTable, sortHeader } from './view.js';
+import {
+  type View,
+  PAGE_SIZE,
+  frenchCount,
+  pager,
+  parisTime,
+  queryString,
+  scrollTable,
+  sortHeader,
+} from './view.js';
 import type { ReadModelDb } from '../../store/db.js';
 import {
   dueSoonPage,
+  failedCounts,
   failedNotifications,
   failedPartnerCalls,
   filterChoices,
@@ -114,7 +124,11 @@ export function itemsTable(list: ListOf, q: DashboardQuery): Raw {
     })}`;
 }
 
-export function failedTable(rows: FailedNotification[]): Raw {
+/** « 12 », or « les 100 plus récents sur 1 234 » when the list shows only the latest. */
+const shownOf = (shown: number, total: number): string =>
+  shown < total ? `les ${shown} plus récents sur ${frenchCount(total)}` : String(total);
+
+export function failedTable(rows: FailedNotification[], total = rows.length): Raw {
   if (rows.length === 0) return html``;
   const head = html`<tr>
     <th scope="col">Dossier</th>
@@ -135,13 +149,13 @@ export function failedTable(rows: FailedNotification[]): Raw {
   );
   return scrollTable(
     'table-non-delivres',
-    `Messages non délivrés (${rows.length}) : à traiter autrement`,
+    `Messages non délivrés (${shownOf(rows.length, total)}) : à traiter autrement`,
     head,
     html`${body}`,
   );
 }
 
-export function partnerTasksTable(rows: FailedPartnerCall[]): Raw {
+export function partnerTasksTable(rows: FailedPartnerCall[], total = rows.length): Raw {
   if (rows.length === 0) return html``;
   const head = html`<tr>
     <th scope="col">Dossier</th>
@@ -160,7 +174,7 @@ export function partnerTasksTable(rows: FailedPartnerCall[]): Raw {
   );
   return scrollTable(
     'table-transmissions',
-    `Transmissions refusées par un partenaire (${rows.length}) : à renvoyer ou à traiter`,
+    `Transmissions refusées par un partenaire (${shownOf(rows.length, total)}) : à renvoyer ou à traiter`,
     head,
     html`${body}`,
   );
@@ -201,13 +215,15 @@ export async function dashboard(db: ReadModelDb, q: DashboardQuery, now: Date, v
   const at = (p: number) => ({ offset: (p - 1) * PAGE_SIZE, limit: PAGE_SIZE, order: q.order });
   const late = await lateItemsPage(db, filter, at(q.page));
   const soon = await dueSoonPage(db, now, 7, filter, at(q.weekPage));
+  // The tasks below show the latest 100, and say how many there are in all.
+  const failed = await failedCounts(db, view.scope);
   const body = html`${await filterForm(db, q, view)}
   ${itemsTable({ id: 'retards', caption: 'En retard', late: true, ...late, page: q.page }, q)}
   ${itemsTable(
     { id: 'echeances', caption: 'À échéance dans les 7 jours', late: false, ...soon, page: q.weekPage },
     q,
   )}
-  ${failedTable(await failedNotifications(db, 100, view.scope))}
-  ${partnerTasksTable(await failedPartnerCalls(db, 100, view.scope))}`;
+  ${failedTable(await failedNotifications(db, 100, view.scope), failed.messages)}
+  ${partnerTasksTable(await failedPartnerCalls(db, 100, view.scope), failed.partners)}`;
   return page('Retards et échéances', '/', body, view.user);
 }

@@ -70,6 +70,15 @@ async function seedLatePaths(): Promise<void> {
     );
     for (const d of state.deadlines) if (d.kind === 'first-appointment') d.breached = true;
     if (i === 7 && state.orientation) state.orientation.organisation = '=HYPERLINK("http://x")';
+    // A transmission the CAF refused for good: a task on the home screen.
+    if (i === 3)
+      state.partnerCalls.push({
+        id: 'caf-suspension#1',
+        operation: 'caf-suspension',
+        status: 'failed',
+        error: 'dossier inconnu de la CAF',
+        failedAt: new Date(now - DAY).toISOString(),
+      } as never);
     await recordPath(db, { workflowId: `parcours-${id}`, revision: 1, state });
   }
 }
@@ -190,6 +199,9 @@ describe('operations staff on the lists', () => {
     expect(await page.locator('h2#retards').textContent()).toBe(`En retard (${real.total})`);
     expect(await page.locator('nav.pager').first().textContent()).toContain(`1–50 sur ${total}`);
     expect(await shownIds(page)).toEqual(real.rows.slice(0, 50).map((r) => r.beneficiary_id));
+    expect(await page.locator('#table-transmissions caption').textContent()).toContain(
+      'Transmissions refusées par un partenaire (1)',
+    );
     await page.screenshot({ path: `${SCREENS}/retards.png`, fullPage: true });
     await page.screenshot({ path: 'docs/screens/retards.png' });
 
