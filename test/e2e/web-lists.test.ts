@@ -259,6 +259,25 @@ describe('operations staff on the lists', () => {
     expect(sheet.length - 1).toBe(real.length);
     expect(sheet.slice(1).map((r) => r[0])).toEqual(real.map((i) => i.beneficiary_id));
     expect(sheet.find((r) => r[0] === 'LST-007')?.[5]).toBe(`'=HYPERLINK("http://x")`);
+
+    // The other lists export the same way, with their filters; a wrong parameter exports nothing.
+    const get = (path: string) => page.request.get(`${base}${path}`);
+    const week = await readSheet(await (await get('/echeances.xlsx?territoire=lens-lievin')).body());
+    expect(week[0]?.[2]).toBe('Pour le');
+    const referents = parse(await (await get('/referents.csv')).text(), {
+      delimiter: ';',
+      bom: true,
+    }) as string[][];
+    expect(referents[0]).toEqual(['Référent', 'En accompagnement intensif', 'Parcours ouverts']);
+    expect(referents.slice(1).map((r) => r[0])).toEqual(expect.arrayContaining(['ref-1', 'ref-2', 'ref-3']));
+    const indicators = await readSheet(await (await get('/indicateurs.xlsx?territoire=audomarois')).body());
+    expect(indicators[0]).toHaveLength(17);
+    expect(new Set(indicators.slice(1).map((r) => r[1]))).toEqual(new Set(['audomarois']));
+    const wrong = await get('/retards.csv?ordre=alphabetique');
+    expect(wrong.status()).toBe(400);
+    expect(await wrong.text()).toContain(
+      'Paramètre refusé : ordre : « croissant » ou « decroissant » attendu.',
+    );
     await page.close();
   });
 
