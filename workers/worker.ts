@@ -37,8 +37,7 @@ export function activitiesFor(
     typeof readModel === 'function'
       ? readModel
       : () =>
-          (opened ??=
-            typeof readModel === 'string' ? openReadModel(readModel) : Promise.resolve(readModel));
+          (opened ??= typeof readModel === 'string' ? openReadModel(readModel) : Promise.resolve(readModel));
   return createActivities({
     transport: smtpTransport(smtp),
     directory: loadDirectory(directoryFile),
@@ -97,10 +96,7 @@ export type WorkerOverrides = Partial<WorkerOptions> & {
   readModel?: ReadModelDb | (() => Promise<ReadModelDb>);
 };
 
-export async function createWorkers(
-  config: Config,
-  overrides: WorkerOverrides = {},
-): Promise<JalonsWorkers> {
+export async function createWorkers(config: Config, overrides: WorkerOverrides = {}): Promise<JalonsWorkers> {
   // One activities object for both: one read model, one SMTP transport.
   const base = await workerOptions(config, overrides);
   return new JalonsWorkers(
@@ -109,17 +105,11 @@ export async function createWorkers(
   );
 }
 
-export async function createWorker(
-  config: Config,
-  overrides: WorkerOverrides = {},
-): Promise<Worker> {
+export async function createWorker(config: Config, overrides: WorkerOverrides = {}): Promise<Worker> {
   return Worker.create(await workerOptions(config, overrides));
 }
 
-async function workerOptions(
-  config: Config,
-  overrides: WorkerOverrides,
-): Promise<WorkerOptions> {
+async function workerOptions(config: Config, overrides: WorkerOverrides): Promise<WorkerOptions> {
   const { readModel, ...options } = overrides;
   const connection =
     options.connection ?? (await NativeConnection.connect(temporalConnectionOptions(config)));

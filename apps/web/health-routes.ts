@@ -50,13 +50,19 @@ export function healthRoutes(app: FastifyInstance, o: HealthRoutesOptions): void
   );
   app.get('/sante/pret', open, async (_req, reply) => {
     const r = await readiness(checks);
-    return reply.code(r.ready ? 200 : 503).header('cache-control', 'no-store').send(readinessBody(r));
+    return reply
+      .code(r.ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(readinessBody(r));
   });
   app.get('/metrics', open, async (req, reply) => {
     if (!metricsAllowed(req, o.metricsToken))
       return reply
         .code(401)
         .send({ message: 'Métriques : jeton requis (Authorization: Bearer <JALONS_METRICS_TOKEN>).' });
-    return reply.type(METRICS_CONTENT_TYPE).header('cache-control', 'no-store').send(await metricsText());
+    return reply
+      .type(METRICS_CONTENT_TYPE)
+      .header('cache-control', 'no-store')
+      .send(await metricsText());
   });
 }
