@@ -1,5 +1,6 @@
 /**
- * `jalons compte creer|liste|desactiver|activer|mot-de-passe|jeton|journal`: the
+ * `jalons compte creer|liste|desactiver|activer|mot-de-passe|jeton|journal` (and the access
+ * requests: ./access-requests.ts): the
  * accounts of the web app, its API and the codec server, in the read model at
  * JALONS_READMODEL_URL. A generated password or token is printed once; a
  * password of one's choosing is read from the standard input
@@ -23,6 +24,7 @@ import {
 } from '../../store/accounts.js';
 import { ActionRefused } from '../../services/paths.js';
 import { withReadModel } from './read-model.js';
+import { registerAccessRequestCommands } from './access-requests.js';
 
 const origin: Origin = { channel: 'cli', actor: 'cli' };
 const csv = (v: string | undefined) =>
@@ -63,6 +65,7 @@ export function registerAccountCommands(program: Command): void {
     .description('comptes de l’application web, de son API et du serveur de codec (rôles, périmètres)');
   registerAccountListCommands(account);
   registerAccountSecretCommands(account);
+  registerAccessRequestCommands(account);
 }
 
 /** `compte creer`, `compte liste`, `compte desactiver` / `activer`: accounts created, listed, switched off and on. */
