@@ -55,7 +55,7 @@ export const grantTemplates: Record<string, (data: Data) => Rendered> = {
         ...words(d),
         ...pieces(d),
         field(d, 'consequence'),
-        'Une fois fait, enregistrez-le : jalons grant complete ' +
+        'Une fois fait, enregistrez-le : jalons subvention jalon ' +
           `${field(d, 'grantId')} ${field(d, 'milestone')}.`,
       ],
     );
@@ -82,7 +82,7 @@ export const grantTemplates: Record<string, (data: Data) => Rendered> = {
       'Bonjour,',
       `${field(d, 'operation')} (subvention ${field(d, 'grantId')}, ${field(d, 'title')}) a été refusée ou n’a pu aboutir :`,
       `« ${field(d, 'error')} »`,
-      `Vérifiez l’échéance du jalon : corrigez puis renvoyez la transmission, ou indiquez qu’elle a été faite hors de Jalons (« jalons grant resolve ${field(d, 'grantId')} ${field(d, 'call')} retry|handled »).`,
+      `Vérifiez l’échéance du jalon : corrigez puis renvoyez la transmission, ou indiquez qu’elle a été faite hors de Jalons (« jalons subvention resoudre ${field(d, 'grantId')} ${field(d, 'call')} retry|handled »).`,
     ]),
   'notice.grant-ended': (d) =>
     page(`[Jalons] Fin de la convention ${field(d, 'grantId')} le ${shortDue(field(d, 'endsAt'))}`, [

@@ -1,6 +1,6 @@
 /**
  * The JSON API for remote actions (scripts, the CLI in remote mode: apps/cli/remote.ts):
- * `Authorization: Bearer <personal API token>` (see `jalons account token`),
+ * `Authorization: Bearer <personal API token>` (see `jalons compte jeton`),
  * the same roles and perimeter as the pages, French errors as `{ "erreur": … }`.
  *
  *   GET  /api/moi                      the account, its role and perimeter

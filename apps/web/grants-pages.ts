@@ -85,7 +85,7 @@ export function grantsListPage(rows: GrantRow[], now: Date, user: PageUser | und
       )}`
     : html`<p>
         Aucun cycle de subvention.
-        <code>npm run jalons -- grant start &lt;id&gt; --programme cnsa-ami-2026</code> en démarre un.
+        <code>npm run jalons -- subvention demarrer &lt;id&gt; --programme cnsa-ami-2026</code> en démarre un.
       </p>`;
   return page('Subventions', '/subventions', body, user);
 }

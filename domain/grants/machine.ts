@@ -224,7 +224,7 @@ function complete(s: GrantState, p: Programme, raw: unknown, now: Date): void {
     return endConvention.denounce(s, p, { at: a.at, by: a.by, pieces: a.pieces ?? [] }, now);
   if (a.milestone === 'funder-decision' && milestoneOf(s, 'funder-decision'))
     refuse(
-      'La décision du financeur s’enregistre avec son montant (recordFunderDecision, « jalons grant decide »).',
+      'La décision du financeur s’enregistre avec son montant (recordFunderDecision, « jalons subvention decision »).',
     );
   const { m, def } = checkMilestone(s, p, a.milestone);
   checkPieces(def, a.pieces ?? []);
