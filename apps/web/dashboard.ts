@@ -114,7 +114,7 @@ export function itemsTable(list: ListOf, q: DashboardQuery): Raw {
 <td>${deadlineLabel(i.kind)}</td><td${raw(list.late ? ' class="late"' : '')}>${parisTime(i.due_at)}</td>
 <td>${stepLabel(i.step)}</td><td>${i.territory}</td><td>${i.organisation ?? '—'}</td><td>${i.referent ?? '—'}</td></tr>`,
   );
-  return html`<h2 id="${list.id}">${list.caption} (${list.total})</h2>
+  return html`<h2 id="${list.id}">${list.caption} (${frenchCount(list.total)})</h2>
     ${exports} ${scrollTable(`table-${list.id}`, `${list.caption}, par date d’échéance`, head, html`${body}`)}
     ${pager({
       label: list.caption,
