@@ -14,11 +14,15 @@ import { page } from './layout.js';
 
 /** The screens the browser tests check with axe-core (test/e2e/web-lists.test.ts). */
 export const checkedScreens = [
-  'Retards et échéances (/)',
-  'Portefeuilles des référents (/referents)',
-  'Indicateurs (/indicateurs)',
-  'Subventions (/subventions)',
-  'la présente déclaration (/accessibilite)',
+  'Connexion',
+  'Retards et échéances (deux pages de la liste)',
+  'Chercher un dossier',
+  'Portefeuilles des référents',
+  'Indicateurs',
+  'Subventions (la liste et la page d’un cycle)',
+  'Rapports',
+  'Santé',
+  'la présente déclaration',
 ];
 
 function statement(): string {
