@@ -93,7 +93,12 @@ export function createLogger({ service, env = process.env, destination }: Logger
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: redactPaths, censor: REDACTED },
-    serializers: { req: requestSerializer, res: stdSerializers.res, err: stdSerializers.err },
+    // A response: its status only (its headers may carry a session cookie).
+    serializers: {
+      req: requestSerializer,
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: stdSerializers.err,
+    },
   };
   const out =
     destination ??
