@@ -72,7 +72,7 @@ async function seedLatePaths(): Promise<void> {
     if (i === 7 && state.orientation) state.orientation.organisation = '=HYPERLINK("http://x")';
     // A transmission the CAF refused for good: a task on the home screen.
     if (i === 3)
-      state.partnerCalls.push({
+      (state.partnerCalls ??= []).push({
         id: 'caf-suspension#1',
         operation: 'caf-suspension',
         status: 'failed',
