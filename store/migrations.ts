@@ -172,6 +172,15 @@ migrations.push({
 // Migration 10 (issue 17): accounts keyed on the identity provider's issuer and subject, and the
 // people waiting for an administrator to grant them access (store/identities.ts, docs/proconnect.md).
 migrations.push(identitiesMigration);
+// Migration 11 (issue 17): what each message said, shown on the case page (store/outbox.ts).
+migrations.push({
+  version: 11,
+  name: 'contenu des messages envoyés (objet et texte), montré sur la page du dossier',
+  sql: `
+    alter table outbox add column subject text;
+    alter table outbox add column body text;
+  `,
+});
 
 export async function migrate(db: ReadModelDb): Promise<void> {
   await db.transaction(async (tx) => {

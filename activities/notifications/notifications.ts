@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ReadModelDb } from '../../store/db.js';
+import { OUTBOX_BODY_MAX } from '../../store/outbox.js';
 import type { Transporter } from 'nodemailer';
 import { resolveRecipient, type Directory, type Recipient } from './directory.js';
 import { render } from './templates.js';
@@ -66,10 +67,12 @@ export function createNotificationActivities(deps: {
       const db = await deps.readModel();
       messagesQueued.inc({ template: req.template }); // metrics: observability/metrics.ts
       const [previous] = await db.query<{ status: string }>(
-        `insert into outbox (key, template, recipients, message_id, status) values ($1, $2, $3, $4, 'sending')
-         on conflict (key) do update set status = case when outbox.status = 'sent' then 'sent' else 'sending' end
+        `insert into outbox (key, template, recipients, message_id, status, subject, body)
+         values ($1, $2, $3, $4, 'sending', $5, $6)
+         on conflict (key) do update set status = case when outbox.status = 'sent' then 'sent' else 'sending' end,
+           subject = coalesce(outbox.subject, excluded.subject), body = coalesce(outbox.body, excluded.body)
          returning status`,
-        [req.key, req.template, recipients, messageId],
+        [req.key, req.template, recipients, messageId, subject, text.slice(0, OUTBOX_BODY_MAX)],
       );
       if (previous?.status === 'sent') {
         log.info('déjà envoyé, rien n’est renvoyé', { key: req.key });

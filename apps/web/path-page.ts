@@ -15,6 +15,7 @@ import { html, type Raw } from '../../domain/html.js';
 import { page } from './layout.js';
 import { actForms, quickActs, type ActFormContext } from './act-form.js';
 import { eventLabel, partnerBanner, storyTable } from './path-story.js';
+import type { SentMessage } from '../../store/outbox.js';
 
 export function deadlineStatus(d: PathState['deadlines'][number]): Raw {
   if (d.metAt)
@@ -108,6 +109,8 @@ export interface CaseView extends View {
   /** The form's CSRF field; null: no form (read-only account or stopped path). */
   csrf: Raw | null;
   stopped?: Raw | null;
+  /** What each message of the path said (store/outbox.ts), by its id. */
+  sent?: Map<string, SentMessage>;
   organisations: Organisation[];
   now: Date;
 }
@@ -153,12 +156,13 @@ export function timeline(
     ${outcome(message)}${view.stopped ?? ''}${partnerBanner(s)} ${summary(s)} ${ctx ? quickActs(ctx) : ''}
     ${stepsTimeline(s, view.now)} ${deadlinesTable(s)} ${forms}
     <h2>Histoire du dossier</h2>
-    ${storyTable(s)} ${sanctionsTable(s)}`;
+    ${storyTable(s, view.sent)} ${sanctionsTable(s)}`;
   return page(`Parcours ${s.beneficiaryId}`, '', body, view.user);
 }
 
 /** The case page's own styles (the timeline, the quick acts), served at /parcours.css. */
 export const caseCss = `
+.message pre { white-space: pre-wrap; font: inherit; margin: 0.25rem 0; }
   ol.timeline { list-style: none; padding: 0 0 0 1rem; border-left: 3px solid var(--accent, #000091); margin: .5rem 0 1.5rem; }
   ol.timeline li { margin: .35rem 0; padding-left: .5rem; position: relative; }
   ol.timeline li::before { content: ""; position: absolute; left: -1.45rem; top: .5rem; width: .7rem; height: .7rem; border-radius: 50%; background: var(--accent, #000091); }

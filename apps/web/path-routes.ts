@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
+import { messagesOf } from '../../store/outbox.js';
+import { pathWorkflowId } from '../../domain/ids.js';
 import { frenchIssues, z } from '../../domain/validation.js';
 import { organisationsSchema, type Organisation } from '../../domain/organisations.js';
 import { ActionRefused } from '../../services/paths.js';
@@ -66,7 +68,11 @@ export function pathRoutes(
       const stopped = await stoppedBanner(db, state.beneficiaryId);
       const csrf = canAct(view.account) && !stopped ? csrfField(reply) : null;
       const done = typeof req.query.fait === 'string' ? req.query.fait : undefined;
-      return send(reply, timeline(state, { ...view, csrf, stopped, organisations, now: now() }, { done }));
+      const sent = await messagesOf(db, pathWorkflowId(state.beneficiaryId));
+      return send(
+        reply,
+        timeline(state, { ...view, csrf, stopped, sent, organisations, now: now() }, { done }),
+      );
     } catch (err) {
       if (!(err instanceof PathNotFound)) throw err;
       return refuse(req, reply, 404, err.message);
@@ -108,7 +114,14 @@ export function pathRoutes(
       reply.code(422),
       timeline(
         state,
-        { ...view, csrf: stopped ? null : csrfField(reply), stopped, organisations, now: now() },
+        {
+          ...view,
+          csrf: stopped ? null : csrfField(reply),
+          stopped,
+          sent: await messagesOf(db, pathWorkflowId(state.beneficiaryId)),
+          organisations,
+          now: now(),
+        },
         { error },
         { type, values, errors },
       ),

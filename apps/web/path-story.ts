@@ -11,6 +11,7 @@ import { actLabels } from '../../domain/path/act-fields.js';
 import { deadlineLabel, stepLabel } from '../../domain/path/labels.js';
 import { partnerOperationLabels, type PartnerCall } from '../../domain/partner-calls.js';
 import { parisTime } from './view.js';
+import type { SentMessage } from '../../store/outbox.js';
 
 /** The name of a recorded event: an act, or the path's opening. */
 export const eventLabel = (event: string): string =>
@@ -65,8 +66,18 @@ const callAnswer = (c: PartnerCall): Raw =>
           >refusée${c.failedAt ? ` le ${parisTime(c.failedAt)}` : ''} : ${c.error ?? ''}</span
         >`;
 
-/** Every line of the story, oldest first. */
-export function storyLines(s: PathState): StoryLine[] {
+/** What the message said, as it left (the outbox keeps it: store/outbox.ts), folded. */
+const content = (m: SentMessage | undefined): Raw | '' =>
+  m?.body
+    ? html`<details class="message">
+        <summary>Contenu du message${m.sentAt ? ` (parti le ${parisTime(m.sentAt)})` : ''}</summary>
+        <p><strong>${m.subject ?? ''}</strong></p>
+        <pre>${m.body}</pre>
+      </details>`
+    : '';
+
+/** Every line of the story, oldest first; `sent`: what each message said, by its id. */
+export function storyLines(s: PathState, sent: Map<string, SentMessage> = new Map()): StoryLine[] {
   const lines: StoryLine[] = [];
   lines.push({ at: s.rightsOpenedAt, what: 'Ouverture du droit', detail: stepLabel('orientation'), by: '—' });
   for (const j of s.journal)
@@ -81,7 +92,7 @@ export function storyLines(s: PathState): StoryLine[] {
       at: n.at,
       what: 'Message envoyé',
       detail: html`${messageSummary(n)} — à
-      ${recipient(n.to)}${n.failed ? html` <span class="late">(non délivré : ${n.failed})</span>` : ''}`,
+      ${recipient(n.to)}${n.failed ? html` <span class="late">(non délivré : ${n.failed})</span>` : ''}${content(sent.get(n.id))}`,
       by: 'Jalons',
     });
   for (const c of s.partnerCalls ?? [])
@@ -95,8 +106,8 @@ export function storyLines(s: PathState): StoryLine[] {
 }
 
 /** The story as a table (newest first), with who did what and when. */
-export function storyTable(s: PathState): Raw {
-  const lines = storyLines(s).reverse();
+export function storyTable(s: PathState, sent?: Map<string, SentMessage>): Raw {
+  const lines = storyLines(s, sent).reverse();
   const archived = s.compacted?.journal ?? 0;
   return html`<table class="story">
       <caption>

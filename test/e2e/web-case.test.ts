@@ -148,6 +148,14 @@ describe('a référent’s case page', () => {
       event: 'contract.signed',
       by: LOGIN,
     });
+    // The message sent about the case shows what it said, as the relay received it.
+    const ofCase = (m: { headers: Record<string, string> }) =>
+      m.headers['x-jalons-key']?.startsWith(`${pathWorkflowId('CASE-001')}/`);
+    const mail = (await sink.waitFor((mails) => mails.some(ofCase))).find(ofCase);
+    const message = storyRow('Message envoyé').locator('details.message');
+    await message.locator('summary').click();
+    expect(await message.locator('strong').textContent()).toBe(mail!.subject);
+    expect(await message.locator('pre').textContent()).toContain('/parcours/CASE-001');
     // The timeline shows the steps and the deadlines to come (two interviews this month).
     expect(await page.locator('ol.timeline').textContent()).toContain('accompagnement intensif');
     await shot('parcours-contrat');

@@ -16,7 +16,7 @@ import { signInIdentity, type ProviderIdentity } from '../../store/identities.js
 const dir = mkdtempSync(join(tmpdir(), 'jalons-access-cli-'));
 const readModel = join(dir, 'readmodel');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const origin = { channel: 'web' as const, actor: null, ip: '127.0.0.1' };
+const origin = { channel: 'web' as const, ip: '127.0.0.1' };
 
 function jalons(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
