@@ -13,7 +13,7 @@ export const MIN_SECRET_LENGTH = 32;
 const placeholder = /chang(e|ez)[-_ ]?(moi|me)|rempla(ce|cez)[-_ ]?(moi|me)|replace[-_ ]?me|exemple|example/i;
 
 const advice =
-  'tirez-en un au hasard, par exemple : node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"';
+  "tirez-en un au hasard, par exemple : node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"";
 
 interface SecretRule {
   name: string;
@@ -23,10 +23,18 @@ interface SecretRule {
   minLength: boolean;
 }
 
-const list = (raw: string) => raw.split(',').map((v) => v.trim()).filter(Boolean);
+const list = (raw: string) =>
+  raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 const rules: SecretRule[] = [
   { name: 'JALONS_SESSION_KEYS', values: list, minLength: true },
-  { name: 'JALONS_PAYLOAD_KEYS', values: (raw) => list(raw).map((e) => e.split(':')[1] ?? ''), minLength: true },
+  {
+    name: 'JALONS_PAYLOAD_KEYS',
+    values: (raw) => list(raw).map((e) => e.split(':')[1] ?? ''),
+    minLength: true,
+  },
   { name: 'JALONS_PARTNER_TOKEN', values: (raw) => [raw], minLength: true },
   { name: 'JALONS_METRICS_TOKEN', values: (raw) => [raw], minLength: true },
   { name: 'JALONS_TEMPORAL_API_KEY', values: (raw) => [raw], minLength: false },
@@ -62,9 +70,7 @@ export function refuseWeakSecrets(env: NodeJS.ProcessEnv): void {
     if (!raw) continue;
     for (const value of rule.values(raw)) {
       if (placeholder.test(value))
-        throw new Error(
-          `${rule.name} : valeur d’exemple (copiée de .env.example) refusée ; ${advice}.`,
-        );
+        throw new Error(`${rule.name} : valeur d’exemple (copiée de .env.example) refusée ; ${advice}.`);
       if (rule.minLength && value.length < MIN_SECRET_LENGTH)
         throw new Error(
           `${rule.name} : secret trop court (${value.length} caractères) ; ${MIN_SECRET_LENGTH} caractères au moins, ${advice}.`,
