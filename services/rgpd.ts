@@ -198,7 +198,16 @@ export function assembleExport(
   const outbox = rm?.outbox ?? [];
   const delivery = (id: string) => {
     const o = outbox.find((x) => x.key === `${workflowId}/${id}`);
-    return o ? { status: o.status, error: o.error, createdAt: o.createdAt, sentAt: o.sentAt } : null;
+    return o
+      ? {
+          status: o.status,
+          error: o.error,
+          createdAt: o.createdAt,
+          sentAt: o.sentAt,
+          subject: o.subject,
+          body: o.body,
+        }
+      : null;
   };
   const { deadlines, dropped, notifications, sanctions, journal, rejected, ...facts } = state ?? {};
   return masked({

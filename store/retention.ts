@@ -139,6 +139,9 @@ export interface OutboxDelivery {
   error: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** What the message said (subject and text), when the outbox kept it (migration 11). */
+  subject: string | null;
+  body: string | null;
 }
 
 /** What the read model holds about one person (null when it holds nothing). */
@@ -204,8 +207,10 @@ async function outboxOf(tx: Queryable, workflowId: string): Promise<OutboxDelive
     error: string | null;
     created_at: Date;
     sent_at: Date | null;
+    subject: string | null;
+    body: string | null;
   }>(
-    `select key, template, status, error, created_at, sent_at from outbox where split_part(key, '/', 1) = $1
+    `select key, template, status, error, created_at, sent_at, subject, body from outbox where split_part(key, '/', 1) = $1
      order by created_at, key`,
     [workflowId],
   );
@@ -216,5 +221,7 @@ async function outboxOf(tx: Queryable, workflowId: string): Promise<OutboxDelive
     error: o.error,
     createdAt: new Date(o.created_at).toISOString(),
     sentAt: o.sent_at ? new Date(o.sent_at).toISOString() : null,
+    subject: o.subject,
+    body: o.body,
   }));
 }

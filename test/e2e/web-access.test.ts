@@ -26,6 +26,7 @@ import { startWebApp } from '../../apps/web/server.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
 import { axeViolations } from '../support/axe.js';
+import { readmeShot } from '../support/screens.js';
 
 const DAY = 86_400_000;
 const SCREENS = 'test-artifacts/screens';
@@ -110,7 +111,6 @@ beforeAll(async () => {
       territory,
     });
   mkdirSync(SCREENS, { recursive: true });
-  mkdirSync('docs/screens', { recursive: true });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -157,7 +157,7 @@ describe('an agent of another territory', () => {
       expect(await agent.locator('nav').count()).toBe(0);
       expect(await axeViolations(agent)).toEqual([]);
       await agent.screenshot({ path: `${SCREENS}/acces-en-attente.png`, fullPage: true });
-      await agent.screenshot({ path: 'docs/screens/acces-en-attente.png' });
+      await readmeShot(agent, 'acces-en-attente');
       // Nothing else opens while waiting: a case's address leads back here.
       await agent.goto(`${base}/parcours/AUDO-0017`);
       expect(agent.url()).toBe(`${base}/acces-en-attente`);

@@ -24,6 +24,7 @@ import { activitiesFor } from '../../workers/worker.js';
 import { pathWorkflowId } from '../../domain/ids.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
 import { axeViolations } from '../support/axe.js';
+import { readmeShot } from '../support/screens.js';
 
 const DAY = 86_400_000;
 const PASSWORD = 'mot de passe du test de la fiche';
@@ -159,7 +160,7 @@ describe('a référent’s case page', () => {
     // The timeline shows the steps and the deadlines to come (two interviews this month).
     expect(await page.locator('ol.timeline').textContent()).toContain('accompagnement intensif');
     await shot('parcours-contrat');
-    await page.screenshot({ path: 'docs/screens/parcours.png', fullPage: true });
+    await readmeShot(page, 'parcours', { fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
   });
 

@@ -27,6 +27,7 @@ import { startWebApp } from '../../apps/web/server.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
 import { axeViolations } from '../support/axe.js';
+import { readmeShot } from '../support/screens.js';
 
 const DAY = 86_400_000;
 const PASSWORD = 'mot de passe des listes';
@@ -109,7 +110,6 @@ beforeAll(async () => {
   });
   await seedLatePaths();
   mkdirSync(SCREENS, { recursive: true });
-  mkdirSync('docs/screens', { recursive: true });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -203,7 +203,7 @@ describe('operations staff on the lists', () => {
       'Transmissions refusées par un partenaire (1)',
     );
     await page.screenshot({ path: `${SCREENS}/retards.png`, fullPage: true });
-    await page.screenshot({ path: 'docs/screens/retards.png' });
+    await readmeShot(page, 'retards');
 
     await page.getByRole('link', { name: 'Page suivante' }).first().click();
     await expect.poll(() => page.url()).toContain('page=2');
@@ -295,7 +295,7 @@ describe('operations staff on the lists', () => {
     );
     expect(await page.locator('.chart table caption').textContent()).toContain('données du graphique');
     await page.screenshot({ path: `${SCREENS}/indicateurs.png`, fullPage: true });
-    await page.screenshot({ path: 'docs/screens/indicateurs.png' });
+    await readmeShot(page, 'indicateurs');
     await page.close();
   });
 

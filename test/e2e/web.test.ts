@@ -137,7 +137,9 @@ describe('operations web app', () => {
 
     await page.selectOption('#orientation-decided-referent', 'ref-77');
     await page.click('button:has-text("Enregistrer : Décision d’orientation")');
-    await expect.poll(() => page.locator('[role=status]').textContent()).toContain('Décision d’orientation');
+    await expect
+      .poll(() => page.locator('.notice[role=status]').textContent())
+      .toContain('Décision d’orientation');
     expect(await page.locator('main').textContent()).toContain('référent ref-77');
     expect((await showPath(env.client, 'WEB-001')).journal.at(-1)).toMatchObject({
       event: 'orientation.decided',

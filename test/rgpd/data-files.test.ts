@@ -208,6 +208,8 @@ describe('export document', () => {
               error: '550 5.1.1 <ref-9@referents.departement.example>: Recipient address rejected',
               createdAt: first.at,
               sentAt: null,
+              subject: null,
+              body: null,
             },
           ],
           related: {
