@@ -170,11 +170,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     secureCookie: config.cookieSecure ?? false,
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
   });
-  await ensureDigestSchedule(client, config.taskQueue);
-  await ensureRetentionSchedule(client, config.taskQueue);
-  await ensureHealthSchedule(client, config.taskQueue);
-  await ensureGrantSchedules(client, config.taskQueue);
-  await ensureExchangeSchedules(client, config.taskQueue);
+  await ensureSchedules(client, config.taskQueue);
   await adminCodecToken(readModel, config.codecTokenFile);
   const codec = await startCodecServer({
     codec: new EncryptionCodec(loadKeyRing(process.env, config.payloadKeysFile)),
@@ -204,33 +200,57 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
   process.on('SIGTERM', stop);
 
   const before = sink.messages().length;
-  if (options.demo) {
-    const { created, existing } = await loadDemo(client, config.taskQueue);
-    log(`démo : ${created} parcours créés, ${existing} déjà présents.`);
-    if (created > 0) await settled(sink, before);
-    importDemoFlow(client, config);
-    // The seed cycles on their real dates, with the acts the seeds record (dev/demo.ts).
-    const grants = (await loadGrantDemo(client, config.taskQueue)).created;
-    log(`démo : ${grants} cycles de subvention démarrés (un par programme des semences).`);
-  }
+  if (options.demo) await startDemo(client, config, sink, before);
+  printBanner(
+    config,
+    { web: web.port, codec: codec.port, simulators: simulators.baseUrl() },
+    loginLine(config.adminPasswordFile, firstAccounts),
+    { total: sink.messages().length, before },
+  );
+  await running;
+}
 
+/** Every recurring duty of the stack as a Schedule (idempotent). */
+async function ensureSchedules(client: Client, taskQueue: string): Promise<void> {
+  await ensureDigestSchedule(client, taskQueue);
+  await ensureRetentionSchedule(client, taskQueue);
+  await ensureHealthSchedule(client, taskQueue);
+  await ensureGrantSchedules(client, taskQueue);
+  await ensureExchangeSchedules(client, taskQueue);
+}
+
+/** The demo's paths, its CAF flow in the background and the seed cycles on their real dates (dev/demo.ts). */
+async function startDemo(client: Client, config: Config, sink: MailSink, before: number): Promise<void> {
+  const { created, existing } = await loadDemo(client, config.taskQueue);
+  log(`démo : ${created} parcours créés, ${existing} déjà présents.`);
+  if (created > 0) await settled(sink, before);
+  importDemoFlow(client, config);
+  const grants = (await loadGrantDemo(client, config.taskQueue)).created;
+  log(`démo : ${grants} cycles de subvention démarrés (un par programme des semences).`);
+}
+
+function printBanner(
+  config: Config,
+  at: { web: number; codec: number; simulators: string },
+  login: string,
+  messages: { total: number; before: number },
+): void {
   console.log(
     [
       '',
       'Jalons est démarré (pile embarquée).',
-      `  Exploitation (web)     http://127.0.0.1:${web.port}`,
-      `  Connexion              ${loginLine(config.adminPasswordFile, firstAccounts)}`,
-      `  Partenaires simulés    ${simulators.baseUrl()}  (pannes : POST /_faults)`,
-      `  Interface Temporal     http://127.0.0.1:${config.ports.temporalUi}  (déchiffrement : serveur de codec http://127.0.0.1:${codec.port}, jeton dans ${config.codecTokenFile})`,
+      `  Exploitation (web)     http://127.0.0.1:${at.web}`,
+      `  Connexion              ${login}`,
+      `  Partenaires simulés    ${at.simulators}  (pannes : POST /_faults)`,
+      `  Interface Temporal     http://127.0.0.1:${config.ports.temporalUi}  (déchiffrement : serveur de codec http://127.0.0.1:${at.codec}, jeton dans ${config.codecTokenFile})`,
       `  Serveur Temporal       ${config.temporal.address} (espace « ${config.temporal.namespace} »)`,
       `  Courriels envoyés      http://127.0.0.1:${config.ports.mailUi}  (SMTP sur le port ${config.smtp.port})`,
       `  Données                ${config.dataDir}`,
-      `  Messages reçus         ${sink.messages().length} (dont ${sink.messages().length - before} depuis ce démarrage)`,
+      `  Messages reçus         ${messages.total} (dont ${messages.total - messages.before} depuis ce démarrage)`,
       '',
       'Dans un autre terminal : npm run jalons -- parcours voir DEMO-002',
       'Ctrl-C pour tout arrêter.',
       '',
     ].join('\n'),
   );
-  await running;
 }

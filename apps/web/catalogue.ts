@@ -196,6 +196,34 @@ function currentPlan(s: PathState): Raw {
     }`;
 }
 
+/** Activities typed by hand (outside the catalogue, or while it is unavailable). */
+function freeRows(form: Form): Raw {
+  return html`<fieldset>
+    <legend>Activités saisies à la main (hors catalogue, ou catalogue indisponible)</legend>
+    ${Array.from({ length: FREE_ROWS }, (_, i) => i + 1).map(
+      (n) =>
+        html`<div class="field">
+          <label for="l-${n}">Activité ${n}</label
+          ><input
+            id="l-${n}"
+            name="libre_libelle_${n}"
+            size="50"
+            value="${value(form, `libre_libelle_${n}`)}"
+          />
+          <label for="lo-${n}">Identifiant du service (facultatif)</label
+          ><input id="lo-${n}" name="libre_offre_${n}" value="${value(form, `libre_offre_${n}`)}" />
+          <label for="lh-${n}">Heures / semaine</label
+          ><input
+            id="lh-${n}"
+            name="libre_heures_${n}"
+            size="4"
+            value="${value(form, `libre_heures_${n}`)}"
+          />
+        </div>`,
+    )}
+  </fieldset>`;
+}
+
 function contractForm(
   s: PathState,
   q: SearchQuery,
@@ -210,30 +238,7 @@ function contractForm(
       <legend>Activités du catalogue</legend>
       ${servicesTable(services, true, form)}
     </fieldset>
-    <fieldset>
-      <legend>Activités saisies à la main (hors catalogue, ou catalogue indisponible)</legend>
-      ${Array.from({ length: FREE_ROWS }, (_, i) => i + 1).map(
-        (n) =>
-          html`<div class="field">
-            <label for="l-${n}">Activité ${n}</label
-            ><input
-              id="l-${n}"
-              name="libre_libelle_${n}"
-              size="50"
-              value="${value(form, `libre_libelle_${n}`)}"
-            />
-            <label for="lo-${n}">Identifiant du service (facultatif)</label
-            ><input id="lo-${n}" name="libre_offre_${n}" value="${value(form, `libre_offre_${n}`)}" />
-            <label for="lh-${n}">Heures / semaine</label
-            ><input
-              id="lh-${n}"
-              name="libre_heures_${n}"
-              size="4"
-              value="${value(form, `libre_heures_${n}`)}"
-            />
-          </div>`,
-      )}
-    </fieldset>
+    ${freeRows(form)}
     <fieldset>
       <legend>Contrat d’engagement</legend>
       <div class="field">
@@ -416,6 +421,15 @@ export function cataloguePages(app: FastifyInstance, { client, db, partners }: C
     }
   });
 
+  catalogueRoute(app, queryOf, search);
+}
+
+/** « Catalogue de l’offre »: the copy of the catalogue, searched. */
+function catalogueRoute(
+  app: FastifyInstance,
+  queryOf: (req: FastifyRequest) => SearchQuery,
+  search: (q: SearchQuery) => Promise<{ services: CatalogueService[]; warnings: string[] }>,
+): void {
   app.get('/catalogue', async (req, reply) => {
     const q = queryOf(req);
     const found = await search(q);
@@ -425,6 +439,8 @@ export function cataloguePages(app: FastifyInstance, { client, db, partners }: C
         d’une personne : page « Plan d’activités » de son parcours (/parcours/&lt;identifiant&gt;/plan).
       </p>
       ${searchForm('/catalogue', q)} ${servicesTable(found.services, false)}`;
-    return send(reply, page('Catalogue de l’offre d’insertion', '/catalogue', body, pageUser(req, reply)));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(page('Catalogue de l’offre d’insertion', '/catalogue', body, pageUser(req, reply)));
   });
 }
