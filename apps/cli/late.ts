@@ -12,7 +12,10 @@ import { frenchIssues } from '../../domain/validation.js';
 import { ActionRefused } from '../../services/paths.js';
 import { lateItems } from '../../store/queries.js';
 import { withReadModel } from './read-model.js';
-import type { RemoteDeadline, RemoteMode } from './remote.js';
+import { RemoteJalons, type RemoteDeadline, type RemoteMode } from './remote.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { assertEmbeddedReadModelFree } from '../../store/embedded-lock.js';
+import { loadConfig } from '../../workers/config.js';
 
 type LateOptions = {
   territoire?: string;
@@ -42,9 +45,29 @@ export function registerLateCommand(program: Command, remote: RemoteMode): void 
   );
 }
 
+/**
+ * The embedded read model has one process at a time: while `npm start`'s stack holds it, the
+ * same list is read through the stack's own API, with the token the stack keeps for its
+ * administrator in the data folder (data/codec-token) — one source either way.
+ */
+async function throughStack(options: Omit<LateOptions, 'json'>): Promise<RemoteDeadline[] | null> {
+  const config = loadConfig();
+  try {
+    assertEmbeddedReadModelFree(config.readModelUrl);
+    return null;
+  } catch (err) {
+    if (!(err instanceof ActionRefused) || !existsSync(config.codecTokenFile)) return null;
+  }
+  const token = readFileSync(config.codecTokenFile, 'utf8').trim();
+  const api = new RemoteJalons({ url: `http://127.0.0.1:${config.ports.web}`, token });
+  return api.late(options).catch(() => null);
+}
+
 async function localLate(options: Omit<LateOptions, 'json'>): Promise<RemoteDeadline[]> {
   const filter = deadlineFilterSchema.safeParse(options);
   if (!filter.success) throw new ActionRefused(`Filtre invalide : ${frenchIssues(filter.error)}`);
+  const viaStack = await throughStack(options);
+  if (viaStack) return viaStack;
   const items = await withReadModel(
     (db) => lateItems(db, filter.data),
     'arrêtez-la (Ctrl-C), ou lisez les retards sur la page « Retards » de l’application, ou par son API (--serveur).',

@@ -91,12 +91,19 @@ async function login(user: string, password: string): Promise<string> {
 
 /** `jalons <args>` with the stack's data folder, as a second terminal would run it. */
 const cli = (...args: string[]) =>
-  new Promise<{ code: number; stderr: string }>((resolve) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
     execFile(
       process.execPath,
       ['--import', 'tsx', 'apps/cli/cli.ts', ...args],
-      { env: { ...process.env, JALONS_DATA_DIR: dataDir, JALONS_READMODEL_URL: '' } },
-      (err, _stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr }),
+      {
+        env: {
+          ...process.env,
+          JALONS_DATA_DIR: dataDir,
+          JALONS_READMODEL_URL: '',
+          JALONS_WEB_PORT: String(ports.web),
+        },
+      },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
     ),
   );
 
@@ -162,6 +169,12 @@ describe('the one-command stack', () => {
       const busy = await cli('compte', 'liste');
       expect(busy.code).toBe(3);
       expect(busy.stderr).toContain('est ouvert par la pile');
+      // …but the late list is read through the stack's own API: the same list as the page.
+      const lateCli = await cli('retards', '--json');
+      expect(lateCli.code).toBe(0);
+      expect(
+        (JSON.parse(lateCli.stdout) as { beneficiaryId: string }[]).map((i) => i.beneficiaryId),
+      ).toContain('DEMO-005');
       // The codec server decrypts for the Temporal UI only with its token.
       const decode = (headers: Record<string, string>) =>
         fetch(`http://127.0.0.1:${ports.codec}/decode`, {
