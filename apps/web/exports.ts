@@ -12,6 +12,7 @@ import { stringify } from 'csv-stringify/sync';
 import writeXlsxFile from 'write-excel-file/node';
 import type { FastifyReply } from 'fastify';
 import { formatParis } from '../../domain/calendar.js';
+import { neutralise } from '../../domain/spreadsheet.js';
 
 /** The most rows one export carries (a spreadsheet stays usable; a request stays short). */
 export const EXPORT_MAX_ROWS = 50_000;
@@ -33,7 +34,7 @@ export interface ExportedList<T> {
 }
 
 /** A text a spreadsheet would take for a formula, made inert. */
-export const neutralise = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+export { neutralise };
 
 /** A value as a spreadsheet cell's text: instants in Paris time, texts neutralised. */
 function cellText(v: CellValue): string {

@@ -1,5 +1,7 @@
 /** What a CAF import did, and the rejection report written next to the file (`<fichier>.rejets.csv`). */
 import { rmSync, writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { neutralise } from '../../domain/spreadsheet.js';
 
 export interface ImportCounts {
   /** Paths started by this import. */
@@ -36,21 +38,17 @@ export interface ImportSummary extends ImportCounts {
 
 export const rejectionReportPath = (file: string): string => `${file}.rejets.csv`;
 
-const csvCell = (value: string | number | null): string => {
-  // A cell a spreadsheet would read as a formula (« =HYPERLINK(…) ») is quoted as text.
-  const s = value === null ? '' : String(value).replace(/^[=+\-@\t\r]/, "'$&");
-  return /[;"\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** The rejection report: UTF-8 with a BOM (a spreadsheet opens it as is), semicolons. */
+/** The rejection report: UTF-8 with a BOM (a spreadsheet opens it as is), semicolons, formulas neutralised. */
 export function rejectionCsv(rejections: Rejection[]): string {
-  const lines = [
-    'ligne;id_pseudonyme;type_flux;motif',
-    ...rejections.map((r) =>
-      [r.line, r.beneficiaryId, r.flowType, r.reason].map((v) => csvCell(v)).join(';'),
-    ),
-  ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  const rows = rejections.map((r) => [String(r.line), r.beneficiaryId ?? '', r.flowType ?? '', r.reason]);
+  const cells = rows.map((row) => row.map(neutralise));
+  return (
+    '\uFEFF' +
+    stringify([['ligne', 'id_pseudonyme', 'type_flux', 'motif'], ...cells], {
+      delimiter: ';',
+      record_delimiter: '\r\n',
+    })
+  );
 }
 
 /** Writes the rejection report next to `file` (or removes a stale one): its path, or null without rejections. */
