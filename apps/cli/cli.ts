@@ -4,7 +4,8 @@
  * exit non-zero. The names before version 1.1 still work, hidden (./old-names.ts).
  */
 import { Command } from 'commander';
-import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { createLogger, temporalLogger } from '../../observability/logger.js';
 import { loadConfig } from '../../workers/config.js';
 import { ActionRefused } from '../../services/paths.js';
 import { connectClient, provisionedPath } from '../../services/temporal.js';
@@ -91,7 +92,9 @@ program
     }
     // stdout carries the report alone: the SDK's own logs go to stderr.
     Runtime.install({
-      logger: new DefaultLogger('WARN', (e) => console.error(`[${e.level}] ${e.message}`)),
+      logger: temporalLogger(
+        createLogger({ service: 'cli', env: { ...process.env, JALONS_LOG_LEVEL: 'warn' } }),
+      ),
       telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
     });
     const report = await simulate(scenario, { testServerPath: provisionedPath('test-server') });

@@ -407,7 +407,7 @@ export async function installAccess(app: FastifyInstance, options: AccessOptions
     const temporal = err instanceof TemporalUnavailable ? err : frenchTemporalError(err);
     if (temporal) return refuse(req, reply, temporalErrorStatus[temporal.kind], temporal.message);
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) console.error(`[web] ${req.method} ${req.url} : ${err.stack ?? err.message}`);
+    if (status >= 500) req.log.error({ err }, 'erreur interne de l’application web');
     return refuse(req, reply, status, frenchError(err, status));
   });
   app.setNotFoundHandler((req, reply) => refuse(req, reply, 404, 'Page introuvable.'));
