@@ -1,5 +1,5 @@
 /**
- * `jalons import <fichier.csv>`: the Département's flow of new and transferred RSA
+ * `jalons import <fichier.csv|.xlsx>`: the Département's flow of new and transferred RSA
  * beneficiaries (CAF/MSA notices), one path started per beneficiary, idempotently.
  *
  * The format is documented in docs/import-caf.md. Each row is validated (zod,
@@ -25,11 +25,13 @@ import {
   type CafRow,
 } from './import-caf/parse.js';
 import { writeRejectionReport, type ImportSummary } from './import-caf/report.js';
+import { isXlsxFlow, parseCafXlsx } from './import-caf/xlsx.js';
 
 export * from './import-caf/parse.js';
 export * from './import-caf/checkpoint.js';
 export * from './import-caf/report.js';
 export * from './import-caf/apply.js';
+export * from './import-caf/xlsx.js';
 
 /** The import stopped before its end; the checkpoint lets the next run resume after `lastLine`. */
 export class ImportInterrupted extends Error {
@@ -90,7 +92,8 @@ export async function importCafFlow(
 
   const bytes = readFlow(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const records = parseCafFlow(bytes, now);
+  // The same records from a workbook as from a CSV (docs/import-caf.md « Fichier XLSX »).
+  const records = isXlsxFlow(file, bytes) ? await parseCafXlsx(bytes, now) : parseCafFlow(bytes, now);
 
   // Resume after a checkpoint of this very file; a checkpoint of another version is ignored.
   const checkpointFile = checkpointPath(file);

@@ -1,5 +1,6 @@
 /**
- * `jalons import <fichier.csv>` (the CAF flow, docs/import-caf.md) and
+ * `jalons import <fichier.csv|.xlsx>` (the CAF flow, docs/import-caf.md; a workbook is
+ * recognised by its .xlsx name or its bytes, services/import-caf/xlsx.ts) and
  * `jalons exemple-caf <fichier.csv>` (a fictitious flow for the demo).
  * Exit 0 when the import ran (rejected rows are in the report), 2 when the file
  * cannot be read as a CAF flow, 130 when interrupted by Ctrl-C, 1 on another failure
@@ -45,7 +46,7 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import <fichier>')
     .description(
-      'importe le flux CAF/MSA (CSV « ; », UTF-8) : démarre les parcours, applique les fins de droit',
+      'importe le flux CAF/MSA (CSV « ; » UTF-8, ou classeur .xlsx) : démarre les parcours, applique les fins de droit',
     )
     .option('--politique <id>', 'politique départementale des parcours démarrés', 'pas-de-calais')
     .option('--simultanes <n>', 'démarrages simultanés', String(DEFAULT_CONCURRENCY))

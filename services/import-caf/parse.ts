@@ -202,11 +202,18 @@ function checkedHeader(record: string[]): string[] {
   return header;
 }
 
+/** One record as read, before validation: its cells as text (trimmed) and its line in the file. */
+export interface RawRecord {
+  cells: string[];
+  /** Line of the file (CSV) or row of the sheet (XLSX) where the record starts; the header's is 1. */
+  line: number;
+}
+
 /**
- * Reads the flow (bytes as read from disk): header checked, each record validated.
- * Throws InvalidImportFile, in French, when the file cannot be read as a CAF flow.
+ * The CSV's records (bytes as read from disk), blank lines left out.
+ * Throws InvalidImportFile, in French, when the file is not UTF-8 or its quoting is broken.
  */
-export function parseCafFlow(content: Buffer | string, now: Date = new Date()): CafRecord[] {
+export function csvRecords(content: Buffer | string): RawRecord[] {
   let text: string;
   try {
     text = typeof content === 'string' ? content : new TextDecoder('utf-8', { fatal: true }).decode(content);
@@ -239,9 +246,25 @@ export function parseCafFlow(content: Buffer | string, now: Date = new Date()): 
       `Fichier CSV illisible à partir de la ligne ${lastGoodLine + 1} : ${csvErrors[err.code] ?? err.message}.`,
     );
   }
+  return records.map(({ record, info }) => {
+    const embedded = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+    return { cells: record, line: info.lines - embedded };
+  });
+}
+
+/**
+ * Validates the records of a flow, whatever its format (the header first): header
+ * checked, row-count bound, each record validated. `columnHint` follows the reason
+ * of a row whose cell count differs from the header's.
+ */
+export function cafRecordsOf(
+  records: RawRecord[],
+  now: Date = new Date(),
+  columnHint = ' (séparateur attendu : « ; »)',
+): CafRecord[] {
   const [head, ...body] = records;
   if (!head) throw new InvalidImportFile('Le fichier est vide : une ligne d’en-tête est attendue.');
-  const header = checkedHeader(head.record);
+  const header = checkedHeader(head.cells);
 
   if (body.length > cafBounds.records)
     throw new InvalidImportFile(
@@ -249,11 +272,9 @@ export function parseCafFlow(content: Buffer | string, now: Date = new Date()): 
     );
   const schema = cafRowSchema(now);
   const out: CafRecord[] = [];
-  for (const { record, info } of body) {
+  for (const { cells: record, line } of body) {
     // A line of empty cells (a spreadsheet's trailing « ;;;; ») is not a record.
     if (record.every((cell) => cell === '')) continue;
-    const embedded = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-    const line = info.lines - embedded;
     const cells = Object.fromEntries(
       cafColumns.map((c) => {
         const i = header.indexOf(c);
@@ -276,7 +297,7 @@ export function parseCafFlow(content: Buffer | string, now: Date = new Date()): 
       out.push({
         ...known,
         ok: false,
-        reason: `${record.length} colonne(s) au lieu de ${header.length} (séparateur attendu : « ; »)`,
+        reason: `${record.length} colonne(s) au lieu de ${header.length}${columnHint}`,
       });
       continue;
     }
@@ -288,4 +309,12 @@ export function parseCafFlow(content: Buffer | string, now: Date = new Date()): 
     );
   }
   return out;
+}
+
+/**
+ * Reads the CSV flow (bytes as read from disk): header checked, each record validated.
+ * Throws InvalidImportFile, in French, when the file cannot be read as a CAF flow.
+ */
+export function parseCafFlow(content: Buffer | string, now: Date = new Date()): CafRecord[] {
+  return cafRecordsOf(csvRecords(content), now);
 }
