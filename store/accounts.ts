@@ -5,16 +5,12 @@
  * or all cases), a scrypt password hash, a personal API token (its SHA-256 only).
  * Every login, failed login and account change goes to `account_events`.
  */
-import {
-  createHash,
-  randomBytes,
-  scrypt as scryptCb,
-  timingSafeEqual,
-  type ScryptOptions,
-} from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hashPassword, verifyHash } from './password-hash.js';
 import type { Queryable } from './db.js';
 import type { Scope } from './queries.js';
 import { pseudonymousIdSchema } from '../domain/ids.js';
+import { formatParis } from '../domain/calendar.js';
 import { frenchIssues, z } from '../domain/validation.js';
 import { ActionRefused } from '../domain/refusal.js';
 
@@ -36,6 +32,8 @@ export interface Account {
   /** Bumped by a password change or a disabling: older sessions stop working. */
   sessionVersion: number;
   hasApiToken: boolean;
+  /** When the personal API token stops working (JALONS_API_TOKEN_DAYS after it was issued). */
+  apiTokenExpiresAt: string | null;
   lastLoginAt: string | null;
   createdAt: string;
   /** Signed in through an OpenID Connect provider (keyed on its issuer and subject: store/identities.ts). */
@@ -61,39 +59,8 @@ export const LOCK_MINUTES = 15;
 
 // --- Password hashing (scrypt, parameters stored with each hash) -------------------------------
 
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32 };
-const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scryptCb(password.normalize('NFC'), salt, keylen, options, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
-  );
-// N=2^15, r=8 needs 32 MiB: above Node's default ceiling.
-const maxmem = (N: number, r: number) => 128 * N * r * 2;
-
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const { N, r, p, keylen } = SCRYPT;
-  const key = await scrypt(password, salt, keylen, { N, r, p, maxmem: maxmem(N, r) });
-  return `scrypt$N=${N},r=${r},p=${p}$${salt.toString('base64')}$${key.toString('base64')}`;
-}
-
-const storedHash = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/;
-
-/** Constant-time check of a password against a stored hash (any parameters it was made with). */
-export async function verifyHash(stored: string, password: string): Promise<boolean> {
-  const m = storedHash.exec(stored);
-  if (!m) return false;
-  const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const want = Buffer.from(m[5]!, 'base64');
-  const got = await scrypt(password, Buffer.from(m[4]!, 'base64'), want.length, {
-    N,
-    r,
-    p,
-    maxmem: maxmem(N, r),
-  });
-  return timingSafeEqual(want, got);
-}
+// Kept in store/password-hash.ts (this file's length); re-exported for its callers.
+export { hashPassword, verifyHash };
 
 // Checked when the login is unknown, so that the answer takes as long as for a known one.
 let decoy: Promise<string> | undefined;
@@ -155,6 +122,7 @@ export interface AccountRow {
   disabled: boolean;
   session_version: number;
   has_api_token: boolean;
+  api_token_expires_at: Date | string | null;
   last_login_at: Date | string | null;
   created_at: Date | string;
   sso: boolean;
@@ -162,7 +130,7 @@ export interface AccountRow {
   display_name: string | null;
 }
 export const accountColumns = `login, role, organisations, territories, all_cases, disabled, session_version,
-  api_token_hash is not null as has_api_token, last_login_at, created_at,
+  api_token_hash is not null as has_api_token, api_token_expires_at, last_login_at, created_at,
   oidc_subject is not null as sso, email, display_name`;
 const iso = (d: Date | string) => new Date(d).toISOString();
 export const toAccount = (r: AccountRow): Account => ({
@@ -174,6 +142,7 @@ export const toAccount = (r: AccountRow): Account => ({
   disabled: r.disabled,
   sessionVersion: r.session_version,
   hasApiToken: r.has_api_token,
+  apiTokenExpiresAt: r.has_api_token && r.api_token_expires_at ? iso(r.api_token_expires_at) : null,
   lastLoginAt: r.last_login_at ? iso(r.last_login_at) : null,
   createdAt: iso(r.created_at),
   sso: r.sso,
@@ -254,6 +223,9 @@ export const eventLabels: Record<string, string> = {
   'codec.refused': 'déchiffrement refusé (rôle)',
   'calendar.issued': 'lien d’agenda des subventions émis',
   'calendar.revoked': 'lien d’agenda des subventions révoqué',
+  // One row per view of a case (web page or API), the case's pseudonymous id as detail: who read
+  // which case, when. Kept as long as the rest of this journal (JALONS_ACCOUNT_LOG_MONTHS).
+  'case.read': 'dossier consulté',
 };
 
 export interface AccountEvent {
@@ -278,6 +250,10 @@ export async function recordAccountEvent(
     [login, event, origin.channel, origin.ip ?? null, origin.actor ?? null, detail ?? null],
   );
 }
+
+/** A case was shown to an account (its page, or GET /api/parcours/:id): who, which case, when. */
+export const recordCaseRead = (db: Queryable, login: string, caseId: string, origin: Origin) =>
+  recordAccountEvent(db, login, 'case.read', origin, caseId);
 
 export async function accountEvents(db: Queryable, limit = 100, login?: string): Promise<AccountEvent[]> {
   const rows = await db.query<AccountEvent & { at: Date | string }>(
@@ -353,30 +329,82 @@ export async function endSessions(db: Queryable, login: string, origin: Origin):
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
+export const DEFAULT_API_TOKEN_DAYS = 90;
+export const API_TOKEN_DAYS_BOUNDS = { min: 1, max: 366 } as const;
+
 /**
- * Issues a new personal API token (the previous one stops working). Only its
+ * How long a personal API token lives (JALONS_API_TOKEN_DAYS, 90 by default, 1 to 366): a
+ * token copied into a script or a shell history stops working on its own.
+ */
+export function apiTokenDays(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.JALONS_API_TOKEN_DAYS?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_API_TOKEN_DAYS;
+  const days = Number(raw);
+  const { min, max } = API_TOKEN_DAYS_BOUNDS;
+  if (!/^\d+$/.test(raw) || days < min || days > max)
+    throw new ActionRefused(
+      `JALONS_API_TOKEN_DAYS : nombre entier de jours entre ${min} et ${max} attendu (« ${raw} » reçu).`,
+    );
+  return days;
+}
+
+/**
+ * Issues a new personal API token (the previous one stops working), valid `days` days. Only its
  * SHA-256 is kept: a token is 32 random bytes, so no salt or slow hash is needed.
  */
-export async function issueApiToken(db: Queryable, login: string, origin: Origin): Promise<string> {
+export async function issueApiToken(
+  db: Queryable,
+  login: string,
+  origin: Origin,
+  days = apiTokenDays(),
+): Promise<string> {
   await existing(db, login);
   const token = `jalons_${randomBytes(32).toString('base64url')}`;
   await db.query(
-    'update accounts set api_token_hash = $2, api_token_created_at = now(), updated_at = now() where login = $1',
-    [login, tokenHash(token)],
+    `update accounts set api_token_hash = $2, api_token_created_at = now(),
+       api_token_expires_at = now() + make_interval(days => $3), updated_at = now() where login = $1`,
+    [login, tokenHash(token), days],
   );
-  await recordAccountEvent(db, login, 'token.issued', origin);
+  await recordAccountEvent(db, login, 'token.issued', origin, `valable ${days} jours`);
   return token;
 }
 
-/** The enabled account a bearer token belongs to, or null. */
-export async function accountByApiToken(db: Queryable, token: string): Promise<Account | null> {
+/** What a bearer token gives: its enabled account, or that it expired (and when), or nothing. */
+export type ApiTokenCheck = { account: Account } | { expired: { login: string; at: string } } | null;
+
+export async function checkApiToken(
+  db: Queryable,
+  token: string,
+  now: Date = new Date(),
+): Promise<ApiTokenCheck> {
   if (!/^jalons_[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const [row] = await db.query<AccountRow>(
     `select ${accountColumns} from accounts where api_token_hash = $1 and not disabled`,
     [tokenHash(token)],
   );
-  return row ? toAccount(row) : null;
+  if (!row) return null;
+  const account = toAccount(row);
+  // A token without expiry cannot exist after migration 12; refused all the same if one did.
+  const expiresAt = account.apiTokenExpiresAt;
+  if (expiresAt === null || Date.parse(expiresAt) <= now.getTime())
+    return { expired: { login: account.login, at: expiresAt ?? account.createdAt } };
+  return { account };
 }
+
+/** The enabled account a bearer token belongs to while the token has not expired, or null. */
+export async function accountByApiToken(
+  db: Queryable,
+  token: string,
+  now: Date = new Date(),
+): Promise<Account | null> {
+  const check = await checkApiToken(db, token, now);
+  return check && 'account' in check ? check.account : null;
+}
+
+/** The French answer to an expired token: when, and how to get a new one. */
+export const expiredTokenMessage = (expiredAt: string, login: string): string =>
+  `Jeton d’API expiré depuis le ${formatParis(new Date(expiredAt), true)} : ` +
+  `demandez-en un nouveau à un administrateur (page « Comptes », ou « jalons compte jeton ${login} »).`;
 
 // --- Login -------------------------------------------------------------------------------------
 

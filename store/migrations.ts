@@ -181,6 +181,19 @@ migrations.push({
     alter table outbox add column body text;
   `,
 });
+// Migration 12 (issue 19): personal API tokens expire (store/accounts.ts, JALONS_API_TOKEN_DAYS).
+// A token issued before gets the default 90 days from its issue, but at least 14 days from the
+// migration, so that nobody's script stops without warning on the day of the upgrade.
+migrations.push({
+  version: 12,
+  name: 'expiration des jetons d’API personnels',
+  sql: `
+    alter table accounts add column api_token_expires_at timestamptz;
+    update accounts set api_token_expires_at = greatest(
+        coalesce(api_token_created_at, now()) + interval '90 days', now() + interval '14 days')
+      where api_token_hash is not null;
+  `,
+});
 
 export async function migrate(db: ReadModelDb): Promise<void> {
   await db.transaction(async (tx) => {

@@ -49,13 +49,19 @@ const summary = (a: Account) => ({
   scope: scopeOf(a),
   disabled: a.disabled,
   hasApiToken: a.hasApiToken,
+  apiTokenExpiresAt: a.apiTokenExpiresAt,
   lastLoginAt: a.lastLoginAt,
   createdAt: a.createdAt,
 });
+/** When the personal API token stops working (JALONS_API_TOKEN_DAYS), at the end of the line. */
+const tokenExpiry = (a: Account) =>
+  a.hasApiToken && a.apiTokenExpiresAt
+    ? ` — jeton ${Date.parse(a.apiTokenExpiresAt) <= Date.now() ? 'expiré le' : 'valable jusqu’au'} ${formatParis(new Date(a.apiTokenExpiresAt), true)}`
+    : '';
 const line = (a: Account) =>
   `  ${a.login.padEnd(24)} ${roleLabels[a.role].padEnd(15)} ${a.disabled ? 'DÉSACTIVÉ  ' : 'actif      '}${
     a.hasApiToken ? 'jeton     ' : '—         '
-  }${describeScope(a)}`;
+  }${describeScope(a)}${tokenExpiry(a)}`;
 const print = (json: boolean | undefined, data: unknown, text: string) =>
   console.log(json ? JSON.stringify(data, null, 2) : text);
 

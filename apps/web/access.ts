@@ -31,7 +31,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ReadModelDb } from '../../store/db.js';
 import { z } from '../../domain/validation.js';
 import {
-  accountByApiToken,
+  checkApiToken,
+  expiredTokenMessage,
+  type ApiTokenCheck,
   endSessions,
   roleLabels,
   scopeOf,
@@ -209,9 +211,9 @@ function loginPage(
   return page('Connexion', '', body, null);
 }
 
-async function bearerAccount(db: ReadModelDb, req: FastifyRequest): Promise<Account | null> {
+async function bearerAccount(db: ReadModelDb, req: FastifyRequest): Promise<ApiTokenCheck> {
   const token = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? '')?.[1];
-  return token ? accountByApiToken(db, token) : null;
+  return token ? checkApiToken(db, token) : null;
 }
 
 const isRead = (req: FastifyRequest) => req.method === 'GET' || req.method === 'HEAD';
@@ -237,8 +239,10 @@ function authenticate(o: AccessOptions) {
     const auth = config.auth ?? (isApi(req) ? 'bearer' : 'session');
     if (auth === 'none') return;
     if (auth === 'bearer') {
-      const account = await bearerAccount(o.db, req);
-      if (account) return checkRole(req, reply, account, config.role);
+      const check = await bearerAccount(o.db, req);
+      if (check && 'account' in check) return checkRole(req, reply, check.account, config.role);
+      // An expired token says so, and how to get a new one (JALONS_API_TOKEN_DAYS: store/accounts.ts).
+      if (check) return refuse(req, reply, 401, expiredTokenMessage(check.expired.at, check.expired.login));
       return refuse(
         req,
         reply,

@@ -33,6 +33,13 @@ import { passwordRoutes } from './password-page.js';
 import { listAccessRequests } from '../../store/identities.js';
 
 const paris = (iso: string | null) => (iso ? formatParis(new Date(iso), true) : '—');
+/** The personal API token's expiry (JALONS_API_TOKEN_DAYS), or that it expired: a new one is issued here. */
+const tokenCell = (a: Account): Raw | string => {
+  if (!a.hasApiToken || !a.apiTokenExpiresAt) return 'non';
+  return Date.parse(a.apiTokenExpiresAt) <= Date.now()
+    ? html`<span class="late">expiré le ${paris(a.apiTokenExpiresAt)}</span>`
+    : `oui, jusqu’au ${paris(a.apiTokenExpiresAt)}`;
+};
 const list = (v: string | undefined) =>
   (v ?? '')
     .split(/[\s,]+/)
@@ -118,7 +125,7 @@ async function accountsPage(db: ReadModelDb, req: FastifyRequest, reply: Fastify
               <td>${roleLabels[a.role]}</td>
               <td>${describeScope(a)}</td>
               <td${a.disabled ? html` class="late"` : ''}>${a.disabled ? 'désactivé' : 'actif'}</td>
-              <td>${a.hasApiToken ? 'oui' : 'non'}</td>
+              <td>${tokenCell(a)}</td>
               <td>${paris(a.lastLoginAt)}</td>
               <td>${actions(a, reply)}</td>
             </tr>`,
