@@ -14,7 +14,10 @@ import { ActionRefused } from '../../services/paths.js';
 
 const TIMEOUT_MS = 30_000;
 
-const errorSchema = z.object({ erreur: z.string() });
+/** The server's problem+json (`detail`, apps/web/problem.ts), or version 1.0's `{ erreur }`. */
+const errorSchema = z
+  .object({ detail: z.string().optional(), erreur: z.string().optional() })
+  .transform((e) => e.detail ?? e.erreur);
 const accountSchema = z.object({
   login: z.string(),
   role: z.string(),
@@ -155,7 +158,7 @@ export class RemoteJalons {
       throw new ActionRefused(
         `jeton personnel refusé par ${this.options.url} (inconnu, révoqué, ou compte désactivé).`,
       );
-    const message = errorSchema.safeParse(json).data?.erreur ?? `HTTP ${res.status}`;
+    const message = errorSchema.safeParse(json).data ?? `HTTP ${res.status}`;
     // The server's refusals (401, 403, 404, 400, 422, 429) are the person's to read; a 5xx is not.
     if (res.status < 500) throw new ActionRefused(message);
     throw new Error(`le serveur a échoué (HTTP ${res.status}) : ${message}`);

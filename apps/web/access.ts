@@ -58,6 +58,7 @@ export { sessionIdleMinutesFromEnv } from './sessions.js';
 import { WEB_BODY_LIMIT_BYTES } from './cases.js';
 import { TemporalUnavailable } from '../../services/paths.js';
 import { frenchTemporalError, temporalErrorStatus } from '../../services/temporal-errors.js';
+import { problem, PROBLEM_CONTENT_TYPE, temporalProblemCode, type ProblemCode } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -161,9 +162,19 @@ const safeReturn = (suite: string | undefined) => (suite && /^\/(?!\/)[^\s\\]*$/
 const sendHtml = (reply: FastifyReply, status: number, body: string) =>
   reply.code(status).type('text/html; charset=utf-8').send(body);
 
-/** A page or a JSON error, in French, for the kind of caller. */
-export function refuse(req: FastifyRequest, reply: FastifyReply, status: number, message: string) {
-  if (isApi(req)) return reply.code(status).send({ erreur: message });
+/** A page or, under /api/, a problem+json with a stable code (problem.ts), in French, for the kind of caller. */
+export function refuse(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  code?: ProblemCode,
+) {
+  if (isApi(req))
+    return reply
+      .code(status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problem(status, message, code));
   const title = status === 404 ? 'Introuvable' : status === 429 ? 'Trop de tentatives' : 'Refusé';
   const user = pageUser(req, reply) ?? null;
   return sendHtml(reply, status, page(title, '', html`<p role="alert">${message}</p>`, user));
@@ -229,6 +240,7 @@ function checkRole(req: FastifyRequest, reply: FastifyReply, account: Account, r
       needed === 'admin'
         ? 'Réservé aux administrateurs.'
         : 'Votre compte est en lecture seule : il ne peut enregistrer aucun acte.',
+      'role-insuffisant',
     );
 }
 
@@ -409,7 +421,14 @@ export async function installAccess(app: FastifyInstance, options: AccessOptions
   app.setErrorHandler((err: FastifyError, req, reply) => {
     // Temporal's errors (unreachable, closed path…) in French: services/temporal-errors.ts.
     const temporal = err instanceof TemporalUnavailable ? err : frenchTemporalError(err);
-    if (temporal) return refuse(req, reply, temporalErrorStatus[temporal.kind], temporal.message);
+    if (temporal)
+      return refuse(
+        req,
+        reply,
+        temporalErrorStatus[temporal.kind],
+        temporal.message,
+        temporalProblemCode[temporal.kind],
+      );
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'erreur interne de l’application web');
     return refuse(req, reply, status, frenchError(err, status));

@@ -17,6 +17,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
 import { installAccess, sessionIdleMinutesFromEnv, type AccessOptions } from './access.js';
 import { apiRoutes } from './api.js';
+import { apiDocsRoutes } from './api-docs.js';
 import { accountRoutes } from './accounts-page.js';
 import { WEB_BODY_LIMIT_BYTES } from './cases.js';
 import { registerPartnerCallbacks } from './partner-callbacks.js';
@@ -67,6 +68,7 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
   pathRoutes(app, client, db); // one case: path-routes.ts
   grantRoutes(app, { client, db, now }); // « Subventions »: grants-*.ts
   apiRoutes(app, client, db, now);
+  apiDocsRoutes(app, { partnerCallback: Boolean(options.partnerToken) }); // /api/openapi.json, /api/documentation
   accountRoutes(app, db);
   healthRoutes(app, { client, db, metricsToken: options.metricsToken }); // /sante/vivant, /sante/pret, /metrics
   (await import('./health-page.js')).healthPages(app, { client, db }); // « Santé »

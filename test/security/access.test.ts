@@ -172,8 +172,15 @@ describe('access control of the web app, its API and the codec server', () => {
     expect((await v.post('/parcours/ACC-A/actes', { type: 'interview.held' })).status).toBe(401);
     const anonymous = await api('/api/retards', undefined);
     expect(anonymous.status).toBe(401);
+    const unauthenticated = 'Authentification requise : en-tête « Authorization: Bearer <jeton personnel> ».';
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     expect(await anonymous.json()).toEqual({
-      erreur: 'Authentification requise : en-tête « Authorization: Bearer <jeton personnel> ».',
+      type: '/api/documentation#probleme-non-authentifie',
+      title: 'Authentification requise',
+      status: 401,
+      detail: unauthenticated,
+      code: 'non-authentifie',
+      erreur: unauthenticated,
     });
     expect((await api('/api/retards', 'jalons_faux')).status).toBe(401);
     const decode = await fetch(`http://127.0.0.1:${codec.port}/decode`, {
@@ -266,8 +273,14 @@ describe('access control of the web app, its API and the codec server', () => {
     );
     const viaApi = await api('/api/parcours/ACC-B', tokens['agent-a']);
     expect(viaApi.status).toBe(404);
+    const hidden = 'Aucun parcours pour l’allocataire ACC-B dans votre périmètre.';
     expect(await viaApi.json()).toEqual({
-      erreur: 'Aucun parcours pour l’allocataire ACC-B dans votre périmètre.',
+      type: '/api/documentation#probleme-introuvable',
+      title: 'Introuvable',
+      status: 404,
+      detail: hidden,
+      code: 'introuvable',
+      erreur: hidden,
     });
     expect((await api('/api/parcours/ACC-ZZZ', tokens['agent-a'])).status).toBe(404);
     // Its own case, and B's for the territory's agent.
