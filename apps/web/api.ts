@@ -1,9 +1,7 @@
 /**
  * The JSON API for remote actions (scripts, the CLI in remote mode: apps/cli/remote.ts):
  * `Authorization: Bearer <personal API token>` (see `jalons compte jeton`),
- * the same roles and perimeter as the pages, errors as `application/problem+json` (problem.ts):
- * a stable `code` and the French `detail`. Described by GET /api/openapi.json (openapi.ts) and
- * the page /api/documentation (api-docs.ts), both generated from the schemas below.
+ * the same roles and perimeter as the pages, French errors as `{ "erreur": … }`.
  *
  *   GET  /api/moi                      the account, its role and perimeter
  *   GET  /api/retards?territoire=…     late deadlines (filters: territoire, organisation, referent, etape;
@@ -18,16 +16,15 @@ import type { ReadModelDb } from '../../store/db.js';
 import { dueSoon, lateItems, type DeadlineItem } from '../../store/queries.js';
 import { pathEventSchema, type PathEventInput } from '../../domain/path/path-events.js';
 import { frenchIssues, z } from '../../domain/validation.js';
-import { scopeOf, type Account } from '../../store/accounts.js';
+import { recordCaseRead, scopeOf, type Account } from '../../store/accounts.js';
 import { ActionRefused, TemporalUnavailable } from '../../services/paths.js';
 import { temporalErrorStatus } from '../../services/temporal-errors.js';
 import { deadlineFilterFields, toDeadlineFilter } from '../../domain/path/deadline-filter.js';
 import { refuse } from './access.js';
-import { temporalProblemCode } from './problem.js';
 import { actFor, pathFor, PathNotFound } from './cases.js';
 
-export const filterSchema = z.object(deadlineFilterFields).strict().transform(toDeadlineFilter);
-export const dueSchema = z
+const filterSchema = z.object(deadlineFilterFields).strict().transform(toDeadlineFilter);
+const dueSchema = z
   .object({
     ...deadlineFilterFields,
     jours: z.coerce.number().int('nombre de jours entier attendu').min(1).max(92).default(7),
@@ -35,7 +32,7 @@ export const dueSchema = z
   .strict()
   .transform(({ jours, ...filter }) => ({ jours, ...toDeadlineFilter(filter) }));
 /** The envelope; `data` is checked by the path's own schema (domain/path/path-events.ts), bounded there. */
-export const actSchema = z
+const actSchema = z
   .object({
     type: z.string().max(64, 'type : 64 caractères au plus'),
     data: z.unknown().optional(),
@@ -72,7 +69,7 @@ async function onPath<T>(req: FastifyRequest, reply: FastifyReply, work: () => P
     if (err instanceof PathNotFound) return refuse(req, reply, 404, err.message);
     if (err instanceof ActionRefused) return refuse(req, reply, 422, err.message);
     if (err instanceof TemporalUnavailable)
-      return refuse(req, reply, temporalErrorStatus[err.kind], err.message, temporalProblemCode[err.kind]);
+      return refuse(req, reply, temporalErrorStatus[err.kind], err.message);
     throw err;
   }
 }
@@ -96,7 +93,12 @@ export function apiRoutes(app: FastifyInstance, client: Client, db: ReadModelDb,
     return { echeances: items.map(item) };
   });
   app.get<{ Params: { id: string } }>('/api/parcours/:id', opts, async (req, reply) =>
-    onPath(req, reply, () => pathFor(client, account(req), req.params.id)),
+    onPath(req, reply, async () => {
+      const state = await pathFor(client, account(req), req.params.id);
+      // Reading a case is journaled (issue 19): only once it was found within the perimeter.
+      await recordCaseRead(db, account(req).login, state.beneficiaryId, { channel: 'api', ip: req.ip });
+      return state;
+    }),
   );
   app.post<{ Params: { id: string } }>('/api/parcours/:id/actes', opts, async (req, reply) => {
     const body = parsed(actSchema, req.body, req, reply);
@@ -104,7 +106,7 @@ export function apiRoutes(app: FastifyInstance, client: Client, db: ReadModelDb,
     const a = account(req);
     // The same schema as the path's Update validator, for an early answer before any call.
     const checked = pathEventSchema.safeParse({ ...body, by: a.login });
-    if (!checked.success) return refuse(req, reply, 422, frenchIssues(checked.error), 'acte-invalide');
+    if (!checked.success) return refuse(req, reply, 422, frenchIssues(checked.error));
     return onPath(req, reply, () => actFor(client, a, req.params.id, body as PathEventInput));
   });
 }

@@ -12,8 +12,8 @@ import { pathWorkflowId } from '../../domain/ids.js';
 import { frenchIssues, z } from '../../domain/validation.js';
 import { organisationsSchema, type Organisation } from '../../domain/organisations.js';
 import { ActionRefused } from '../../services/paths.js';
-import { canAct, scopeOf } from '../../store/accounts.js';
-import { csrfField, pageUser, refuse } from './access.js';
+import { canAct, recordCaseRead, scopeOf, type Account } from '../../store/accounts.js';
+import { clientIp, csrfField, pageUser, refuse } from './access.js';
 import { actFor, pathFor, PathNotFound, stoppedBanner } from './cases.js';
 import { caseCss, timeline } from './path-page.js';
 import { readActForm, refusalByField } from './act-form-data.js';
@@ -49,6 +49,18 @@ export interface PathRouteOptions {
   now?: () => Date;
 }
 
+/** A case within the account's perimeter; its reading is journaled (who, which case, when: issue 19). */
+async function readCase(
+  req: FastifyRequest<{ Params: { id: string } }>,
+  client: Client,
+  db: ReadModelDb,
+  account: Account,
+) {
+  const state = await pathFor(client, account, req.params.id, db);
+  await recordCaseRead(db, account.login, state.beneficiaryId, { channel: 'web', ip: clientIp(req) });
+  return state;
+}
+
 export function pathRoutes(
   app: FastifyInstance,
   client: Client,
@@ -63,7 +75,7 @@ export function pathRoutes(
   app.get<{ Params: { id: string }; Querystring: { fait?: string } }>('/parcours/:id', async (req, reply) => {
     const view = viewOf(req, reply);
     try {
-      const state = await pathFor(client, view.account, req.params.id, db);
+      const state = await readCase(req, client, db, view.account);
       // A stopped path (docs/health.md) says so at the top and shows no act form.
       const stopped = await stoppedBanner(db, state.beneficiaryId);
       const csrf = canAct(view.account) && !stopped ? csrfField(reply) : null;
