@@ -1,7 +1,9 @@
 /**
  * The JSON API for remote actions (scripts, the CLI in remote mode: apps/cli/remote.ts):
  * `Authorization: Bearer <personal API token>` (see `jalons compte jeton`),
- * the same roles and perimeter as the pages, French errors as `{ "erreur": … }`.
+ * the same roles and perimeter as the pages, errors as `application/problem+json` (problem.ts):
+ * a stable `code` and the French `detail`. Described by GET /api/openapi.json (openapi.ts) and
+ * the page /api/documentation (api-docs.ts), both generated from the schemas below.
  *
  *   GET  /api/moi                      the account, its role and perimeter
  *   GET  /api/retards?territoire=…     late deadlines (filters: territoire, organisation, referent, etape;
@@ -21,10 +23,11 @@ import { ActionRefused, TemporalUnavailable } from '../../services/paths.js';
 import { temporalErrorStatus } from '../../services/temporal-errors.js';
 import { deadlineFilterFields, toDeadlineFilter } from '../../domain/path/deadline-filter.js';
 import { refuse } from './access.js';
+import { temporalProblemCode } from './problem.js';
 import { actFor, pathFor, PathNotFound } from './cases.js';
 
-const filterSchema = z.object(deadlineFilterFields).strict().transform(toDeadlineFilter);
-const dueSchema = z
+export const filterSchema = z.object(deadlineFilterFields).strict().transform(toDeadlineFilter);
+export const dueSchema = z
   .object({
     ...deadlineFilterFields,
     jours: z.coerce.number().int('nombre de jours entier attendu').min(1).max(92).default(7),
@@ -32,7 +35,7 @@ const dueSchema = z
   .strict()
   .transform(({ jours, ...filter }) => ({ jours, ...toDeadlineFilter(filter) }));
 /** The envelope; `data` is checked by the path's own schema (domain/path/path-events.ts), bounded there. */
-const actSchema = z
+export const actSchema = z
   .object({
     type: z.string().max(64, 'type : 64 caractères au plus'),
     data: z.unknown().optional(),
@@ -69,7 +72,7 @@ async function onPath<T>(req: FastifyRequest, reply: FastifyReply, work: () => P
     if (err instanceof PathNotFound) return refuse(req, reply, 404, err.message);
     if (err instanceof ActionRefused) return refuse(req, reply, 422, err.message);
     if (err instanceof TemporalUnavailable)
-      return refuse(req, reply, temporalErrorStatus[err.kind], err.message);
+      return refuse(req, reply, temporalErrorStatus[err.kind], err.message, temporalProblemCode[err.kind]);
     throw err;
   }
 }
@@ -106,7 +109,7 @@ export function apiRoutes(app: FastifyInstance, client: Client, db: ReadModelDb,
     const a = account(req);
     // The same schema as the path's Update validator, for an early answer before any call.
     const checked = pathEventSchema.safeParse({ ...body, by: a.login });
-    if (!checked.success) return refuse(req, reply, 422, frenchIssues(checked.error));
+    if (!checked.success) return refuse(req, reply, 422, frenchIssues(checked.error), 'acte-invalide');
     return onPath(req, reply, () => actFor(client, a, req.params.id, body as PathEventInput));
   });
 }
