@@ -17,6 +17,9 @@ import { APPOINTMENTS_SERVICE } from '../../domain/path/path-partners.js';
 import { frenchIssues } from '../../domain/validation.js';
 import { partnerEventSignal } from '../../workflows/path/messages.js';
 import { frenchTemporalError, temporalErrorStatus } from '../../services/temporal-errors.js';
+// Errors as the rest of the API's: application/problem+json with a stable code (problem.ts).
+import { refuse } from './access.js';
+import { temporalProblemCode } from './problem.js';
 
 export const ATTENDANCE_CALLBACK_PATH = '/api/partenaires/rdv/presences';
 
@@ -43,11 +46,10 @@ export function registerPartnerCallbacks(app: FastifyInstance, o: PartnerCallbac
   app.post(ATTENDANCE_CALLBACK_PATH, { config: { auth: 'none' } }, async (req, reply) => {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (!sameToken(bearer, o.token))
-      return reply.code(401).send({ erreur: 'Jeton du partenaire absent ou invalide.' });
+      return refuse(req, reply, 401, 'Jeton du partenaire absent ou invalide.');
     // The client's schema, and our bounds on what it leaves open (ids reach the path's journal).
     const parsed = attendanceCallbackSchema.and(boundsSchema).safeParse(req.body);
-    if (!parsed.success)
-      return reply.code(400).send({ erreur: `Présence invalide : ${frenchIssues(parsed.error)}` });
+    if (!parsed.success) return refuse(req, reply, 400, `Présence invalide : ${frenchIssues(parsed.error)}`);
     const c = parsed.data;
     const event: PathEventInput =
       c.status === 'attended'
@@ -62,14 +64,21 @@ export function registerPartnerCallbacks(app: FastifyInstance, o: PartnerCallbac
     // The path's own schema, before the Signal: a message it could not even read is never sent.
     const checked = pathEventSchema.safeParse(event);
     if (!checked.success)
-      return reply.code(400).send({ erreur: `Présence invalide : ${frenchIssues(checked.error)}` });
+      return refuse(req, reply, 400, `Présence invalide : ${frenchIssues(checked.error)}`);
     try {
       await o.client.workflow.getHandle(pathWorkflowId(c.beneficiaryId)).signal(partnerEventSignal, event);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError)
-        return reply.code(404).send({ erreur: `Aucun parcours en cours pour « ${c.beneficiaryId} ».` });
+        return refuse(req, reply, 404, `Aucun parcours en cours pour « ${c.beneficiaryId} ».`);
       const french = frenchTemporalError(err, c.beneficiaryId);
-      if (french) return reply.code(temporalErrorStatus[french.kind]).send({ erreur: french.message });
+      if (french)
+        return refuse(
+          req,
+          reply,
+          temporalErrorStatus[french.kind],
+          french.message,
+          temporalProblemCode[french.kind],
+        );
       throw err;
     }
     return reply.code(202).send({ recu: c.eventId });

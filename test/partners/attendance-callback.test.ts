@@ -156,12 +156,22 @@ describe('the attendance callback', () => {
     };
     const wrong = await post(valid, 'pas-le-bon');
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json()).toEqual({ erreur: 'Jeton du partenaire absent ou invalide.' });
+    expect(wrong.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(wrong.json()).toMatchObject({
+      code: 'non-authentifie',
+      detail: 'Jeton du partenaire absent ou invalide.',
+      erreur: 'Jeton du partenaire absent ou invalide.',
+    });
     const malformed = await post({ ...valid, status: 'peut-être' });
     expect(malformed.statusCode).toBe(400);
-    expect(malformed.json().erreur).toContain('présence attendue : attended (venu) ou missed (absent)');
+    expect(malformed.json().code).toBe('parametre-invalide');
+    expect(malformed.json().detail).toContain('présence attendue : attended (venu) ou missed (absent)');
     const unknown = await post(valid);
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toEqual({ erreur: 'Aucun parcours en cours pour « ATT-INCONNU ».' });
+    expect(unknown.json()).toMatchObject({
+      code: 'introuvable',
+      detail: 'Aucun parcours en cours pour « ATT-INCONNU ».',
+      erreur: 'Aucun parcours en cours pour « ATT-INCONNU ».',
+    });
   });
 });
