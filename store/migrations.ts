@@ -7,6 +7,7 @@ import type { ReadModelDb } from './queryable.js';
 import { exchangesMigration } from './exchanges-schema.js';
 import { incidentsMigration } from './incidents.js';
 import { identitiesMigration } from './identities-schema.js';
+import { specialCategoryMigration } from './special-category.js';
 
 const migrations: { version: number; name: string; sql: string }[] = [
   {
@@ -194,6 +195,9 @@ migrations.push({
       where api_token_hash is not null;
   `,
 });
+
+// Migration 13 (issue 19): special-category data out of the read model's snapshots (store/special-category.ts).
+migrations.push(specialCategoryMigration);
 
 export async function migrate(db: ReadModelDb): Promise<void> {
   await db.transaction(async (tx) => {

@@ -6,6 +6,7 @@
 import type { PathState } from '../domain/path/path.js';
 import { openDeadlines } from '../domain/path/path-machine.js';
 import type { Queryable, ReadModelDb } from './db.js';
+import { withoutSpecialCategory } from './special-category.js';
 
 export interface PathSnapshot {
   workflowId: string;
@@ -57,7 +58,8 @@ export async function recordPath(
         s.interviews.length,
         next,
         open.some((d) => d.breached),
-        JSON.stringify(s),
+        // Health and disability stay in Temporal, encrypted: store/special-category.ts.
+        JSON.stringify(withoutSpecialCategory(s)),
       ],
     );
     if (written.length === 0) return false;
