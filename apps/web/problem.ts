@@ -96,7 +96,7 @@ export const problemSchema = z
       deprecated: true,
     }),
   })
-  .meta({ id: 'Probleme', title: 'Problème (RFC 9457)' });
+  .meta({ title: 'Problème (RFC 9457)' });
 
 export type Problem = z.infer<typeof problemSchema>;
 

@@ -146,6 +146,13 @@ describe('the API’s published description (OpenAPI 3.1 from the zod schemas)',
     expect(doc.components.securitySchemes.jetonPersonnel).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/api/moi']!.get!.security).toEqual([{ jetonPersonnel: [] }]);
     expect(doc.paths['/api/openapi.json']!.get!.security).toEqual([]);
+    // Every reference resolves inside the document (no dangling $ref).
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const r of refs) {
+      const target = r.split('/').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], doc);
+      expect(target, r).toBeTypeOf('object');
+    }
   });
 
   it('describes the filters by the zod schema’s own keys, each in French', async () => {
