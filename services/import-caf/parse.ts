@@ -207,6 +207,8 @@ export interface RawRecord {
   cells: string[];
   /** Line of the file (CSV) or row of the sheet (XLSX) where the record starts; the header's is 1. */
   line: number;
+  /** Why the record is rejected whatever its cells say (a cell the format itself made unreliable). */
+  rejected?: string;
 }
 
 /**
@@ -272,7 +274,7 @@ export function cafRecordsOf(
     );
   const schema = cafRowSchema(now);
   const out: CafRecord[] = [];
-  for (const { cells: record, line } of body) {
+  for (const { cells: record, line, rejected } of body) {
     // A line of empty cells (a spreadsheet's trailing « ;;;; ») is not a record.
     if (record.every((cell) => cell === '')) continue;
     const cells = Object.fromEntries(
@@ -288,6 +290,10 @@ export function cafRecordsOf(
       beneficiaryId: asRead(cells.id_pseudonyme),
       flowType: asRead(cells.type_flux),
     };
+    if (rejected) {
+      out.push({ ...known, ok: false, reason: rejected });
+      continue;
+    }
     const long = cafColumns.find((c) => cells[c].length > cafBounds.cellChars);
     if (long) {
       out.push({ ...known, ok: false, reason: `${long} : ${cafBounds.cellChars} caractères au plus` });

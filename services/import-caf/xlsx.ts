@@ -34,6 +34,13 @@ export function xlsxCellText(cell: CellValue | null, column: string | undefined)
   return String(cell as string | number).trim();
 }
 
+/**
+ * An id typed in a number cell: the spreadsheet has already dropped its leading zeros
+ * (000123 became 123) or rounded it past 15 digits, so it may name another beneficiary.
+ */
+const numericId =
+  'id_pseudonyme : cellule au format nombre (un tableur efface les zéros en tête) : mettez la colonne au format texte';
+
 /** Drops the empty cells past `keep` (a sheet's used range may be wider than the header). */
 function trimmed(cells: string[], keep: number): string[] {
   let end = cells.length;
@@ -76,7 +83,12 @@ export async function xlsxRecords(bytes: Buffer): Promise<RawRecord[]> {
     }
     const names = columns;
     const cells = row.map((cell, i) => xlsxCellText(cell, names[i]));
-    records.push({ cells: trimmed(cells, names.length), line: index + 1 });
+    const id = row[names.indexOf('id_pseudonyme')];
+    records.push({
+      cells: trimmed(cells, names.length),
+      line: index + 1,
+      ...(typeof id === 'number' ? { rejected: numericId } : {}),
+    });
   }
   return records;
 }

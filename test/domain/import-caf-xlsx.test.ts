@@ -142,6 +142,24 @@ describe('reading a CAF flow from an XLSX workbook', () => {
     ]);
   });
 
+  it('rejects an id typed in a number cell (its leading zeros are already gone), not another beneficiary', async () => {
+    const sheet = await workbook([
+      [...cafColumns],
+      ['D-1', 'ouverture', '2026-01-05', '', 'lens-lievin', '1', 'non', ''],
+      [123, 'ouverture', '2026-01-05', '', 'lens-lievin', '1', 'non', ''],
+      ['000123', 'ouverture', '2026-01-05', '', 'lens-lievin', '1', 'non', ''],
+    ]);
+    expect(summary(await parseCafXlsx(sheet, now))).toEqual([
+      [2, 'D-1', 'ouverture'],
+      [
+        3,
+        '123',
+        'id_pseudonyme : cellule au format nombre (un tableur efface les zéros en tête) : mettez la colonne au format texte',
+      ],
+      [4, '000123', 'ouverture'],
+    ]);
+  });
+
   it('neutralises a formula-looking cell of a rejected row in the rejection report', async () => {
     const hyperlink = '=HYPERLINK("http://x.example";"clic")';
     const records = await parseCafXlsx(
