@@ -81,6 +81,14 @@ const envSchema = z.object({
   JALONS_RETENTION_MONTHS: retentionMonthsSchema.default(24),
   /** RGPD: months the accounts' journal (logins, failures, changes, with addresses) is kept (CNIL: 6 to 12). */
   JALONS_ACCOUNT_LOG_MONTHS: retentionMonthsSchema.default(12),
+  /** Days a personal API token lives (store/accounts.ts apiTokenDays): out of 1–366, the start stops. */
+  JALONS_API_TOKEN_DAYS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => !v?.trim() || (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 366),
+      'nombre entier de jours entre 1 et 366 attendu',
+    ),
 });
 
 export type Config = ReturnType<typeof loadConfig>;

@@ -23,6 +23,7 @@ import {
   issueApiToken,
 } from '../../store/accounts.js';
 import { migrate } from '../../store/migrations.js';
+import { loadConfig } from '../../workers/config.js';
 import { buildWebApp } from '../../apps/web/server.js';
 import { startCodecServer } from '../../apps/codec-server/server.js';
 import { EncryptionCodec, parseKeyRing } from '../../workers/codec.js';
@@ -77,6 +78,12 @@ describe('personal API tokens expire', () => {
       expect(() => apiTokenDays({ JALONS_API_TOKEN_DAYS: bad })).toThrow(
         `JALONS_API_TOKEN_DAYS : nombre entier de jours entre 1 et 366 attendu (« ${bad} » reçu).`,
       );
+    // The processes' configuration refuses the same values: the web app, the worker and the codec server do not start.
+    for (const bad of ['0', '367', 'trente'])
+      expect(() => loadConfig({ JALONS_API_TOKEN_DAYS: bad })).toThrow(
+        'Configuration invalide : JALONS_API_TOKEN_DAYS : nombre entier de jours entre 1 et 366 attendu',
+      );
+    expect(() => loadConfig({ JALONS_API_TOKEN_DAYS: '366' })).not.toThrow();
   });
 
   it('works until the instant of expiry and not at it (injected clock)', async () => {
