@@ -86,7 +86,7 @@ export const problemSchema = z
   .object({
     type: z.string().meta({ description: 'Adresse de la description du code (relative au serveur).' }),
     title: z.string().meta({ description: 'Intitulé court du code, en français.' }),
-    status: z.number().int().meta({ description: 'Le statut HTTP de la réponse.' }),
+    status: z.number().int().min(400).max(599).meta({ description: 'Le statut HTTP de la réponse.' }),
     detail: z.string().meta({ description: 'La phrase en français destinée à la personne.' }),
     code: z.enum(Object.keys(problemTitles) as [ProblemCode, ...ProblemCode[]]).meta({
       description: 'Code stable, à tester par les programmes.',

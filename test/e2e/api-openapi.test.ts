@@ -17,7 +17,8 @@ import { createAccount, issueApiToken } from '../../store/accounts.js';
 import { MailSink } from '../../dev/mail-sink.js';
 import { actOnPath, showPath, startPath } from '../../services/paths.js';
 import { startWebApp } from '../../apps/web/server.js';
-import { dueSchema, filterSchema } from '../../apps/web/api.js';
+import { actSchema, dueSchema, filterSchema } from '../../apps/web/api.js';
+import { pathEventTypes } from '../../domain/path/path-events.js';
 import { accountSchema, deadlineItemSchema, pathStateSchema } from '../../apps/web/openapi.js';
 import { problemTitles } from '../../apps/web/problem.js';
 import { deadlineFilterFields } from '../../domain/path/deadline-filter.js';
@@ -170,6 +171,16 @@ describe('the API’s published description (OpenAPI 3.1 from the zod schemas)',
       schema: { minimum: number; maximum: number };
     };
     expect(jours.schema).toMatchObject({ minimum: 1, maximum: 92 });
+  });
+
+  it('describes an act’s body by the path’s own event schemas, without the author the token sets', async () => {
+    const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as OpenApi & {
+      components: { schemas: { Acte: { oneOf: { properties: Record<string, { const?: string }> }[] } } };
+    };
+    const variants = doc.components.schemas.Acte.oneOf;
+    expect(variants.map((v) => v.properties.type!.const)).toEqual(pathEventTypes);
+    for (const v of variants)
+      expect(Object.keys(v.properties).sort()).toEqual(Object.keys(actSchema.shape).sort());
   });
 
   it('describes response shapes that the real answers match', async () => {
