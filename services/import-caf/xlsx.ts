@@ -9,10 +9,16 @@ import { cafRecordsOf, InvalidImportFile, type CafRecord, type RawRecord } from 
 
 /** An XLSX is a ZIP archive: its first bytes are « PK\x03\x04 » (an .xlsx renamed .csv is still read as one). */
 const zipMagic = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+/** A legacy .xls (OLE compound file): read here only to be refused with the right advice. */
+const oleMagic = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
-/** The flow is read as XLSX when its name ends in .xlsx or its bytes are a ZIP archive. */
+/** The flow is read as a workbook when its name ends in .xlsx or .xls, or its bytes are one. */
 export function isXlsxFlow(file: string, bytes: Buffer): boolean {
-  return extname(file).toLowerCase() === '.xlsx' || bytes.subarray(0, 4).equals(zipMagic);
+  return (
+    ['.xlsx', '.xls'].includes(extname(file).toLowerCase()) ||
+    bytes.subarray(0, 4).equals(zipMagic) ||
+    bytes.subarray(0, 8).equals(oleMagic)
+  );
 }
 
 const two = (n: number): string => String(n).padStart(2, '0');

@@ -184,15 +184,18 @@ describe('reading a CAF flow from an XLSX workbook', () => {
     await expect(parseCafXlsx(await workbook([[]]), now)).rejects.toThrow('Le fichier est vide');
   });
 
+  const notXlsx = 'Fichier XLSX illisible : ce n’est pas un classeur .xlsx (archive illisible).';
   it.each([
-    ['bytes that are no workbook', Buffer.from('id_pseudonyme;type_flux\n')],
-    ['a broken archive', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64, 7)])],
-  ])('refuses %s in one French sentence', async (_, bytes) => {
-    const refusal = parseCafXlsx(bytes, now);
-    await expect(refusal).rejects.toThrow(InvalidImportFile);
-    await expect(parseCafXlsx(bytes, now)).rejects.toThrow(
-      'Fichier XLSX illisible : ce n’est pas un classeur .xlsx (archive illisible).',
-    );
+    ['bytes that are no workbook', Buffer.from('id_pseudonyme;type_flux\n'), notXlsx],
+    ['a broken archive', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64, 7)]), notXlsx],
+    [
+      'a legacy .xls',
+      Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(600)]),
+      'Fichier XLSX illisible : format .xls (Excel 97-2003) non pris en charge, enregistrez-le au format .xlsx.',
+    ],
+  ])('refuses %s in one French sentence', async (_, bytes, message) => {
+    await expect(parseCafXlsx(bytes, now)).rejects.toThrow(InvalidImportFile);
+    await expect(parseCafXlsx(bytes, now)).rejects.toThrow(message);
   });
 
   it('refuses a workbook above the row bound, before any row is validated', async () => {
@@ -203,10 +206,12 @@ describe('reading a CAF flow from an XLSX workbook', () => {
     );
   }, 60_000);
 
-  it('reads a file as XLSX by its name or by its bytes (an .xlsx renamed .csv)', () => {
+  it('reads a file as XLSX by its name or by its bytes (an .xlsx renamed .csv, a legacy .xls to refuse)', () => {
     const zip = Buffer.from('PK\x03\x04rest');
     expect(isXlsxFlow('flux.XLSX', Buffer.from('x'))).toBe(true);
     expect(isXlsxFlow('flux.csv', zip)).toBe(true);
     expect(isXlsxFlow('flux.csv', Buffer.from('id_pseudonyme;'))).toBe(false);
+    expect(isXlsxFlow('flux.xls', Buffer.from('x'))).toBe(true);
+    expect(isXlsxFlow('flux', Buffer.from('d0cf11e0a1b11ae1', 'hex'))).toBe(true);
   });
 });
