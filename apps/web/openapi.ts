@@ -288,7 +288,7 @@ export function openApiDocument(extra: ApiOperation[] = []): JsonSchema {
     openapi: '3.1.0',
     info: {
       title: 'API de Jalons',
-      version: '1.1.0',
+      version: '1.0.0',
       description:
         'Les actions à distance sur les parcours (scripts, mode distant de la ligne de commande) : mêmes rôles et même périmètre que les pages. Authentification par jeton personnel (« jalons compte jeton »). Les erreurs sont au format `application/problem+json` (RFC 9457) : un `code` stable et la phrase française dans `detail`.',
     },
