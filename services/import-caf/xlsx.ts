@@ -4,6 +4,7 @@
  * bounds (docs/bounds.md), checkpoint and rejection report are the CSV's.
  */
 import { extname } from 'node:path';
+import { unzipSync } from 'fflate';
 import { readSheet, type CellValue, type SheetData } from 'read-excel-file/node';
 import { cafRecordsOf, InvalidImportFile, type CafRecord, type RawRecord } from './parse.js';
 
@@ -11,6 +12,35 @@ import { cafRecordsOf, InvalidImportFile, type CafRecord, type RawRecord } from 
 const zipMagic = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 /** A legacy .xls (OLE compound file): read here only to be refused with the right advice. */
 const oleMagic = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+/** What a workbook may unzip to: a 200 000-line flow is ~50 MiB of XML (docs/bounds.md). */
+export const XLSX_UNZIPPED_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A 32 MiB workbook can declare gigabytes once unzipped (a « zip bomb »): the sizes its
+ * entries declare are summed without inflating anything, and too much is refused in French
+ * before read-excel-file would run out of memory. A truncated archive is left to it.
+ */
+const mib = (bytes: number) =>
+  new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(bytes / 2 ** 20);
+
+export function refuseZipBomb(bytes: Buffer, max = XLSX_UNZIPPED_MAX_BYTES): void {
+  let declared = 0;
+  try {
+    unzipSync(bytes, {
+      filter: (entry) => {
+        declared += entry.originalSize;
+        return false;
+      },
+    });
+  } catch {
+    return;
+  }
+  if (declared > max)
+    throw new InvalidImportFile(
+      `Fichier XLSX refusé : une fois décompressé, il ferait ${mib(declared)} Mio, au plus ${mib(max)} Mio.`,
+    );
+}
 
 /** The flow is read as a workbook when its name ends in .xlsx or .xls, or its bytes are one. */
 export function isXlsxFlow(file: string, bytes: Buffer): boolean {
@@ -60,6 +90,7 @@ function trimmed(cells: string[], keep: number): string[] {
  * Throws InvalidImportFile, in French, when the bytes are not a readable XLSX.
  */
 export async function xlsxRecords(bytes: Buffer): Promise<RawRecord[]> {
+  refuseZipBomb(bytes);
   let rows: SheetData;
   try {
     rows = await readSheet(bytes, 1);

@@ -4,6 +4,7 @@
  * formulas inert in the rejection report, a broken workbook refused in French.
  */
 import writeXlsxFile from 'write-excel-file/node';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parisInstant } from '../../domain/calendar.js';
 import {
@@ -13,7 +14,9 @@ import {
   isXlsxFlow,
   parseCafFlow,
   parseCafXlsx,
+  refuseZipBomb,
   rejectionCsv,
+  XLSX_UNZIPPED_MAX_BYTES,
   type CafRecord,
 } from '../../services/import-caf.js';
 
@@ -196,6 +199,21 @@ describe('reading a CAF flow from an XLSX workbook', () => {
   ])('refuses %s in one French sentence', async (_, bytes, message) => {
     await expect(parseCafXlsx(bytes, now)).rejects.toThrow(InvalidImportFile);
     await expect(parseCafXlsx(bytes, now)).rejects.toThrow(message);
+  });
+
+  it('refuses a workbook that would unzip beyond the bound, without inflating it (a zip bomb)', async () => {
+    // 1 MiB of zeros deflates to about a kilobyte: the declared size is what counts.
+    const bomb = Buffer.from(zipSync({ 'xl/worksheets/sheet1.xml': new Uint8Array(2 ** 20) }, { level: 9 }));
+    expect(bomb.length).toBeLessThan(8 * 1024);
+    expect(() => refuseZipBomb(bomb, 2 ** 20)).not.toThrow();
+    expect(() => refuseZipBomb(bomb, 2 ** 20 - 1)).toThrow(InvalidImportFile);
+    expect(() => refuseZipBomb(bomb, 2 ** 19)).toThrow(
+      'Fichier XLSX refusé : une fois décompressé, il ferait 1 Mio, au plus 0,5 Mio.',
+    );
+    // A real flow's workbook is far below the default bound, and reads.
+    const sheet = await workbook([[...cafColumns]]);
+    expect(() => refuseZipBomb(sheet)).not.toThrow();
+    expect(XLSX_UNZIPPED_MAX_BYTES).toBe(256 * 2 ** 20);
   });
 
   it('refuses a workbook above the row bound, before any row is validated', async () => {
