@@ -4,6 +4,8 @@
  * Pilot'Actions or a funder's template and as a French HTML page a person reads
  * (and prints to PDF from the browser). Kept in the read model (`reports`).
  */
+import { stringify } from 'csv-stringify/sync';
+import { neutralise } from '../domain/spreadsheet.js';
 import { addCalendarDays, formatParis, parisInstant } from '../domain/calendar.js';
 import {
   conventions,
@@ -107,7 +109,6 @@ export interface Report {
   html: string;
 }
 
-const quote = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 const frDate = (d: string) => d.split('-').reverse().join('/');
 
 /** The report of one convention for one period, built now and kept in the read model. */
@@ -132,24 +133,24 @@ export async function buildReport(
   });
   const csv =
     '\ufeff' +
-    [
-      'code;indicateur;valeur;valeur_affichee;unite;source;periode_du;periode_au',
-      ...figures.map((f) =>
-        [
-          f.id,
-          f.label,
-          f.value === null ? '' : String(f.value),
-          f.shown,
-          indicatorDefinitions[f.id].unit,
-          f.source,
-          period.from,
-          period.to,
-        ]
-          .map(quote)
-          .join(';'),
-      ),
-    ].join('\r\n') +
-    '\r\n';
+    stringify(
+      [
+        ['code', 'indicateur', 'valeur', 'valeur_affichee', 'unite', 'source', 'periode_du', 'periode_au'],
+        ...figures.map((f) =>
+          [
+            f.id,
+            f.label,
+            f.value === null ? '' : String(f.value),
+            f.shown,
+            indicatorDefinitions[f.id].unit,
+            f.source,
+            period.from,
+            period.to,
+          ].map(neutralise),
+        ),
+      ],
+      { delimiter: ';', record_delimiter: '\r\n' },
+    );
   const report: Report = {
     id: `${convention}/${period.from}/${period.to}`,
     convention,
