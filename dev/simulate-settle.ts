@@ -10,7 +10,7 @@
  * first (as on a real server an event at the deadline finds it passed) and the event is sent once
  * no workflow task is open.
  */
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
@@ -77,4 +77,21 @@ export async function settle(
     if (settled(events, await env.currentTimeMs())) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * The same precaution for every Update a client sends to the time-skipping server (the
+ * tests' clients): the workflow settles first. `env` is read when the Update is sent (the
+ * client is built before its environment exists).
+ */
+export function settleBeforeUpdate(
+  env: () => TestWorkflowEnvironment | undefined,
+): WorkflowClientInterceptor {
+  return {
+    async startUpdate(input, next) {
+      const current = env();
+      if (current) await settle(current, current.client, input.workflowExecution.workflowId);
+      return next(input);
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { MailSink } from '../../dev/mail-sink.js';
+import { settleBeforeUpdate } from '../../dev/simulate-settle.js';
 import type { Activities } from '../../activities/index.js';
 import { registerSearchAttributes, startedInTime as started } from '../../services/temporal.js';
 import { TEST_PAYLOAD_KEYS, testDataConverter } from './keys.js';
@@ -23,12 +24,19 @@ export function quietRuntime(level: 'WARN' | 'ERROR' = 'WARN'): void {
 export async function timeSkippingEnv(startAt?: Date): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   process.env.JALONS_TEST_SERVER_START = startAt ? startAt.toISOString() : '';
+  // The time-skipping server mishandles an Update racing a workflow task (dev/simulate-settle.ts):
+  // every Update of the tests' client waits for the workflow to settle first.
+  const ready: { env?: TestWorkflowEnvironment } = {};
   const env = await started(() =>
     TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
-      client: { dataConverter: testDataConverter },
+      client: {
+        dataConverter: testDataConverter,
+        interceptors: { workflow: [settleBeforeUpdate(() => ready.env)] },
+      },
     }),
   );
+  ready.env = env;
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
