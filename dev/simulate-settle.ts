@@ -80,7 +80,7 @@ export async function settle(
 }
 
 /**
- * The same precaution for every Update a client sends to the time-skipping server (the
+ * The same precaution for every Update (and query) a client sends to the time-skipping server (the
  * tests' clients): the workflow settles first. `env` is read when the Update is sent (the
  * client is built before its environment exists).
  */
@@ -89,6 +89,12 @@ export function settleBeforeUpdate(
 ): WorkflowClientInterceptor {
   return {
     async startUpdate(input, next) {
+      const current = env();
+      if (current) await settle(current, current.client, input.workflowExecution.workflowId);
+      return next(input);
+    },
+    // A query was once seen left unanswered under load (CI, 05/12/2026): the same precaution.
+    async query(input, next) {
       const current = env();
       if (current) await settle(current, current.client, input.workflowExecution.workflowId);
       return next(input);

@@ -206,10 +206,10 @@ describe('years of life', () => {
       expect(state.deadlines.filter((d) => d.kind === 'interviews' && d.breached)).toHaveLength(6);
       const ids = state.notifications.map((n) => n.id);
       expect(new Set(ids).size).toBe(ids.length);
-      const keys = sink
-        .messages()
-        .map((m) => m.headers['x-jalons-key'])
-        .filter((k) => k?.startsWith('parcours-T-CAN-1/'));
+      // The mail lane runs beside the loop, in real time: the last messages may still be on their way.
+      const ofPath = (mails: ReturnType<typeof sink.messages>) =>
+        mails.map((m) => m.headers['x-jalons-key']).filter((k) => k?.startsWith('parcours-T-CAN-1/'));
+      const keys = ofPath(await sink.waitFor((mails) => ofPath(mails).length >= ids.length, 30_000));
       expect(keys).toHaveLength(ids.length);
       expect(new Set(keys).size).toBe(keys.length);
       // 6 warnings and 6 escalations about interviews, plus the J-3 and J-7/J-2 reminders of the first steps.
