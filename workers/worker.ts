@@ -57,6 +57,10 @@ export function notificationWorkerOptions(base: WorkerOptions, perSecond: number
     ...rest,
     taskQueue: notificationQueue(base.taskQueue),
     maxTaskQueueActivitiesPerSecond: perSecond,
+    // About one second of the rate in flight at once, not the SDK's 100: each send records itself
+    // in the outbox right after the relay's acceptance, so a worker lost mid-wave leaves few
+    // accepted-but-unrecorded messages to go twice (test/faults/worker-kill.test.ts).
+    maxConcurrentActivityTaskExecutions: Math.min(16, Math.max(2, Math.ceil(perSecond))),
   };
 }
 
