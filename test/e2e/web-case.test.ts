@@ -12,7 +12,8 @@
 import { mkdirSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { createAccount } from '../../store/accounts.js';
@@ -57,16 +58,7 @@ beforeAll(async () => {
     { login: LOGIN, role: 'agent', territories: ['lens-lievin'], password: PASSWORD },
     { channel: 'cli' },
   );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--lang=fr-FR',
-    ],
-  });
+  browser = await launchChromium(['--lang=fr-FR']);
   // One signed-in page for the whole file (one browser, one stack).
   page = await browser.newPage({
     viewport: { width: 1280, height: 900 },

@@ -13,7 +13,8 @@
 import { mkdirSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { grantWorkflowId, type GrantState } from '../../domain/grants/cycle.js';
@@ -73,16 +74,7 @@ beforeAll(async () => {
     ['lecteur-subventions', 'lecture'],
   ] as const)
     await createAccount(db, { login, role, allCases: true, password: PASSWORD }, { channel: 'cli' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 
   // The CNSA cycle up to its vote, then the morning of the transmission's last day.
   await startGrantCycle(env.client, taskQueue, {

@@ -7,7 +7,8 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { lateItems } from '../../store/queries.js';
@@ -43,18 +44,7 @@ beforeAll(async () => {
     { login: 'agent-web', role: 'agent', allCases: true, password: PASSWORD },
     { channel: 'cli' },
   );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(['--disable-quic']);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -138,7 +128,7 @@ describe('operations web app', () => {
     await page.selectOption('#orientation-decided-referent', 'ref-77');
     await page.click('button:has-text("Enregistrer : Décision d’orientation")');
     await expect
-      .poll(() => page.locator('.notice[role=status]').textContent())
+      .poll(() => page.locator('.notice[role=status]', { hasText: 'Acte enregistré' }).textContent())
       .toContain('Décision d’orientation');
     expect(await page.locator('main').textContent()).toContain('référent ref-77');
     expect((await showPath(env.client, 'WEB-001')).journal.at(-1)).toMatchObject({

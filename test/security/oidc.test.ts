@@ -11,7 +11,8 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import type { Client } from '@temporalio/client';
 import Provider from 'oidc-provider';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { accountEvents, createAccount, getAccount, setDisabled, verifyLogin } from '../../store/accounts.js';
@@ -95,16 +96,7 @@ beforeAll(async () => {
   // The pages exercised here read the read model only: Temporal is not involved.
   const client = { connection: {} } as unknown as Client; // the health routes read its address
   web = await startWebApp({ client, db, port: webPort, secureCookie: false, oidc: options });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
