@@ -57,6 +57,9 @@ export function notificationWorkerOptions(base: WorkerOptions, perSecond: number
     ...rest,
     taskQueue: notificationQueue(base.taskQueue),
     maxTaskQueueActivitiesPerSecond: perSecond,
+    // The server's limit is an average over the queue's partitions, each with its own burst: 8 or 9
+    // sends were seen within one second at 2/s. The worker's own limit keeps each worker to the rate.
+    maxActivitiesPerSecond: perSecond,
     // About one second of the rate in flight at once, not the SDK's 100: each send records itself
     // in the outbox right after the relay's acceptance, so a worker lost mid-wave leaves few
     // accepted-but-unrecorded messages to go twice (test/faults/worker-kill.test.ts).

@@ -22,7 +22,7 @@ import {
   pathEventUpdate,
   stateQuery,
 } from '../../workflows/path/path.js';
-import { advanceTo, testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { advanceTo, testWorker, timeSkippingEnv, watchWorkflow } from '../support/temporal.js';
 
 // Monday 5 January 2026, 09:00 Paris.
 const OPENED = new Date('2026-01-05T09:00:00+01:00');
@@ -87,9 +87,11 @@ async function withPath(id: string, body: (p: TestPath) => Promise<void>): Promi
   const worker = await testWorker(env, activities());
   await worker.runUntil(async () => {
     const p = await startPath(id, worker.options.taskQueue);
+    const unwatch = watchWorkflow(env, pathWorkflowId(id));
     try {
       await body(p);
     } finally {
+      unwatch();
       await p.handle.terminate('fin du test').catch(() => undefined);
     }
   });

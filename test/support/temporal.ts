@@ -1,4 +1,5 @@
 /** Temporal servers and workers for tests: the real servers, provisioned offline. */
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -144,4 +145,23 @@ export function devServerWithWorker(
     await t.sink?.close();
   });
   return t;
+}
+
+/**
+ * Prints on stderr what a workflow is doing if the test is still waiting on it after `afterMs`:
+ * its last history events and pending activities, so a hang seen once in CI names its cause.
+ * Returns the function that stops watching.
+ */
+export function watchWorkflow(env: TestWorkflowEnvironment, workflowId: string, afterMs = 30_000): () => void {
+  const timer = setTimeout(() => {
+    void (async () => {
+      const handle = env.client.workflow.getHandle(workflowId);
+      const { events } = await handle.fetchHistory();
+      const tail = (events ?? []).slice(-15).map((e) => `${e.eventId} ${temporal.api.enums.v1.EventType[e.eventType ?? 0]} ${e.eventTime?.seconds}`);
+      const { raw } = await handle.describe();
+      const pending = (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} ${a.state} #${a.attempt}`);
+      console.error(`[bloqué] ${workflowId} après ${afterMs} ms :\n${tail.join('\n')}\nen cours : ${pending.join(', ')}`);
+    })().catch((e: unknown) => console.error(`[bloqué] ${workflowId} : ${String(e)}`));
+  }, afterMs);
+  return () => clearTimeout(timer);
 }

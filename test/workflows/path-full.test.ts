@@ -170,8 +170,11 @@ describe('years of life', () => {
   it('a two-year path continues as new, carrying its state, without sending anything twice', async () => {
     const worker = await testWorker(env, realActivities(sink.smtpPort));
     await worker.runUntil(async () => {
-      const start = await env.currentTimeMs();
-      const opened = new Date(start).toISOString();
+      // A fixed instant, whatever the first test left on the clock: the contract is then signed on
+      // Monday 14 September, so the six intensive months owed are September to February (March,
+      // covered 14 days of 31, is not owed).
+      const opened = await advanceTo(env, '2026-09-01T09:00:00+02:00');
+      expect(await env.currentTimeMs()).toBe(Date.parse(opened));
       const handle = await env.client.workflow.start(beneficiaryPath, {
         args: [
           { beneficiaryId: 'T-CAN-1', rightsOpenedAt: opened, territory: 'montreuillois', historyLimit: 60 },
