@@ -152,15 +152,27 @@ export function devServerWithWorker(
  * its last history events and pending activities, so a hang seen once in CI names its cause.
  * Returns the function that stops watching.
  */
-export function watchWorkflow(env: TestWorkflowEnvironment, workflowId: string, afterMs = 30_000): () => void {
+export function watchWorkflow(
+  env: TestWorkflowEnvironment,
+  workflowId: string,
+  afterMs = 30_000,
+): () => void {
   const timer = setTimeout(() => {
     void (async () => {
       const handle = env.client.workflow.getHandle(workflowId);
       const { events } = await handle.fetchHistory();
-      const tail = (events ?? []).slice(-15).map((e) => `${e.eventId} ${temporal.api.enums.v1.EventType[e.eventType ?? 0]} ${e.eventTime?.seconds}`);
+      const tail = (events ?? [])
+        .slice(-15)
+        .map(
+          (e) => `${e.eventId} ${temporal.api.enums.v1.EventType[e.eventType ?? 0]} ${e.eventTime?.seconds}`,
+        );
       const { raw } = await handle.describe();
-      const pending = (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} ${a.state} #${a.attempt}`);
-      console.error(`[bloqué] ${workflowId} après ${afterMs} ms :\n${tail.join('\n')}\nen cours : ${pending.join(', ')}`);
+      const pending = (raw.pendingActivities ?? []).map(
+        (a) => `${a.activityType?.name} ${a.state} #${a.attempt}`,
+      );
+      console.error(
+        `[bloqué] ${workflowId} après ${afterMs} ms :\n${tail.join('\n')}\nen cours : ${pending.join(', ')}`,
+      );
     })().catch((e: unknown) => console.error(`[bloqué] ${workflowId} : ${String(e)}`));
   }, afterMs);
   return () => clearTimeout(timer);
