@@ -133,8 +133,16 @@ function summary(s: PathState): Raw {
     <strong>${stepLabel(s.step)}</strong> — territoire ${s.territory}, politique ${policy.name}. Droit ouvert
     le
     ${parisTime(s.rightsOpenedAt)}.${o ? html` Orientation : ${trackLabels[o.track]}, ${o.organisation}, référent ${o.referent}.` : ''}
-    Révision ${String(s.seq)}.
+    ${lastAct(s)}
   </p>`;
+}
+
+/** The last act recorded, in words: a person reads when the case last moved, not a revision number. */
+function lastAct(s: PathState): Raw {
+  const last = s.journal.at(-1);
+  return last
+    ? html`Dernier acte : ${eventLabel(last.event)}, le ${parisTime(last.at)}.`
+    : html`Aucun acte enregistré.`;
 }
 
 export function timeline(
@@ -148,7 +156,7 @@ export function timeline(
     : null;
   const forms = ctx
     ? html`${actForms(ctx, view.account.login)}
-      ${s.status !== 'closed' ? html`<p><a href="/parcours/${s.beneficiaryId}/plan">Composer le plan d’activités du contrat (catalogue de l’offre)</a></p>` : ''}`
+      ${s.status !== 'closed' && s.orientation ? html`<p><a href="/parcours/${s.beneficiaryId}/plan">Composer le plan d’activités du contrat (catalogue de l’offre)</a></p>` : ''}`
     : view.stopped
       ? ''
       : html`<p>Votre compte est en lecture seule.</p>`;

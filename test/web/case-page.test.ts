@@ -1,0 +1,61 @@
+/** The case page read as a référent reads it: when the case last moved, and only the acts that make sense. */
+import { describe, expect, it } from 'vitest';
+import { applyPathEvent, newPathState } from '../../domain/path/path-machine.js';
+import { html } from '../../domain/html.js';
+import { timeline, type CaseView } from '../../apps/web/path-page.js';
+import type { Account } from '../../store/accounts.js';
+
+const account: Account = {
+  login: 'ref-42',
+  role: 'agent',
+  organisations: ['cd62'],
+  territories: ['audomarois'],
+  allCases: false,
+  disabled: false,
+  sessionVersion: 1,
+  hasApiToken: false,
+  apiTokenExpiresAt: null,
+  lastLoginAt: null,
+  createdAt: '2026-01-01T08:00:00.000Z',
+  sso: false,
+  email: null,
+  name: null,
+};
+const view = (now: Date): CaseView => ({
+  user: undefined,
+  scope: { all: true },
+  account,
+  csrf: html`<input type="hidden" name="_csrf" value="t" />`,
+  organisations: [{ code: 'cd62', name: 'Département', referents: ['ref-42'] }],
+  now,
+});
+const opened = newPathState({
+  beneficiaryId: 'T-PAGE-1',
+  rightsOpenedAt: '2026-01-05T08:00:00.000Z',
+  territory: 'audomarois',
+});
+
+describe('the case page', () => {
+  it('says no act was recorded yet, and offers no activity plan before the orientation', () => {
+    const page = timeline(opened, view(new Date('2026-01-06T08:00:00Z')));
+    expect(page).toContain('Aucun acte enregistré.');
+    expect(page).not.toContain('Révision');
+    expect(page).not.toContain('/parcours/T-PAGE-1/plan');
+  });
+
+  it('names the last act and its Paris time, and offers the plan once oriented', () => {
+    const at = new Date('2026-01-12T09:00:00Z');
+    const oriented = applyPathEvent(
+      opened,
+      {
+        type: 'orientation.decided',
+        at: at.toISOString(),
+        data: { track: 'social', organisation: 'cd62', referent: 'ref-42' },
+      },
+      at,
+    );
+    const page = timeline(oriented, view(at));
+    expect(page).toMatch(/Dernier acte : [^<]*orient[^<]*, le 12\/01\/2026 à 10:00\./);
+    expect(page).toContain('/parcours/T-PAGE-1/plan');
+  });
+});
