@@ -8,6 +8,7 @@ import { exchangesMigration } from './exchanges-schema.js';
 import { incidentsMigration } from './incidents.js';
 import { identitiesMigration } from './identities-schema.js';
 import { specialCategoryMigration } from './special-category.js';
+import { rdvInsertionMigration } from './rdv-insertion.js';
 
 const migrations: { version: number; name: string; sql: string }[] = [
   {
@@ -198,6 +199,8 @@ migrations.push({
 
 // Migration 13 (issue 19): special-category data out of the read model's snapshots (store/special-category.ts).
 migrations.push(specialCategoryMigration);
+// Migration 14 (issue 21): RDV-Insertion's linked users and webhook deliveries (store/rdv-insertion.ts).
+migrations.push(rdvInsertionMigration);
 
 export async function migrate(db: ReadModelDb): Promise<void> {
   await db.transaction(async (tx) => {

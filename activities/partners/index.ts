@@ -30,6 +30,7 @@ import {
   type SuspendAllocationRequest,
 } from '../../partners/caf.js';
 import { appointmentsRoutes, type ConvokeRequest, type Convocation } from '../../partners/appointments.js';
+import { createRdvInsertionConvoke, type RdvInsertionDeps } from './rdv-insertion.js';
 import { cnsaRoutes, type ApplicationReceipt, type SubmitApplicationRequest } from '../../partners/cnsa.js';
 import {
   prefectureRoutes,
@@ -52,7 +53,7 @@ export {
  * and, optionally, an idempotency key; without one, the key is derived from
  * the request, so a retry or a replay never applies it twice.
  */
-export function createPartnerActivities(config: PartnerConfig) {
+export function createPartnerActivities(config: PartnerConfig, rdvInsertion: RdvInsertionDeps | null = null) {
   const endpoint = (partner: PartnerName) => ({
     partner,
     baseUrl: config.partners[partner].url,
@@ -65,6 +66,8 @@ export function createPartnerActivities(config: PartnerConfig) {
   const cnsa = endpoint('cnsa');
   const prefecture = endpoint('prefecture');
   const key = (idempotencyKey?: string): CallOptions => (idempotencyKey ? { idempotencyKey } : {});
+  // RDV-Insertion when configured (JALONS_RDVI_URL, docs/rdv-insertion.md), else the legacy appointments service.
+  const rdvInsertionConvoke = rdvInsertion ? createRdvInsertionConvoke(rdvInsertion) : null;
 
   return {
     /** Orientation decision (registers the person with France Travail). */
@@ -90,6 +93,11 @@ export function createPartnerActivities(config: PartnerConfig) {
       return callPartner(caf, cafRoutes.restoreAllocation, req, key(idempotencyKey));
     },
     async appointmentsConvoke(req: ConvokeRequest, idempotencyKey?: string): Promise<Convocation> {
+      if (rdvInsertionConvoke)
+        return rdvInsertionConvoke(req).catch((err: unknown) => {
+          countPartnerFailure('rdv', err);
+          throw err;
+        });
       return callPartner(rdv, appointmentsRoutes.convoke, req, key(idempotencyKey));
     },
     async cnsaSubmitApplication(

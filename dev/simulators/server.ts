@@ -40,6 +40,7 @@ import { ftExchangeRoutes } from '../../partners/ft-exchange.js';
 import { catalogueRoutes } from '../../partners/catalogue.js';
 import { monjobRoutes } from '../../partners/monjob.js';
 import { ExchangeSimulators } from './exchanges.js';
+import { RdvInsertionSimulator } from './rdv-insertion.js';
 
 export { FaultController, type Fault, type FaultKind, type FaultSpec };
 export type {
@@ -94,6 +95,8 @@ export class PartnerSimulators {
   readonly faults: FaultController;
   /** France Travail's file exchange, the offer catalogue, MonJob62 (dev/simulators/exchanges.ts). */
   readonly exchanges = new ExchangeSimulators();
+  /** RDV-Insertion's published API and webhooks (dev/simulators/rdv-insertion.ts, issue 21). */
+  readonly rdvInsertion = new RdvInsertionSimulator();
   port = 0;
   private app!: FastifyInstance;
   private readonly token: string;
@@ -179,6 +182,7 @@ export class PartnerSimulators {
     this.suspensions.clear();
     this.appointments.clear();
     this.exchanges.reset();
+    this.rdvInsertion.reset();
   }
 
   /** Resolves once `predicate` holds (polled), or rejects after `timeoutMs`. */
@@ -492,6 +496,7 @@ export class PartnerSimulators {
         { prefix: `/${partner}` },
       );
     }
+    this.rdvInsertion.register(app);
     this.controlRoutes(app);
 
     await app.listen({ port: this.options.port ?? 0, host: this.options.host ?? '127.0.0.1' });
