@@ -21,6 +21,8 @@ import { apiDocsRoutes } from './api-docs.js';
 import { accountRoutes } from './accounts-page.js';
 import { WEB_BODY_LIMIT_BYTES } from './cases.js';
 import { registerPartnerCallbacks } from './partner-callbacks.js';
+import { rdvInsertionWebhook } from './rdv-insertion-webhook.js';
+import { webhookSecretsFromEnv } from '../../partners/rdv-insertion.js';
 import { grantRoutes } from './grants-routes.js';
 import { healthRoutes } from './health-routes.js';
 
@@ -29,6 +31,8 @@ export interface WebAppOptions extends Partial<Omit<AccessOptions, 'db'>> {
   db: ReadModelDb;
   /** The token partners present on their webhooks (the attendance callback); none: no webhook. */
   partnerToken?: string;
+  /** RDV-Insertion's webhook secrets (current, previous); default JALONS_RDVI_WEBHOOK_SECRET(_PREVIOUS); none: no route. */
+  rdvInsertionSecrets?: string[];
   port: number;
   host?: string;
   /** The clock of "due this week" (tests). */
@@ -73,6 +77,8 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
   healthRoutes(app, { client, db, metricsToken: options.metricsToken }); // /sante/vivant, /sante/pret, /metrics
   (await import('./health-page.js')).healthPages(app, { client, db }); // « Santé »
   if (options.partnerToken) registerPartnerCallbacks(app, { client, token: options.partnerToken });
+  const rdviSecrets = options.rdvInsertionSecrets ?? webhookSecretsFromEnv(process.env);
+  if (rdviSecrets.length) await app.register(rdvInsertionWebhook, { client, db, secrets: rdviSecrets, now }); // issue 21
   await app.register((await import('./exchanges.js')).exchangePages, { client, db, now }); // issue 9
   return app;
 }
