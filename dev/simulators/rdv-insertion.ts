@@ -96,6 +96,10 @@ export class RdvInsertionSimulator {
     this.sessions.clear();
   }
 
+  webhookUrl(): string | null {
+    return this.webhook?.url ?? null;
+  }
+
   configureWebhook(url: string | null, secret = ''): void {
     this.webhook = url ? { url, secret } : null;
   }

@@ -3,7 +3,10 @@
  * and both sides checked against the published OpenAPI description (a trimmed copy:
  * test/contracts/rdv-insertion-openapi.json): what Jalons sends and what the simulator answers.
  */
+import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -25,12 +28,15 @@ import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { linkRdviUser } from '../../store/rdv-insertion.js';
 
 type Json = Record<string, unknown>;
-/** OpenAPI 3.0's `nullable` also admits null in an `enum` (the description's own examples send it). */
+/** OpenAPI 3.0's `nullable`, for ajv: null is admitted by an `enum` and by a `$ref` (the description's own examples send it). */
 const nullableEnums = (v: unknown): unknown => {
   if (Array.isArray(v)) return v.map(nullableEnums);
   if (!v || typeof v !== 'object') return v;
   const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nullableEnums(x)])) as Json;
   if (o.nullable === true && Array.isArray(o.enum) && !o.enum.includes(null)) o.enum = [...o.enum, null];
+  // `{ $ref, nullable }` (the Rdv's `lieu`): the reference, or null.
+  if (o.nullable === true && typeof o.$ref === 'string' && o.type === undefined)
+    return { anyOf: [{ $ref: o.$ref }, { type: 'null' }] };
   return o;
 };
 const openapi = nullableEnums(
@@ -219,6 +225,44 @@ describe('RDV-Insertion: the convocation activity', () => {
     const elsewhere = await failureOf(() => convoke({ beneficiaryId: 'RDVI-011', referent: 'ref-6', at }));
     expect(elsewhere.message).toContain('« ccas-lens » absent de JALONS_RDVI_ORGANISATIONS');
     expect(sims.rdvInsertion.requests()).toEqual([]);
+  });
+});
+
+describe('RDV-Insertion: the simulator’s webhooks', () => {
+  it('posts `{ data, meta }` with a published Rdv, signed in X-RDVI-Signature over the raw body', async () => {
+    const received: { body: string; signature: string | undefined }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.push({ body, signature: req.headers['x-rdvi-signature'] as string | undefined });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"recu":[]}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address() as AddressInfo;
+    sims.rdvInsertion.configureWebhook(`http://127.0.0.1:${address.port}/webhooks`, 'le-secret');
+    const user = sims.rdvInsertion.addUser('RDVI-020');
+    await sims.rdvInsertion.sendRdv({
+      userId: user,
+      departmentInternalId: 'RDVI-020',
+      status: 'seen',
+      startsAt: '2026-03-09T09:00:00.000+01:00',
+    });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(received).toHaveLength(1);
+    const { body, signature } = received[0]!;
+    expect(signature).toBe(createHmac('sha256', 'le-secret').update(body).digest('hex'));
+    const payload = JSON.parse(body) as {
+      data: unknown;
+      meta: { model: string; event: string; timestamp: string };
+    };
+    const rdv = validator({ $ref: '#/components/schemas/rdv' });
+    expect(rdv(payload.data), JSON.stringify(rdv.errors)).toBe(true);
+    const participation = validator({ $ref: '#/components/schemas/participation' });
+    expect(participation((payload.data as { participations: unknown[] }).participations[0])).toBe(true);
+    expect(payload.meta).toMatchObject({ model: 'Rdv', event: 'updated' });
+    expect(webhookInstant(payload.meta.timestamp)).not.toBeNull();
   });
 });
 
