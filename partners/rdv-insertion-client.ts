@@ -16,7 +16,10 @@ import {
   inviteResponseSchema,
   sessionHeaders,
   SIGN_IN_PATH,
+  usersPageSchema,
+  usersPath,
   type InviteRequest,
+  type UsersPage,
   type InviteResponse,
   type RdvInsertionConfig,
   type RdviSession,
@@ -131,6 +134,40 @@ export class RdvInsertionClient {
     return this.signingIn;
   }
 
+  /** Sends with the session's headers; a 401 (session ended early) signs in again, once. */
+  private async authorised(path: string, init: RequestInit, operation: string): Promise<Response> {
+    const go = async () =>
+      this.send(
+        `${this.config.url.replace(/\/+$/, '')}${path}`,
+        {
+          ...init,
+          headers: {
+            ...(await this.headers()),
+            accept: 'application/json',
+            ...(init.headers as Record<string, string>),
+          },
+        },
+        operation,
+      );
+    const res = await go();
+    if (res.status !== 401) return res;
+    await res.body?.cancel();
+    this.session = null;
+    return go();
+  }
+
+  /** One page of `GET …/organisations/{org}/users` (ids and internal ids only). */
+  async listUsers(organisationId: number, page: number): Promise<UsersPage> {
+    const operation = `GET ${usersPath(organisationId)}`;
+    const res = await this.authorised(
+      `${usersPath(organisationId)}?page=${page}`,
+      { method: 'GET' },
+      operation,
+    );
+    if (!res.ok) throw await failureOf(res, operation);
+    return parseOrFail(usersPageSchema, await res.text(), operation, res.status);
+  }
+
   /** `POST …/organisations/{org}/users/{id}/invite`; a 401 signs in again once. */
   async invite(organisationId: number, userId: number, body: InviteRequest): Promise<InviteResponse> {
     const path = invitePath(organisationId, userId);
@@ -142,26 +179,11 @@ export class RdvInsertionClient {
         'InvalidPartnerRequest',
         details(operation),
       );
-    const post = async () =>
-      this.send(
-        `${this.config.url.replace(/\/+$/, '')}${path}`,
-        {
-          method: 'POST',
-          headers: {
-            ...(await this.headers()),
-            'content-type': 'application/json',
-            accept: 'application/json',
-          },
-          body: JSON.stringify(request.data),
-        },
-        operation,
-      );
-    let res = await post();
-    if (res.status === 401) {
-      await res.body?.cancel();
-      this.session = null;
-      res = await post();
-    }
+    const res = await this.authorised(
+      path,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.data) },
+      operation,
+    );
     if (!res.ok) throw await failureOf(res, operation);
     return parseOrFail(inviteResponseSchema, await res.text(), operation, res.status);
   }

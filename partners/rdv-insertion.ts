@@ -21,6 +21,8 @@ export type RdviSession = Record<(typeof sessionHeaders)[number], string>;
 
 export const invitePath = (organisationId: number, userId: number): string =>
   `/api/v1/organisations/${organisationId}/users/${userId}/invite`;
+/** `GET`: the organisation's users, 30 a page (`page`, from 1). */
+export const usersPath = (organisationId: number): string => `/api/v1/organisations/${organisationId}/users`;
 export const createAndInvitePath = (organisationId: number): string =>
   `/api/v1/organisations/${organisationId}/users/create_and_invite`;
 
@@ -57,6 +59,15 @@ export const inviteResponseSchema = z.object({
   invitations: z.array(invitationSchema),
 });
 export type InviteResponse = z.infer<typeof inviteResponseSchema>;
+
+/** A page of `GET …/users`: ids and the Département's internal id only. */
+export const usersPageSchema = z.object({
+  users: z.array(
+    z.object({ id: z.number().int(), department_internal_id: z.string().nullable().optional() }),
+  ),
+  pagination: z.object({ next_page: z.number().int().nullable().optional() }),
+});
+export type UsersPage = z.infer<typeof usersPageSchema>;
 
 /** A refusal: `errors` (strings, or objects with `error_details`), or `not_found`. */
 export const errorBodySchema = z.union([

@@ -5,8 +5,9 @@
  * référent's organisation, through RDV-Insertion's published API.
  * The person is RDV-Insertion's user linked to the pseudonymous id (its
  * `department_internal_id`): a link imported from RDV-Insertion's user list or
- * learnt from its webhooks (store/rdv-insertion.ts). Jalons sends no name, e-mail
- * nor phone, so it never creates the user: without a link, a person is asked to link it.
+ * learnt from its webhooks (store/rdv-insertion.ts), else looked for in the
+ * organisation's user list. Jalons sends no name, e-mail nor phone, so it never
+ * creates the user: when none carries the id, a person is asked to set it.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { convokeSchema, type Convocation, type ConvokeRequest } from '../../partners/appointments.js';
@@ -14,6 +15,7 @@ import { RdvInsertionClient } from '../../partners/rdv-insertion-client.js';
 import type { RdvInsertionConfig } from '../../partners/rdv-insertion.js';
 import { frenchIssues } from '../../domain/validation.js';
 import { rdviUserOf } from '../../store/rdv-insertion.js';
+import { importRdviLinks } from '../../services/rdv-insertion-links.js';
 import type { ReadModelDb } from '../../store/db.js';
 
 export interface RdvInsertionDeps {
@@ -24,6 +26,9 @@ export interface RdvInsertionDeps {
   /** One client per worker: its session is shared by the activities. */
   client?: RdvInsertionClient;
 }
+
+/** Pages of the user list read to find an unlinked person at convocation time (600 users); beyond, the import command. */
+export const LOOKUP_PAGES = 20;
 
 const refusal = (message: string) =>
   ApplicationFailure.nonRetryable(message, 'InvalidPartnerRequest', {
@@ -45,14 +50,19 @@ export function createRdvInsertionConvoke(deps: RdvInsertionDeps) {
           ` (${code ? `« ${code} » absent de JALONS_RDVI_ORGANISATIONS` : 'absent de l’annuaire'}) : ` +
           'convoquez la personne hors de Jalons ou complétez la configuration (docs/rdv-insertion.md).',
       );
-    const userId = await rdviUserOf(await deps.readModel(), beneficiaryId);
+    const db = await deps.readModel();
+    const orgId = organisation.rdvSolidaritesOrganisationId;
+    // Not linked yet: looked for in the organisation's user list (its first pages), and linked when found.
+    const userId =
+      (await rdviUserOf(db, beneficiaryId)) ??
+      (await importRdviLinks(client, db, orgId, { find: beneficiaryId, maxPages: LOOKUP_PAGES })).found;
     if (userId === null)
       throw refusal(
-        `La personne « ${beneficiaryId} » n’est liée à aucun usager de RDV-Insertion : ` +
-          `renseignez « ${beneficiaryId} » comme ID interne au département dans RDV-Insertion, ` +
-          'puis importez la liste des usagers (docs/rdv-insertion.md).',
+        `La personne « ${beneficiaryId} » n’est liée à aucun usager de RDV-Insertion (organisation ${orgId}) : ` +
+          `renseignez « ${beneficiaryId} » comme ID interne au département sur sa fiche dans RDV-Insertion, ` +
+          'puis renvoyez la convocation (docs/rdv-insertion.md).',
       );
-    const answer = await client.invite(organisation.rdvSolidaritesOrganisationId, userId, {
+    const answer = await client.invite(orgId, userId, {
       invitation: { motif_category: { short_name: organisation.motifCategory } },
     });
     // Stable across the 24 h in which RDV-Insertion sends no second invitation: a retry gives the same id.

@@ -107,6 +107,7 @@ registerImportCommand(program);
 (await import('./rebuild.js')).registerRebuildCommand(program);
 (await import('./accounts.js')).registerAccountCommands(program);
 (await import('./exchanges.js')).registerExchangeCommands(program);
+(await import('./rdv-insertion.js')).registerRdvInsertionCommands(program); // issue 21
 registerGrantCommands(program, { loadConfig, connectClient });
 acceptOldNames(program);
 

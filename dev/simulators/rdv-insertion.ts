@@ -20,7 +20,7 @@ export const SIMULATED_ORGANISATIONS = [62001, 62002, 62003, 62004];
 const SIMULATED_MOTIFS = ['rsa_orientation', 'rsa_accompagnement', 'rsa_cer_signature'];
 const DAY_MS = 24 * 3600_000;
 
-type Operation = 'sign_in' | 'invite' | 'create_and_invite' | 'webhook';
+type Operation = 'sign_in' | 'invite' | 'create_and_invite' | 'list_users' | 'webhook';
 export interface RdviRecord {
   operation: Operation;
   method: string;
@@ -115,6 +115,9 @@ export class RdvInsertionSimulator {
     app.post(`/rdv-solidarites${SIGN_IN_PATH}`, (req, reply) => this.signIn(req, reply));
     app.post('/rdv-insertion/api/v1/organisations/:org/users/:id/invite', (req, reply) =>
       this.serve('invite', req, reply, () => this.invite(req)),
+    );
+    app.get('/rdv-insertion/api/v1/organisations/:org/users', (req, reply) =>
+      this.serve('list_users', req, reply, () => this.listUsers(req)),
     );
     app.post('/rdv-insertion/api/v1/organisations/:org/users/create_and_invite', (req, reply) =>
       this.serve('create_and_invite', req, reply, () => this.createAndInvite(req)),
@@ -234,6 +237,25 @@ export class RdvInsertionSimulator {
     if (recent.length === 0) user.invitations.unshift(this.invitation(user, motif));
     const invitations = recent.length ? recent : user.invitations.slice(0, 1);
     return { status: 200, body: { success: true, user: this.userJson(user), invitations } };
+  }
+
+  /** The published list: 30 users a page, with its pagination. */
+  private listUsers(req: FastifyRequest): { status: number; body: unknown } {
+    const { org } = req.params as { org: string };
+    if (!SIMULATED_ORGANISATIONS.includes(Number(org)))
+      return { status: 404, body: { not_found: 'Organisation' } };
+    const page = Math.max(1, Number((req.query as { page?: string }).page ?? 1) || 1);
+    const all = [...this.users.values()];
+    const total = Math.max(1, Math.ceil(all.length / 30));
+    const users = all.slice((page - 1) * 30, page * 30).map((u) => this.userJson(u));
+    const pagination = {
+      current_page: page,
+      next_page: page < total ? page + 1 : null,
+      prev_page: page > 1 ? page - 1 : null,
+      total_pages: total,
+      total_count: all.length,
+    };
+    return { status: 200, body: { success: true, users, pagination } };
   }
 
   private createAndInvite(req: FastifyRequest): { status: number; body: unknown } {

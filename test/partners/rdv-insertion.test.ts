@@ -13,6 +13,7 @@ import { Ajv } from 'ajv';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PartnerSimulators } from '../../dev/simulators/server.js';
+import { jalonsCli } from '../support/cli.js';
 import { SIMULATED_AGENT } from '../../dev/simulators/rdv-insertion.js';
 import { RdvInsertionClient, RENEW_BEFORE_MS } from '../../partners/rdv-insertion-client.js';
 import {
@@ -25,7 +26,8 @@ import {
 } from '../../partners/rdv-insertion.js';
 import { createRdvInsertionConvoke } from '../../activities/partners/rdv-insertion.js';
 import { openReadModel, type ReadModelDb } from '../../store/db.js';
-import { linkRdviUser } from '../../store/rdv-insertion.js';
+import { linkRdviUser, rdviUserOf } from '../../store/rdv-insertion.js';
+import { describeLinkImport, importRdviLinks } from '../../services/rdv-insertion-links.js';
 
 type Json = Record<string, unknown>;
 /** OpenAPI 3.0's `nullable`, for ajv: null is admitted by an `enum` and by a `$ref` (the description's own examples send it). */
@@ -42,10 +44,11 @@ const nullableEnums = (v: unknown): unknown => {
 const openapi = nullableEnums(
   JSON.parse(readFileSync('test/contracts/rdv-insertion-openapi.json', 'utf8')),
 ) as {
-  paths: Record<string, { post: Json }>;
+  paths: Record<string, Record<string, Json>>;
   components: { schemas: Record<string, Json> };
 };
 const INVITE = 'api/v1/organisations/{rdv_solidarites_organisation_id}/users/{id}/invite';
+const USERS = 'api/v1/organisations/{rdv_solidarites_organisation_id}/users';
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
 ajv.addSchema({ components: openapi.components }, 'api');
 /** A schema of the description, its `$ref`s resolved in the description's components. */
@@ -219,13 +222,86 @@ describe('RDV-Insertion: the convocation activity', () => {
 
   it('without a link, or for a référent of an organisation not connected, a person is told what to do', async () => {
     const convoke = createRdvInsertionConvoke({ config, readModel: async () => db, directory });
+    sims.rdvInsertion.addUser('RDVI-AUTRE');
     const unlinked = await failureOf(() => convoke({ beneficiaryId: 'RDVI-011', referent: 'ref-1', at }));
     expect(unlinked.nonRetryable).toBe(true);
-    expect(unlinked.message).toContain('La personne « RDVI-011 » n’est liée à aucun usager de RDV-Insertion');
+    expect(unlinked.message).toContain(
+      `La personne « RDVI-011 » n’est liée à aucun usager de RDV-Insertion (organisation ${ORG}) : ` +
+        'renseignez « RDVI-011 » comme ID interne au département',
+    );
+    expect(sims.rdvInsertion.requests('list_users')).toHaveLength(1);
+    sims.rdvInsertion.reset();
     const elsewhere = await failureOf(() => convoke({ beneficiaryId: 'RDVI-011', referent: 'ref-6', at }));
     expect(elsewhere.message).toContain('« ccas-lens » absent de JALONS_RDVI_ORGANISATIONS');
     expect(sims.rdvInsertion.requests()).toEqual([]);
   });
+
+  it('a person not linked yet is found by department_internal_id in the user list, linked, then invited', async () => {
+    for (let i = 0; i < 40; i++) sims.rdvInsertion.addUser(i % 2 ? `AUTRE-${i}` : null);
+    const user = sims.rdvInsertion.addUser('RDVI-012'); // on the second page
+    const convoke = createRdvInsertionConvoke({ config, readModel: async () => db, directory });
+    expect(await convoke({ beneficiaryId: 'RDVI-012', referent: 'ref-1', at })).toEqual({
+      appointmentId: `rdvi:${ORG}:${user}:rsa_accompagnement`,
+    });
+    expect(sims.rdvInsertion.requests('list_users').map((r) => r.path)).toEqual([
+      `/rdv-insertion/api/v1/organisations/${ORG}/users?page=1`,
+      `/rdv-insertion/api/v1/organisations/${ORG}/users?page=2`,
+    ]);
+    expect(await rdviUserOf(db, 'RDVI-012')).toBe(user);
+    await convoke({ beneficiaryId: 'RDVI-012', referent: 'ref-1', at });
+    expect(sims.rdvInsertion.requests('list_users')).toHaveLength(2); // linked: not looked for again
+  });
+
+  it('the import reads every page (as published) and links only pseudonymous ids', async () => {
+    for (let i = 0; i < 65; i++)
+      sims.rdvInsertion.addUser(i % 5 === 0 ? null : i % 5 === 1 ? 'avec espace' : `IMP-${i}`);
+    const client = new RdvInsertionClient(config);
+    const imported = await importRdviLinks(client, db, ORG);
+    expect(imported).toEqual({ organisationId: ORG, pages: 3, users: 65, linked: 39, found: null });
+    expect(describeLinkImport(imported)).toBe(
+      `Organisation RDV-Solidarités ${ORG} : 65 usager(s) lu(s) sur 3 page(s), 39 lié(s) à un identifiant pseudonyme de Jalons.`,
+    );
+    expect(await rdviUserOf(db, 'IMP-2')).not.toBeNull();
+    const list = validator(
+      (openapi.paths[USERS]!.get as typeof post).responses[200]!.content['application/json'].schema,
+    );
+    const page = await fetch(`${config.url}/api/v1/organisations/${ORG}/users?page=3`, {
+      headers: await client.headers(),
+    });
+    expect(list(await page.json()), JSON.stringify(list.errors)).toBe(true);
+  });
+});
+
+describe('RDV-Insertion: `jalons rdv-insertion lier`', () => {
+  it('imports the links of each configured organisation into the read model, and says so in French', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rdvi-cli-'));
+    const orgs = join(dir, 'organisations.json');
+    writeFileSync(orgs, JSON.stringify({ organisations: config.organisations }));
+    const user = sims.rdvInsertion.addUser('CLI-001');
+    sims.rdvInsertion.addUser(null);
+    const env = {
+      JALONS_RDVI_URL: config.url,
+      JALONS_RDVS_URL: config.signInUrl,
+      JALONS_RDVI_EMAIL: SIMULATED_AGENT.email,
+      JALONS_RDVI_PASSWORD: SIMULATED_AGENT.password,
+      JALONS_RDVI_ORGANISATIONS: orgs,
+      JALONS_READMODEL_URL: join(dir, 'readmodel'),
+    };
+    const cli = jalonsCli(() => ({ address: '127.0.0.1:1', taskQueue: 'rdvi-cli', env }));
+    const done = await cli('rdv-insertion', 'lier');
+    expect([done.code, done.stdout.trim()]).toEqual([
+      0,
+      `Organisation RDV-Solidarités ${ORG} : 2 usager(s) lu(s) sur 1 page(s), 1 lié(s) à un identifiant pseudonyme de Jalons.`,
+    ]);
+    const other = await cli('rdv-insertion', 'lier', '--organisation', '999');
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain(
+      `Organisation 999 absente de JALONS_RDVI_ORGANISATIONS (configurées : ${ORG}).`,
+    );
+    const kept = await openReadModel(env.JALONS_READMODEL_URL);
+    expect(await rdviUserOf(kept, 'CLI-001')).toBe(user);
+    await kept.close();
+  }, 60_000);
 });
 
 describe('RDV-Insertion: the simulator’s webhooks', () => {
