@@ -18,6 +18,8 @@ import { sampleCafFlow } from './sample-caf.js';
 import { PartnerSimulators } from './simulators/server.js';
 import { DEFAULT_SIMULATORS_PORT, SIMULATORS_TOKEN } from '../partners/config.js';
 import { ATTENDANCE_CALLBACK_PATH } from '../apps/web/partner-callbacks.js';
+import { RDVI_WEBHOOK_PATH } from '../apps/web/rdv-insertion-webhook.js';
+import { webhookSecretsFromEnv } from '../partners/rdv-insertion.js';
 import {
   ensureDigestSchedule,
   ensureExchangeSchedules,
@@ -155,6 +157,13 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     token: partnerToken,
     attendanceCallbackUrl: `http://127.0.0.1:${config.ports.web}${ATTENDANCE_CALLBACK_PATH}`,
   });
+  // RDV-Insertion's simulated webhooks reach the web app when a secret is set (docs/rdv-insertion.md).
+  const [rdviSecret] = webhookSecretsFromEnv(process.env);
+  if (rdviSecret)
+    simulators.rdvInsertion.configureWebhook(
+      `http://127.0.0.1:${config.ports.web}${RDVI_WEBHOOK_PATH}`,
+      rdviSecret,
+    );
   // One process holds the embedded read model: the worker writes it, the web app reads it.
   const readModel = await openReadModel(config.readModelUrl);
   const firstAccounts = await bootstrapAccounts(readModel, config.adminPasswordFile, options.demo);

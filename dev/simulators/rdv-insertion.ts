@@ -5,7 +5,9 @@
  * `…/users/create_and_invite` invite on a motif category (no second invitation within
  * 24 h), refusals carry `errors` (`{ error_details }` for a 422) or `not_found`, and a
  * 429 or a 500 can be injected. It also posts signed webhooks (`X-RDVI-Signature`) to Jalons.
- * Mounted by ./server.ts under `/rdv-solidarites` and `/rdv-insertion`.
+ * Mounted by ./server.ts under `/rdv-solidarites` and `/rdv-insertion`; control routes (local use):
+ * `POST /_rdv-insertion/users` (a user and its internal id), `PUT /_rdv-insertion/webhook`
+ * (Jalons' URL and secret), `POST /_rdv-insertion/participations` (sends a signed `Rdv`).
  * Its people are fictitious: names are placeholders, only ids and the pseudonymous
  * `department_internal_id` mean something.
  */
@@ -127,6 +129,11 @@ export class RdvInsertionSimulator {
       if (!body.success) return reply.code(400).send({ message: 'url et secret attendus' });
       this.configureWebhook(body.data.url, body.data.secret);
       return { url: body.data.url };
+    });
+    app.post('/_rdv-insertion/users', async (req, reply) => {
+      const body = z.object({ departmentInternalId: z.string().min(1).nullable() }).safeParse(req.body);
+      if (!body.success) return reply.code(400).send({ message: 'departmentInternalId attendu' });
+      return { id: this.addUser(body.data.departmentInternalId) };
     });
     app.post('/_rdv-insertion/participations', async (req, reply) => {
       const body = participationRequest.safeParse(req.body);

@@ -317,9 +317,19 @@ describe('RDV-Insertion: the simulator’s webhooks', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address() as AddressInfo;
-    sims.rdvInsertion.configureWebhook(`http://127.0.0.1:${address.port}/webhooks`, 'le-secret');
-    const user = sims.rdvInsertion.addUser('RDVI-020');
-    await sims.rdvInsertion.sendRdv({
+    // Through the simulator's control routes, as a person trying the stack would.
+    const control = async (method: string, path: string, body: unknown) =>
+      (await fetch(`${sims.baseUrl()}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json())) as { id: number };
+    await control('PUT', '/_rdv-insertion/webhook', {
+      url: `http://127.0.0.1:${address.port}/webhooks`,
+      secret: 'le-secret',
+    });
+    const { id: user } = await control('POST', '/_rdv-insertion/users', { departmentInternalId: 'RDVI-020' });
+    await control('POST', '/_rdv-insertion/participations', {
       userId: user,
       departmentInternalId: 'RDVI-020',
       status: 'seen',
