@@ -359,7 +359,7 @@ export class RdvInsertionSimulator {
       method: 'POST',
       path: this.webhook.url,
       headers: {},
-      body: JSON.parse(payload),
+      body: payload,
       status: res.status,
     });
     return { status: res.status, body, payload };

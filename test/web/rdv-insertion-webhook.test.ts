@@ -170,6 +170,9 @@ describe('RDV-Insertion, end to end', () => {
     const id = 'RDVI-E2E-2';
     const user = await orientedPath(id);
     const base = { userId: user, departmentInternalId: id, participationId: 7001, startsAt: inAWeek() };
+    // One origin for the four timestamps: their order is the test's, not the machine's speed.
+    const t0 = Date.now();
+    const later = (seconds: number) => rubyTimestamp(new Date(t0 + seconds * 1000));
     const scheduled = await sims.rdvInsertion.sendRdv({
       ...base,
       status: 'unknown',
@@ -255,6 +258,25 @@ describe('RDV-Insertion, end to end', () => {
     });
     expect(other.status).toBe(401);
     sims.rdvInsertion.configureWebhook(sims.rdvInsertion.webhookUrl()!, 'nouveau-secret');
+  });
+
+  it('a signed body that is not the published shape is refused in French, and changes nothing', async () => {
+    const bad = async (payload: string) => {
+      const r = await sims.rdvInsertion.deliver(payload);
+      return [r.status, (r.body as { detail: string }).detail];
+    };
+    expect(await bad('{"data":')).toEqual([400, 'Webhook RDV-Insertion illisible : corps JSON attendu.']);
+    const meta = { model: 'Rdv', event: 'updated', timestamp: 'hier' };
+    expect(await bad(JSON.stringify({ data: {}, meta }))).toEqual([
+      400,
+      'Webhook RDV-Insertion invalide : meta.timestamp n’est pas un instant.',
+    ]);
+    const [status, detail] = await bad(
+      JSON.stringify({ data: { id: 1 }, meta: { ...meta, timestamp: later(1) } }),
+    );
+    expect(status).toBe(400);
+    expect(detail).toMatch(/^Webhook RDV-Insertion invalide \(Rdv\) : /);
+    expect(await db.query('select * from rdvi_deliveries where resource_id = 1')).toEqual([]);
   });
 
   it('RDV-Insertion’s 422 ends as a task for a person, with its message', async () => {
