@@ -5,7 +5,9 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCalendarDays, civilDateOf, parisInstant } from '../../domain/calendar.js';
 import { pathWorkflowId } from '../../domain/ids.js';
+import { nextMonth } from '../../domain/path/path-steps.js';
 import type { PathEventInput } from '../../domain/path/path-events.js';
 import { MailSink } from '../../dev/mail-sink.js';
 import {
@@ -170,11 +172,13 @@ describe('years of life', () => {
   it('a two-year path continues as new, carrying its state, without sending anything twice', async () => {
     const worker = await testWorker(env, realActivities(sink.smtpPort));
     await worker.runUntil(async () => {
-      // A fixed instant, whatever the first test left on the clock: the contract is then signed on
-      // Monday 14 September, so the six intensive months owed are September to February (March,
-      // covered 14 days of 31, is not owed).
-      const opened = await advanceTo(env, '2026-09-01T09:00:00+02:00');
-      expect(await env.currentTimeMs()).toBe(Date.parse(opened));
+      // The first test leaves the clock wherever its path ended (years later: retention). The
+      // contract is signed on the 2nd of a month, so the intensive accompaniment owes exactly six
+      // months: that one (covered 29 days or more) and the next five; the month it ends on the 2nd
+      // of is not owed (2 days covered).
+      const today = civilDateOf(new Date(await env.currentTimeMs()));
+      const signing = `${nextMonth(nextMonth(today.slice(0, 7)))}-02`;
+      const opened = await advanceTo(env, parisInstant(addCalendarDays(signing, -13), '09:00').toISOString());
       const handle = await env.client.workflow.start(beneficiaryPath, {
         args: [
           { beneficiaryId: 'T-CAN-1', rightsOpenedAt: opened, territory: 'montreuillois', historyLimit: 60 },
