@@ -43,7 +43,7 @@ import {
 } from '../../store/accounts.js';
 import { html, type Raw } from '../../domain/html.js';
 import { css, page, type PageUser } from './layout.js';
-import { oidcRoutes, PENDING_PAGE, type OidcOptions } from './oidc.js';
+import { oidcRoutes, PENDING_PAGE, type OidcOptions, type ProviderLogout } from './oidc.js';
 import { pendingRoutes } from './pending-page.js';
 import { REMOVED_MESSAGE } from '../../store/identities.js';
 import {
@@ -86,6 +86,8 @@ declare module '@fastify/secure-session' {
     seen: number;
     /** The provider's identity of someone waiting for access (no account yet). */
     pending: { iss: string; sub: string };
+    /** The ID token of an OIDC sign-in: the hint for the provider's logout. */
+    oidcIdToken: string;
   }
 }
 
@@ -308,14 +310,15 @@ const frenchError = (err: FastifyError, status: number): string => {
 async function loginRoutes(app: FastifyInstance, options: AccessOptions): Promise<void> {
   const { db } = options;
   const sso = options.oidc ? (options.oidc.label ?? 'Se connecter avec le compte du Département') : null;
-  if (options.oidc)
-    oidcRoutes(app, db, options.oidc, {
-      fail: refuse,
-      safeReturn,
-      open: (req, account) => openSession(req, options, account),
-      openPending: (req, identity) => openPendingSession(req, options, identity),
-    });
-  pendingRoutes(app, db);
+  const providerLogout: ProviderLogout = options.oidc
+    ? oidcRoutes(app, db, options.oidc, {
+        fail: refuse,
+        safeReturn,
+        open: (req, account) => openSession(req, options, account),
+        openPending: (req, identity) => openPendingSession(req, options, identity),
+      })
+    : async () => '/connexion';
+  pendingRoutes(app, db, providerLogout);
   app.get<{ Querystring: { suite?: string; raison?: string } }>(
     '/connexion',
     { config: { auth: 'none' } },
@@ -366,8 +369,9 @@ async function loginRoutes(app: FastifyInstance, options: AccessOptions): Promis
   app.post('/deconnexion', { config: { role: 'lecture' } }, async (req, reply) => {
     // Sessions are stateless cookies: logging out ends them all, so no copy outlives it.
     if (req.account) await endSessions(db, req.account.login, { channel: 'web', ip: clientIp(req) });
+    const next = await providerLogout(req);
     req.session.delete();
-    return reply.redirect('/connexion', 303);
+    return reply.redirect(next, 303);
   });
 }
 
@@ -380,7 +384,8 @@ export async function installAccess(app: FastifyInstance, options: AccessOptions
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'"],
-        formAction: ["'self'"],
+        // The logout form is answered by a redirect to the identity provider's end-session page.
+        formAction: ["'self'", ...(options.oidc ? [new URL(options.oidc.issuer).origin] : [])],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },

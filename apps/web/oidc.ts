@@ -148,22 +148,33 @@ async function signIn(
     reply,
     claims,
     suite,
-  }: { req: FastifyRequest; reply: FastifyReply; claims: Record<string, unknown>; suite: string },
+    idToken,
+  }: {
+    req: FastifyRequest;
+    reply: FastifyReply;
+    claims: Record<string, unknown>;
+    suite: string;
+    idToken: string | undefined;
+  },
 ) {
+  const keep = () => idToken && req.session.set(ID_TOKEN, idToken);
   const origin = { channel: 'oidc' as const, ip: req.ip };
   try {
     const identity = identityFromClaims(claims);
     if (o.trustRoleClaims) {
       hooks.open(req, await upsertClaimedAccount(db, identity, accountFromClaims(claims, o), origin));
+      keep();
       return reply.redirect(suite, 303);
     }
     const result = await signInIdentity(db, identity, origin);
     if (result.kind === 'refused') return hooks.fail(req, reply, 403, result.message);
     if (result.kind === 'pending') {
       hooks.openPending(req, { iss: identity.issuer, sub: identity.subject });
+      keep();
       return reply.redirect(PENDING_PAGE, 303);
     }
     hooks.open(req, result.account);
+    keep();
     return reply.redirect(suite, 303);
   } catch (err) {
     if (!(err instanceof ActionRefused) && !(err instanceof z.ZodError)) throw err;
@@ -181,7 +192,22 @@ async function signIn(
 }
 
 /** The login routes of the SSO; the login page links to /connexion/oidc. */
-export function oidcRoutes(app: FastifyInstance, db: ReadModelDb, o: OidcOptions, hooks: OidcHooks): void {
+/**
+ * Where logging out sends the browser: the provider's end-session endpoint with the ID token of the
+ * sign-in (ProConnect asks its clients to end the agent's session there too, docs/proconnect.md), or
+ * the login page when the session came from a password or the provider is out of reach.
+ */
+export type ProviderLogout = (req: FastifyRequest) => Promise<string>;
+
+/** The session key holding the ID token of an OIDC sign-in, for the provider's logout. */
+const ID_TOKEN = 'oidcIdToken' as const;
+
+export function oidcRoutes(
+  app: FastifyInstance,
+  db: ReadModelDb,
+  o: OidcOptions,
+  hooks: OidcHooks,
+): ProviderLogout {
   const configuration = discoverer(o);
   const origin = (req: FastifyRequest) => ({ channel: 'oidc' as const, ip: req.ip });
 
@@ -223,12 +249,14 @@ export function oidcRoutes(app: FastifyInstance, db: ReadModelDb, o: OidcOptions
       return hooks.fail(req, reply, 400, 'Connexion expirée ou commencée ailleurs : recommencez.');
     const config = await configuration();
     let claims: Record<string, unknown>;
+    let idToken: string | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(config, callbackUrl(o.redirectUrl, req.url), {
         ...(pending.data.verifier ? { pkceCodeVerifier: pending.data.verifier } : {}),
         expectedState: pending.data.state,
         expectedNonce: pending.data.nonce,
       });
+      idToken = tokens.id_token;
       const idClaims = tokens.claims();
       if (!idClaims) throw new Error('jeton d’identité absent');
       const info = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub);
@@ -249,8 +277,27 @@ export function oidcRoutes(app: FastifyInstance, db: ReadModelDb, o: OidcOptions
         'La connexion par le fournisseur d’identité a échoué : recommencez.',
       );
     }
-    return signIn(db, o, hooks, { req, reply, claims, suite: pending.data.suite });
+    return signIn(db, o, hooks, { req, reply, claims, suite: pending.data.suite, idToken });
   });
+  return providerLogout(o, configuration);
+}
+
+function providerLogout(o: OidcOptions, configuration: () => Promise<oidc.Configuration>): ProviderLogout {
+  return async (req) => {
+    const idToken = req.session.get(ID_TOKEN);
+    if (!idToken) return '/connexion';
+    try {
+      const config = await configuration();
+      if (!config.serverMetadata().end_session_endpoint) return '/connexion';
+      return oidc.buildEndSessionUrl(config, {
+        id_token_hint: idToken,
+        post_logout_redirect_uri: new URL('/connexion', o.redirectUrl).href,
+        state: oidc.randomState(),
+      }).href;
+    } catch {
+      return '/connexion'; // logging out of Jalons never waits on the provider
+    }
+  };
 }
 
 /** Signatures checked against the provider's published keys: asymmetric algorithms only. */

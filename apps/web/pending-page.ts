@@ -9,6 +9,7 @@ import type { ReadModelDb } from '../../store/db.js';
 import { html } from '../../domain/html.js';
 import { REFUSED_MESSAGE, requestByIdentity } from '../../store/identities.js';
 import { page } from './layout.js';
+import type { ProviderLogout } from './oidc.js';
 
 const send = (reply: FastifyReply, status: number, body: string) =>
   reply.code(status).type('text/html; charset=utf-8').send(body);
@@ -43,7 +44,7 @@ async function pendingPage(db: ReadModelDb, req: FastifyRequest, reply: FastifyR
   return send(reply, 200, page('Accès en attente', '', body, null));
 }
 
-export function pendingRoutes(app: FastifyInstance, db: ReadModelDb): void {
+export function pendingRoutes(app: FastifyInstance, db: ReadModelDb, providerLogout: ProviderLogout): void {
   app.get('/acces-en-attente', { config: { auth: 'pending' } }, async (req, reply) =>
     pendingPage(db, req, reply),
   );
@@ -51,8 +52,9 @@ export function pendingRoutes(app: FastifyInstance, db: ReadModelDb): void {
     '/acces-en-attente/sortir',
     { config: { auth: 'pending' }, preHandler: app.csrfProtection },
     async (req, reply) => {
+      const next = await providerLogout(req);
       req.session.delete();
-      return reply.redirect('/connexion', 303);
+      return reply.redirect(next, 303);
     },
   );
 }

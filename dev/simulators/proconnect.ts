@@ -46,6 +46,13 @@ async function loadExistingGrant(ctx: KoaContextWithOIDC) {
   return grant;
 }
 
+/** The end-session page: the agent confirms, the provider's session ends, back to the service. */
+async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+  ctx.body = `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Déconnexion</title></head>
+    <body><h1>Se déconnecter de ProConnect</h1>${form}
+    <button type="submit" form="op.logoutForm" value="yes" name="logout">Se déconnecter</button></body></html>`;
+}
+
 export async function startProConnectSimulator(options: {
   port: number;
   redirectUris: string[];
@@ -62,6 +69,8 @@ export async function startProConnectSimulator(options: {
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: options.redirectUris,
+        // Where Jalons' logout comes back to: its login page (apps/web/oidc.ts).
+        post_logout_redirect_uris: options.redirectUris.map((uri) => new URL('/connexion', uri).href),
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
@@ -81,7 +90,11 @@ export async function startProConnectSimulator(options: {
       idp_id: ['idp_id'],
     },
     acrValues: ['eidas1'],
-    features: { jwtUserinfo: { enabled: true }, devInteractions: { enabled: true } },
+    features: {
+      jwtUserinfo: { enabled: true },
+      devInteractions: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource },
+    },
     loadExistingGrant,
     findAccount: async (_ctx, sub) => ({
       accountId: sub,

@@ -203,6 +203,17 @@ describe('an agent of another territory', () => {
       expect(await main.textContent()).not.toContain('lens-lievin');
       expect(await axeViolations(agent)).toEqual([]);
       await agent.screenshot({ path: `${SCREENS}/dossier-hors-perimetre.png`, fullPage: true });
+
+      // Logging out ends the provider's session too: the next ProConnect sign-in asks again.
+      await agent.getByRole('button', { name: 'Se déconnecter' }).click();
+      await expect.poll(() => agent.url(), { timeout: 20_000 }).toContain(`${idp.issuer}/session/end`);
+      expect(new URL(agent.url()).searchParams.get('post_logout_redirect_uri')).toBe(`${base}/connexion`);
+      expect(new URL(agent.url()).searchParams.get('id_token_hint')).toBeTruthy();
+      await agent.getByRole('button', { name: 'Se déconnecter' }).click();
+      await expect.poll(() => agent.url(), { timeout: 20_000 }).toMatch(new RegExp(`^${base}/connexion`));
+      expect(await h1(agent)).toBe('Connexion');
+      await agent.getByRole('link', { name: 'S’identifier avec ProConnect' }).click();
+      await agent.waitForSelector('input[name=login]', { timeout: 20_000 });
       await agent.close();
     },
   );
