@@ -74,6 +74,10 @@ beforeAll(async () => {
   running = worker.run();
 });
 afterAll(async () => {
+  for (const name of Object.keys(process.env).filter(
+    (k) => k.startsWith('JALONS_RDVI_') || k === 'JALONS_RDVS_URL',
+  ))
+    delete process.env[name];
   worker?.shutdown();
   await running;
   await app?.close();
