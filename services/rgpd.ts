@@ -70,6 +70,9 @@ export function describePurge(r: PurgeReport): string {
       `  Journal des comptes (connexions, adresses) : conservé ${r.accountLog.months} mois ; ` +
         `${r.accountLog.events} ligne(s) antérieure(s) au ${formatParis(new Date(r.accountLog.cutoff))}` +
         (r.dryRun ? ' seraient supprimées.' : ' supprimée(s).'),
+      `  Demandes d’accès (nom, courriel, SIRET) sans nouvelle connexion depuis cette date : ` +
+        `${r.accountLog.accessRequests ?? 0}` +
+        (r.dryRun ? ' seraient supprimées.' : ' supprimée(s).'),
     );
   if (r.paths.length) {
     lines.push('', 'Allocataires concernés (identifiant pseudonyme, date de sortie) :');

@@ -109,6 +109,21 @@ export async function purgeAccountEvents(
   return row?.n ?? 0;
 }
 
+/**
+ * Access requests (a provider's name, e-mail and SIRET of someone who asked for access) not seen again
+ * since `cutoff`: counted, and deleted unless `dryRun`. The person asks again by signing in again.
+ */
+export async function purgeAccessRequests(
+  db: ReadModelDb,
+  options: { cutoff: Date; dryRun: boolean },
+): Promise<number> {
+  const rows = options.dryRun
+    ? 'select count(*)::int as n from access_requests where last_seen_at < $1'
+    : 'with gone as (delete from access_requests where last_seen_at < $1 returning 1) select count(*)::int as n from gone';
+  const [row] = await db.query<{ n: number }>(rows, [options.cutoff.toISOString()]);
+  return row?.n ?? 0;
+}
+
 async function expiredPaths(
   tx: Queryable,
   cutoff: Date,

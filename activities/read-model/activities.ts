@@ -3,6 +3,7 @@ import type { ReadModelDb } from '../../store/db.js';
 import { recordPath, type PathSnapshot } from '../../store/record.js';
 import { recordGrant, type GrantSnapshot } from '../../store/grants.js';
 import {
+  purgeAccessRequests,
   purgeAccountEvents,
   purgeExpiredBatch,
   readModelRecord,
@@ -36,6 +37,8 @@ export interface AccountLogPurge {
   cutoff: string;
   /** Rows of account_events before the cutoff. */
   events: number;
+  /** Access requests not seen again since the cutoff (absent from reports recorded before 05/12/2026). */
+  accessRequests?: number;
 }
 
 /** RGPD (workflows/retention/retention.ts): the worker's own settings decide the retention and the data folder. */
@@ -57,7 +60,8 @@ function createRetentionActivities(db: () => Promise<ReadModelDb>) {
       const months = loadConfig().accountLogMonths;
       const cutoff = retentionCutoff(new Date(input.at), months);
       const events = await purgeAccountEvents(await db(), { cutoff, dryRun: input.dryRun });
-      return { months, cutoff: cutoff.toISOString(), events };
+      const accessRequests = await purgeAccessRequests(await db(), { cutoff, dryRun: input.dryRun });
+      return { months, cutoff: cutoff.toISOString(), events, accessRequests };
     },
     async purgeExpiredFiles(input: {
       cutoff: string;

@@ -87,6 +87,16 @@ beforeAll(async () => {
       `insert into account_events (at, login, event, channel, ip) values ($1, $2, 'login', 'web', '192.0.2.1')`,
       [monthsAgo(months).toISOString(), login],
     );
+  // Two access requests: one not seen again for 7 months, one seen 5 months ago.
+  for (const [months, subject] of [
+    [7, 'sub-ancien'],
+    [5, 'sub-recent'],
+  ] as const)
+    await db.query(
+      `insert into access_requests (issuer, subject, email, display_name, first_seen_at, last_seen_at)
+       values ('https://idp.example', $1, $2, 'Agent Fictif', $3, $3)`,
+      [subject, `${subject}@collectivite.example`, monthsAgo(months).toISOString()],
+    );
   const smtp = { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined };
   worker = await testWorker(env, activitiesFor(smtp, 'config/directory.json', db), { taskQueue });
   running = worker.run();
@@ -100,6 +110,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+const requestSubjects = async () =>
+  (await db.query<{ subject: string }>('select subject from access_requests order by subject')).map(
+    (r) => r.subject,
+  );
 const accountLogins = async () =>
   (await db.query<{ login: string }>('select login from account_events order by at')).map((r) => r.login);
 
@@ -129,9 +143,10 @@ describe('jalons rgpd purge', () => {
       paths: 1,
     });
     expect(report.files).toEqual({ mail: ['mail/old.json'], imports: [] });
-    expect(report.accountLog).toMatchObject({ months: 6, events: 2 });
+    expect(report.accountLog).toMatchObject({ months: 6, events: 2, accessRequests: 1 });
     expect(await rowsByWorkflow(db)).toEqual(before);
     expect(await accountLogins()).toEqual(['agent-ancien', 'agent-ancien', 'agent-recent']);
+    expect(await requestSubjects()).toEqual(['sub-ancien', 'sub-recent']);
     expect(statSync(join(dataDir, 'mail', 'old.json')).isFile()).toBe(true);
 
     const text = await jalons('rgpd', 'purge', '--simulation');
@@ -140,6 +155,9 @@ describe('jalons rgpd purge', () => {
     expect(text.stdout).not.toContain('RGC-RECENT');
     expect(text.stdout).toMatch(
       /Journal des comptes \(connexions, adresses\) : conservé 6 mois ; 2 ligne\(s\) antérieure\(s\) au \d{2}\/\d{2}\/\d{4} seraient supprimées\./,
+    );
+    expect(text.stdout).toContain(
+      'Demandes d’accès (nom, courriel, SIRET) sans nouvelle connexion depuis cette date : 1 seraient supprimées.',
     );
     expect(await rowsByWorkflow(db)).toEqual(before);
   }, 180_000);
@@ -185,8 +203,9 @@ describe('jalons rgpd purge', () => {
     expect(await rowsByWorkflow(db)).toEqual(kept);
     expect(() => statSync(join(dataDir, 'mail', 'old.json'))).toThrow();
     expect(statSync(join(dataDir, 'mail', 'live.json')).isFile()).toBe(true);
-    expect(report.accountLog).toMatchObject({ months: 6, events: 2 });
+    expect(report.accountLog).toMatchObject({ months: 6, events: 2, accessRequests: 1 });
     expect(await accountLogins()).toEqual(['agent-recent']);
+    expect(await requestSubjects()).toEqual(['sub-recent']);
   }, 180_000);
 
   it('--mois shortens the retention for one run', async () => {
