@@ -14,6 +14,7 @@
  */
 import type { PathState } from '../domain/path/path.js';
 import type { Queryable, ReadModelDb } from './db.js';
+import { outboxOf, type OutboxDelivery } from './outbox.js';
 
 /** Rows per table (every table about paths, zero included). */
 export type RetentionCounts = Record<string, number>;
@@ -147,17 +148,7 @@ async function expiredPaths(
 }
 
 /** The delivery of one message, as the outbox knows it (no addresses: they are other people's). */
-export interface OutboxDelivery {
-  key: string;
-  template: string;
-  status: string;
-  error: string | null;
-  createdAt: string;
-  sentAt: string | null;
-  /** What the message said (subject and text), when the outbox kept it (migration 11). */
-  subject: string | null;
-  body: string | null;
-}
+export type { OutboxDelivery };
 
 /** What the read model holds about one person (null when it holds nothing). */
 export interface ReadModelRecord {
@@ -212,31 +203,4 @@ export async function readModelRecord(
       related,
     };
   });
-}
-
-async function outboxOf(tx: Queryable, workflowId: string): Promise<OutboxDelivery[]> {
-  const rows = await tx.query<{
-    key: string;
-    template: string;
-    status: string;
-    error: string | null;
-    created_at: Date;
-    sent_at: Date | null;
-    subject: string | null;
-    body: string | null;
-  }>(
-    `select key, template, status, error, created_at, sent_at, subject, body from outbox where split_part(key, '/', 1) = $1
-     order by created_at, key`,
-    [workflowId],
-  );
-  return rows.map((o) => ({
-    key: o.key,
-    template: o.template,
-    status: o.status,
-    error: o.error,
-    createdAt: new Date(o.created_at).toISOString(),
-    sentAt: o.sent_at ? new Date(o.sent_at).toISOString() : null,
-    subject: o.subject,
-    body: o.body,
-  }));
 }
