@@ -33,7 +33,7 @@ function seeded(seed: number): () => number {
 
 type Cells = Record<(typeof cafColumns)[number], string>;
 
-const cafId = (n: number): string => `CAF-${String(n).padStart(6, '0')}`;
+export const cafId = (n: number): string => `CAF-${String(n).padStart(6, '0')}`;
 
 /** Faulty rows, each with one mistake the rejection report explains; ids after the `n` openings. */
 function faultyRows(today: string, n: number, faulty: number): Cells[] {

@@ -14,12 +14,13 @@ import { sessionKeysOf } from '../apps/web/access.js';
 import { accountByApiToken, issueApiToken, listAccounts, lockEmbeddedReadModel } from '../store/accounts.js';
 import { bootstrapAccounts } from './accounts.js';
 import { importCafFlow } from '../services/import-caf.js';
-import { sampleCafFlow } from './sample-caf.js';
+import { cafId, sampleCafFlow } from './sample-caf.js';
 import { PartnerSimulators } from './simulators/server.js';
 import { DEFAULT_SIMULATORS_PORT, SIMULATORS_TOKEN } from '../partners/config.js';
 import { ATTENDANCE_CALLBACK_PATH } from '../apps/web/partner-callbacks.js';
 import { RDVI_WEBHOOK_PATH } from '../apps/web/rdv-insertion-webhook.js';
 import { webhookSecretsFromEnv } from '../partners/rdv-insertion.js';
+import { SIMULATED_AGENT } from './simulators/rdv-insertion.js';
 import {
   ensureDigestSchedule,
   ensureExchangeSchedules,
@@ -30,6 +31,8 @@ import { ensureGrantSchedules } from '../services/grants.js';
 import { startCodecServer } from '../apps/codec-server/server.js';
 import { EncryptionCodec, loadKeyRing } from '../workers/codec.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 
 /** The embedded stack's codec token, created once and kept (mode 600) in the data folder. */
 /**
@@ -43,7 +46,7 @@ async function adminCodecToken(db: ReadModelDb, file: string): Promise<void> {
   const admin = (await listAccounts(db)).find((a) => a.role === 'admin' && !a.disabled);
   if (admin) writeFileSync(file, await issueApiToken(db, admin.login, { channel: 'stack' }), { mode: 0o600 });
 }
-import { loadDemo, loadGrantDemo } from './demo.js';
+import { demoPaths, loadDemo, loadGrantDemo } from './demo.js';
 import { MailSink } from './mail-sink.js';
 import { searchAttributeFlags } from '../workflows/shared/search-attributes.js';
 import { connectClient, provisionedPath } from '../services/temporal.js';
@@ -157,13 +160,7 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     token: partnerToken,
     attendanceCallbackUrl: `http://127.0.0.1:${config.ports.web}${ATTENDANCE_CALLBACK_PATH}`,
   });
-  // RDV-Insertion's simulated webhooks reach the web app when a secret is set (docs/rdv-insertion.md).
-  const [rdviSecret] = webhookSecretsFromEnv(process.env);
-  if (rdviSecret)
-    simulators.rdvInsertion.configureWebhook(
-      `http://127.0.0.1:${config.ports.web}${RDVI_WEBHOOK_PATH}`,
-      rdviSecret,
-    );
+  useSimulatedRdvInsertion(config, simulators);
   // One process holds the embedded read model: the worker writes it, the web app reads it.
   const readModel = await openReadModel(config.readModelUrl);
   const firstAccounts = await bootstrapAccounts(readModel, config.adminPasswordFile, options.demo);
@@ -217,6 +214,48 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     { total: sink.messages().length, before },
   );
   await running;
+}
+
+/** The demo's pseudonymous ids, in a fixed order: the simulator's user ids stay the same across restarts. */
+function demoPeople(): string[] {
+  const caf = Math.max(0, Number(process.env.JALONS_DEMO_CAF_COUNT ?? 200));
+  return [
+    ...demoPaths(new Date()).map((p) => p.beneficiaryId),
+    ...Array.from({ length: caf }, (_, i) => cafId(i + 1)),
+  ];
+}
+
+/**
+ * Convocations go to the RDV-Insertion simulator unless JALONS_RDVI_URL says otherwise
+ * (docs/rdv-insertion.md § 6): the worker and the web app read these variables, set before
+ * they start. The webhook secret is generated once and kept (mode 600) in the data folder.
+ * The simulator knows the demo's people by their pseudonymous id (`department_internal_id`)
+ * and signs its webhooks to the web app.
+ */
+function useSimulatedRdvInsertion(config: Config, simulators: PartnerSimulators): void {
+  const env = process.env;
+  const secretFile = join(config.dataDir, 'rdv-insertion-webhook-secret');
+  if (!env.JALONS_RDVI_WEBHOOK_SECRET) {
+    if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+    env.JALONS_RDVI_WEBHOOK_SECRET = readFileSync(secretFile, 'utf8').trim();
+  }
+  if (!env.JALONS_RDVI_URL) {
+    Object.assign(env, {
+      JALONS_RDVI_URL: `${simulators.baseUrl()}/rdv-insertion`,
+      JALONS_RDVS_URL: `${simulators.baseUrl()}/rdv-solidarites`,
+      JALONS_RDVI_EMAIL: SIMULATED_AGENT.email,
+      JALONS_RDVI_PASSWORD: SIMULATED_AGENT.password,
+      JALONS_RDVI_ORGANISATIONS: fileURLToPath(
+        new URL('../config/rdv-insertion.example.json', import.meta.url),
+      ),
+    });
+    for (const id of demoPeople()) simulators.rdvInsertion.addUser(id);
+  }
+  const [secret] = webhookSecretsFromEnv(env);
+  simulators.rdvInsertion.configureWebhook(
+    `http://127.0.0.1:${config.ports.web}${RDVI_WEBHOOK_PATH}`,
+    secret,
+  );
 }
 
 /** Every recurring duty of the stack as a Schedule (idempotent). */

@@ -6,7 +6,7 @@
  * 24 h), refusals carry `errors` (`{ error_details }` for a 422) or `not_found`, and a
  * 429 or a 500 can be injected. It also posts signed webhooks (`X-RDVI-Signature`) to Jalons.
  * Mounted by ./server.ts under `/rdv-solidarites` and `/rdv-insertion`; control routes (local use):
- * `POST /_rdv-insertion/users` (a user and its internal id), `PUT /_rdv-insertion/webhook`
+ * `GET /_rdv-insertion/requests` (what it received and sent), `POST /_rdv-insertion/users` (a user and its internal id), `PUT /_rdv-insertion/webhook`
  * (Jalons' URL and secret), `POST /_rdv-insertion/participations` (sends a signed `Rdv`).
  * Its people are fictitious: names are placeholders, only ids and the pseudonymous
  * `department_internal_id` mean something.
@@ -124,6 +124,7 @@ export class RdvInsertionSimulator {
     app.post('/rdv-insertion/api/v1/organisations/:org/users/create_and_invite', (req, reply) =>
       this.serve('create_and_invite', req, reply, () => this.createAndInvite(req)),
     );
+    app.get('/_rdv-insertion/requests', async () => this.requests());
     app.put('/_rdv-insertion/webhook', async (req, reply) => {
       const body = z.object({ url: z.url().nullable(), secret: z.string().default('') }).safeParse(req.body);
       if (!body.success) return reply.code(400).send({ message: 'url et secret attendus' });

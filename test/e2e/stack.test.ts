@@ -101,6 +101,8 @@ const cli = (...args: string[]) =>
           JALONS_DATA_DIR: dataDir,
           JALONS_READMODEL_URL: '',
           JALONS_WEB_PORT: String(ports.web),
+          JALONS_TEMPORAL_PORT: String(ports.temporal),
+          TEMPORAL_ADDRESS: '',
         },
       },
       (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
@@ -188,6 +190,37 @@ describe('the one-command stack', () => {
       const token = readFileSync(join(dataDir, 'codec-token'), 'utf8');
       expect((await decode({ authorization: `Bearer ${token}` })).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${ports.simulators}/_health`)).status).toBe(200);
+      // A demo path's first appointment is a convocation through RDV-Insertion (its simulator, by default).
+      const oriented = { track: 'social', organisation: 'cd62', referent: 'ref-1' };
+      for (const [type, data] of [
+        ['orientation.decided', oriented],
+        ['appointment.scheduled', { at: new Date(Date.now() + 7 * 86_400_000).toISOString() }],
+      ] as const) {
+        const act = await cli('parcours', 'acte', 'DEMO-001', type, '--donnees', JSON.stringify(data));
+        expect(act.code, act.stderr).toBe(0);
+      }
+      const invites = async () =>
+        (
+          (await (await fetch(`http://127.0.0.1:${ports.simulators}/_rdv-insertion/requests`)).json()) as {
+            operation: string;
+            status: number;
+          }[]
+        ).filter((r) => r.operation === 'invite' && r.status === 200);
+      for (let i = 0; i < 40 && (await invites()).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 250));
+      const [invite] = (await invites()) as unknown as { path: string }[];
+      // …and RDV-Insertion's signed webhook (the appointment honoured) reaches the web app.
+      const seen = await fetch(`http://127.0.0.1:${ports.simulators}/_rdv-insertion/participations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          userId: Number(/users\/(\d+)\/invite/.exec(invite!.path)![1]),
+          departmentInternalId: 'DEMO-001',
+          status: 'seen',
+          startsAt: new Date().toISOString(),
+        }),
+      });
+      expect(await seen.json()).toMatchObject({ status: 200, body: { recu: [{ resultat: 'applied' }] } });
 
       // The demo's CAF flow is imported in the background.
       for (let i = 0; i < 120 && !first.err().includes('démo : flux CAF importé'); i++)
