@@ -10,7 +10,8 @@
  * Schedule, or `jalons rgpd purge`) so that it reaches the read model the worker
  * holds, the embedded one included.
  */
-import { TimeoutFailure, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { onWorkers } from './temporal-errors.js';
 import { formatParis } from '../domain/calendar.js';
 import { pathWorkflowId, pseudonymousIdSchema } from '../domain/ids.js';
 import type { DeadlineRecord, NotificationRecord, PathState } from '../domain/path/path.js';
@@ -85,19 +86,6 @@ export function describePurge(r: PurgeReport): string {
 }
 
 /** A job run on the workers, its failure told in French. */
-async function onWorkers<T>(what: string, job: () => Promise<T>): Promise<T> {
-  try {
-    return await job();
-  } catch (err) {
-    if (!(err instanceof WorkflowFailedError)) throw err;
-    throw new Error(
-      err.cause instanceof TimeoutFailure
-        ? `${what} : aucun worker ne l’a menée à bien à temps (les workers sont-ils démarrés ?).`
-        : `${what} : ${err.cause?.message ?? err.message}`,
-    );
-  }
-}
-
 /** Runs the purge workflow on the workers (which hold the read model) and waits for its report. */
 export async function runPurge(
   client: Client,

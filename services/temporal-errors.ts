@@ -9,6 +9,7 @@ import {
   QueryNotRegisteredError,
   QueryRejectedError,
   ServiceError,
+  TimeoutFailure,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
@@ -16,6 +17,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { ActionRefused } from '../domain/refusal.js';
 import { truncate } from '../domain/text.js';
 
 /**
@@ -180,4 +182,26 @@ export function frenchErrorMessage(err: unknown, subject?: string): string {
     frenchTemporalError(err, subject)?.message ??
     truncate(String((err as Error)?.message ?? err), MAX_MESSAGE)
   );
+}
+
+/**
+ * Runs `job`, a workflow the workers carry out for a command, and says its failure in one French
+ * sentence: no worker in time (are they started?), or the failure's own cause — as a refusal
+ * (`ActionRefused`, exit 3 in the CLI) or as an error (exit 1).
+ */
+export async function onWorkers<T>(
+  what: string,
+  job: () => Promise<T>,
+  failure: 'refused' | 'error' = 'error',
+): Promise<T> {
+  try {
+    return await job();
+  } catch (err) {
+    if (!(err instanceof WorkflowFailedError)) throw err;
+    if (err.cause instanceof TimeoutFailure)
+      throw new Error(`${what} : aucun worker n’a répondu à temps (les workers sont-ils démarrés ?).`);
+    const cause = (err.cause?.cause ?? err.cause) as Error | undefined;
+    const message = `${what} : ${cause?.message ?? err.message}`;
+    throw failure === 'refused' ? new ActionRefused(message) : new Error(message);
+  }
 }

@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { incidentKindLabels } from '../../store/incidents.js';
 import { formatParis } from '../../domain/calendar.js';
@@ -24,6 +23,7 @@ import {
 import { ActionRefused } from '../../services/paths.js';
 import { ensureHealthSchedule, HEALTH_SCHEDULE_ID } from '../../services/schedules.js';
 import { connectClient } from '../../services/temporal.js';
+import { onWorkers } from '../../services/temporal-errors.js';
 
 const paris = (iso: string) => formatParis(new Date(iso), true);
 
@@ -45,25 +45,16 @@ export function describeHealth(r: HealthReport): string {
 }
 
 /** A job run on the workers, its failure told in French. */
-async function onWorkers<T>(what: string, job: () => Promise<T>): Promise<T> {
-  try {
-    return await job();
-  } catch (err) {
-    if (!(err instanceof WorkflowFailedError)) throw err;
-    const cause = (err.cause?.cause ?? err.cause) as Error | undefined;
-    if (err.cause instanceof TimeoutFailure)
-      throw new Error(`${what} : aucun worker n’a répondu à temps (les workers sont-ils démarrés ?).`);
-    throw new ActionRefused(`${what} : ${cause?.message ?? err.message}`);
-  }
-}
-
 export async function fetchHealth(client: Client, taskQueue: string): Promise<HealthReport> {
-  return onWorkers('Lecture de la santé impossible', () =>
-    client.workflow.execute<HealthStatus>(healthStatusWorkflowType, {
-      taskQueue,
-      workflowId: `sante-rapport-${randomUUID()}`,
-      workflowExecutionTimeout: '2 minutes',
-    }),
+  return onWorkers(
+    'Lecture de la santé impossible',
+    () =>
+      client.workflow.execute<HealthStatus>(healthStatusWorkflowType, {
+        taskQueue,
+        workflowId: `sante-rapport-${randomUUID()}`,
+        workflowExecutionTimeout: '2 minutes',
+      }),
+    'refused',
   );
 }
 
@@ -73,13 +64,16 @@ export async function restartFromCli(
   id: string,
   by: string,
 ): Promise<Restarted> {
-  return onWorkers('Relance refusée', () =>
-    client.workflow.execute<HealthRestart>(healthRestartWorkflowType, {
-      taskQueue,
-      args: [{ id, by }],
-      workflowId: `sante-relance-${randomUUID()}`,
-      workflowExecutionTimeout: '2 minutes',
-    }),
+  return onWorkers(
+    'Relance refusée',
+    () =>
+      client.workflow.execute<HealthRestart>(healthRestartWorkflowType, {
+        taskQueue,
+        args: [{ id, by }],
+        workflowId: `sante-relance-${randomUUID()}`,
+        workflowExecutionTimeout: '2 minutes',
+      }),
+    'refused',
   );
 }
 
