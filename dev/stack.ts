@@ -17,7 +17,6 @@ import { importCafFlow } from '../services/import-caf.js';
 import { cafId, sampleCafFlow } from './sample-caf.js';
 import { PartnerSimulators } from './simulators/server.js';
 import { DEFAULT_SIMULATORS_PORT, SIMULATORS_TOKEN } from '../partners/config.js';
-import { ATTENDANCE_CALLBACK_PATH } from '../apps/web/partner-callbacks.js';
 import { RDVI_WEBHOOK_PATH } from '../apps/web/rdv-insertion-webhook.js';
 import { webhookSecretsFromEnv } from '../partners/rdv-insertion.js';
 import { SIMULATED_AGENT } from './simulators/rdv-insertion.js';
@@ -152,13 +151,11 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     httpPort: config.ports.mailUi,
     dir: join(config.dataDir, 'mail'),
   });
-  // The partners' stand-ins (France Travail, CAF, appointments, CNSA, préfecture), with fault injection,
-  // up before the worker calls them; the appointments service posts attendance to the web app.
-  const partnerToken = process.env.JALONS_PARTNER_TOKEN ?? SIMULATORS_TOKEN;
+  // The partners' stand-ins (France Travail, CAF, RDV-Insertion, CNSA, préfecture), with fault injection,
+  // up before the worker calls them; RDV-Insertion's posts its signed webhooks to the web app.
   const simulators = await PartnerSimulators.start({
     port: Number(process.env.JALONS_SIMULATORS_PORT ?? DEFAULT_SIMULATORS_PORT),
-    token: partnerToken,
-    attendanceCallbackUrl: `http://127.0.0.1:${config.ports.web}${ATTENDANCE_CALLBACK_PATH}`,
+    token: process.env.JALONS_PARTNER_TOKEN ?? SIMULATORS_TOKEN,
   });
   useSimulatedRdvInsertion(config, simulators);
   // One process holds the embedded read model: the worker writes it, the web app reads it.
@@ -171,7 +168,6 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     client,
     db: readModel,
     port: config.ports.web,
-    partnerToken,
     sessionKeys: sessionKeysOf(config),
     secureCookie: config.cookieSecure ?? false,
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),

@@ -16,10 +16,10 @@ export const DEFAULT_SIMULATORS_PORT = 8099;
 /** The simulators' token: accepted only by them (see `partnerConfigFromEnv`). */
 export const SIMULATORS_TOKEN = 'jalons-simulateurs';
 
-const urlEnv: Record<PartnerName, string> = {
+/** RDV-Insertion (`rdv`) has its own configuration and contract: JALONS_RDVI_* (partners/rdv-insertion.ts). */
+const urlEnv: Record<Exclude<PartnerName, 'rdv'>, string> = {
   'france-travail': 'JALONS_FT_URL',
   caf: 'JALONS_CAF_URL',
-  rdv: 'JALONS_RDV_URL',
   cnsa: 'JALONS_CNSA_URL',
   prefecture: 'JALONS_PREFECTURE_URL',
   'ft-exchange': 'JALONS_FT_EXCHANGE_URL',
@@ -41,7 +41,6 @@ const envSchema = z.object({
   JALONS_SIMULATORS_PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_SIMULATORS_PORT),
   JALONS_FT_URL: z.url({ message: 'JALONS_FT_URL : URL attendue' }).optional(),
   JALONS_CAF_URL: z.url({ message: 'JALONS_CAF_URL : URL attendue' }).optional(),
-  JALONS_RDV_URL: z.url({ message: 'JALONS_RDV_URL : URL attendue' }).optional(),
   JALONS_CNSA_URL: z.url({ message: 'JALONS_CNSA_URL : URL attendue' }).optional(),
   JALONS_PREFECTURE_URL: z.url({ message: 'JALONS_PREFECTURE_URL : URL attendue' }).optional(),
   JALONS_FT_EXCHANGE_URL: z.url({ message: 'JALONS_FT_EXCHANGE_URL : URL attendue' }).optional(),
@@ -71,15 +70,15 @@ export function partnerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Part
   const defaults = simulatorUrls(e.JALONS_SIMULATORS_PORT);
   const partners = Object.fromEntries(
     partnerNames.map((p) => {
-      const url = e[urlEnv[p] as keyof typeof e] as string | undefined;
+      const url = p === 'rdv' ? undefined : (e[urlEnv[p] as keyof typeof e] as string | undefined);
       return [p, { url: url ?? defaults[p], token: e.JALONS_PARTNER_TOKEN ?? SIMULATORS_TOKEN }];
     }),
   ) as PartnerConfig['partners'];
-  const remote = partnerNames.filter((p) => !isLocal(partners[p].url));
+  const remote = partnerNames.filter((p) => p !== 'rdv' && !isLocal(partners[p].url));
   if (remote.length > 0 && !e.JALONS_PARTNER_TOKEN) {
     throw new Error(
       `Configuration des partenaires invalide : JALONS_PARTNER_TOKEN est requis pour joindre ${remote
-        .map((p) => urlEnv[p])
+        .map((p) => urlEnv[p as Exclude<PartnerName, 'rdv'>])
         .join(', ')} hors de cette machine.`,
     );
   }

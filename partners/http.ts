@@ -34,7 +34,8 @@ export const partnerNameSchema = z.enum(partnerNames, {
 export const partnerLabels: Record<PartnerName, string> = {
   'france-travail': 'France Travail',
   caf: 'La CAF',
-  rdv: 'Le service de rendez-vous',
+  // Convocations (issue 21): RDV-Insertion, partners/rdv-insertion.ts.
+  rdv: 'RDV-Insertion',
   cnsa: 'La CNSA',
   prefecture: 'La préfecture',
   'ft-exchange': 'L’échange de fichiers de France Travail',

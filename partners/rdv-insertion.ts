@@ -11,7 +11,23 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { frenchIssues, z } from '../domain/validation.js';
-import { organisationCodeSchema } from '../domain/ids.js';
+import { organisationCodeSchema, pseudonymousIdSchema } from '../domain/ids.js';
+import { wireInstantSchema } from './http.js';
+
+// The path's convocation: what the `appointmentsConvoke` activity takes and returns. Released
+// workflow histories (1.0) replay against these shapes: they must not change.
+
+export const convokeSchema = z
+  .object({
+    beneficiaryId: pseudonymousIdSchema,
+    referent: pseudonymousIdSchema,
+    at: wireInstantSchema,
+  })
+  .strict();
+export type ConvokeRequest = z.input<typeof convokeSchema>;
+
+export const convocationSchema = z.object({ appointmentId: z.string().min(1) }).strict();
+export type Convocation = z.infer<typeof convocationSchema>;
 
 /** RDV-Solidarités' sign-in (the API's « Authentification »). */
 export const SIGN_IN_PATH = '/api/v1/auth/sign_in';
@@ -198,7 +214,7 @@ const envSchema = z.object({
 
 /**
  * RDV-Insertion's configuration from the environment, or `null` when `JALONS_RDVI_URL`
- * is not set (convocations then go to the legacy appointments service). Throws in French
+ * is not set (convocations then become a person's task). Throws in French
  * when a variable or the organisations' file is invalid.
  */
 export function rdvInsertionConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RdvInsertionConfig | null {

@@ -29,8 +29,8 @@ import {
   type RestoreAllocationRequest,
   type SuspendAllocationRequest,
 } from '../../partners/caf.js';
-import { appointmentsRoutes, type ConvokeRequest, type Convocation } from '../../partners/appointments.js';
-import { createRdvInsertionConvoke, type RdvInsertionDeps } from './rdv-insertion.js';
+import type { ConvokeRequest, Convocation } from '../../partners/rdv-insertion.js';
+import { convokeUnconfigured, createRdvInsertionConvoke, type RdvInsertionDeps } from './rdv-insertion.js';
 import { cnsaRoutes, type ApplicationReceipt, type SubmitApplicationRequest } from '../../partners/cnsa.js';
 import {
   prefectureRoutes,
@@ -62,12 +62,11 @@ export function createPartnerActivities(config: PartnerConfig, rdvInsertion: Rdv
   });
   const ft = endpoint('france-travail');
   const caf = endpoint('caf');
-  const rdv = endpoint('rdv');
   const cnsa = endpoint('cnsa');
   const prefecture = endpoint('prefecture');
   const key = (idempotencyKey?: string): CallOptions => (idempotencyKey ? { idempotencyKey } : {});
-  // RDV-Insertion when configured (JALONS_RDVI_URL, docs/rdv-insertion.md), else the legacy appointments service.
-  const rdvInsertionConvoke = rdvInsertion ? createRdvInsertionConvoke(rdvInsertion) : null;
+  // Convocations go through RDV-Insertion (JALONS_RDVI_URL, docs/rdv-insertion.md); without it, to a person.
+  const rdvInsertionConvoke = rdvInsertion ? createRdvInsertionConvoke(rdvInsertion) : convokeUnconfigured;
 
   return {
     /** Orientation decision (registers the person with France Travail). */
@@ -92,13 +91,12 @@ export function createPartnerActivities(config: PartnerConfig, rdvInsertion: Rdv
     async cafRestoreAllocation(req: RestoreAllocationRequest, idempotencyKey?: string): Promise<Receipt> {
       return callPartner(caf, cafRoutes.restoreAllocation, req, key(idempotencyKey));
     },
-    async appointmentsConvoke(req: ConvokeRequest, idempotencyKey?: string): Promise<Convocation> {
-      if (rdvInsertionConvoke)
-        return rdvInsertionConvoke(req).catch((err: unknown) => {
-          countPartnerFailure('rdv', err);
-          throw err;
-        });
-      return callPartner(rdv, appointmentsRoutes.convoke, req, key(idempotencyKey));
+    /** Name, input and result unchanged since 1.0 (released histories replay them); RDV-Insertion's invitation. */
+    async appointmentsConvoke(req: ConvokeRequest, _idempotencyKey?: string): Promise<Convocation> {
+      return rdvInsertionConvoke(req).catch((err: unknown) => {
+        countPartnerFailure('rdv', err);
+        throw err;
+      });
     },
     async cnsaSubmitApplication(
       req: SubmitApplicationRequest,

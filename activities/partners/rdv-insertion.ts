@@ -10,9 +10,13 @@
  * creates the user: when none carries the id, a person is asked to set it.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { convokeSchema, type Convocation, type ConvokeRequest } from '../../partners/appointments.js';
 import { RdvInsertionClient } from '../../partners/rdv-insertion-client.js';
-import type { RdvInsertionConfig } from '../../partners/rdv-insertion.js';
+import {
+  convokeSchema,
+  type Convocation,
+  type ConvokeRequest,
+  type RdvInsertionConfig,
+} from '../../partners/rdv-insertion.js';
 import { frenchIssues } from '../../domain/validation.js';
 import { rdviUserOf } from '../../store/rdv-insertion.js';
 import { importRdviLinks } from '../../services/rdv-insertion-links.js';
@@ -35,6 +39,14 @@ const refusal = (message: string) =>
     partner: 'rdv',
     operation: 'invitation RDV-Insertion',
   });
+
+/** Without RDV-Insertion (no JALONS_RDVI_URL): every convocation is a person's task, sent nowhere. */
+export async function convokeUnconfigured(req: ConvokeRequest): Promise<Convocation> {
+  throw refusal(
+    `RDV-Insertion n’est pas configuré (JALONS_RDVI_URL absent) : convoquez « ${req.beneficiaryId} » ` +
+      'hors de Jalons, ou configurez RDV-Insertion puis renvoyez la convocation (docs/rdv-insertion.md).',
+  );
+}
 
 export function createRdvInsertionConvoke(deps: RdvInsertionDeps) {
   const client = deps.client ?? new RdvInsertionClient(deps.config);

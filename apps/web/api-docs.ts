@@ -7,7 +7,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { html, type Raw } from '../../domain/html.js';
-import { attendanceCallbackSchema } from '../../partners/appointments.js';
 import { page } from './layout.js';
 import {
   apiOperations,
@@ -16,24 +15,40 @@ import {
   openApiDocument,
   type ApiOperation,
 } from './openapi.js';
-import { ATTENDANCE_CALLBACK_PATH } from './partner-callbacks.js';
 import { problemDescriptions, problemTitles, problemType, type ProblemCode } from './problem.js';
+import { RDVI_WEBHOOK_PATH } from './rdv-insertion-webhook.js';
+import { webhookSchema } from '../../partners/rdv-insertion.js';
 
-/** The partner's webhook, described only where it is registered (JALONS_PARTNER_TOKEN set). */
-export const partnerCallbackOperation = (): ApiOperation => ({
+/** RDV-Insertion's webhook, described only where it is registered (a secret is set; docs/rdv-insertion.md § 4). */
+export const rdvInsertionWebhookOperation = (): ApiOperation => ({
   method: 'post',
-  path: ATTENDANCE_CALLBACK_PATH,
-  summary: 'Rappel de présence du service de rendez-vous',
+  path: RDVI_WEBHOOK_PATH,
+  summary: 'Webhooks de RDV-Insertion',
   description:
-    'Le service de rendez-vous signale qu’une personne est venue ou non ; un même `eventId` reçu deux fois est appliqué une fois. Réservé au partenaire.',
-  security: 'jetonPartenaire',
-  body: jsonSchema(attendanceCallbackSchema),
+    'RDV-Insertion signale un rendez-vous (`Rdv` : pris, déplacé, honoré, manqué, excusé, annulé) ou une invitation (`Invitation`), au format publié `{ data, meta }`. Une même livraison reçue deux fois est appliquée une fois ; une livraison plus ancienne que la dernière appliquée ne change rien. Réservé à RDV-Insertion.',
+  security: 'signatureRdvInsertion',
+  body: jsonSchema(webhookSchema),
   response: {
-    status: 202,
-    description: 'Reçu.',
-    schema: { type: 'object', properties: { recu: { type: 'string' } } },
+    status: 200,
+    description: 'Ce qui a été fait de chaque participation (ou de l’invitation).',
+    schema: {
+      type: 'object',
+      properties: {
+        recu: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              participation: { type: 'integer' },
+              invitation: { type: 'integer' },
+              resultat: { enum: ['applied', 'journaled', 'duplicate', 'stale', 'unknown'] },
+            },
+          },
+        },
+      },
+    },
   },
-  errors: ['non-authentifie', 'parametre-invalide', 'introuvable', 'temporal-indisponible'],
+  errors: ['non-authentifie', 'parametre-invalide', 'temporal-indisponible'],
 });
 
 const methodLabel = { get: 'GET', post: 'POST' } as const;
@@ -76,8 +91,8 @@ function operationSection(op: ApiOperation): Raw {
       ${
         op.security === 'jetonPersonnel'
           ? 'jeton personnel (Authorization: Bearer).'
-          : op.security === 'jetonPartenaire'
-            ? 'jeton du partenaire (Authorization: Bearer).'
+          : op.security === 'signatureRdvInsertion'
+            ? 'signature du corps par le secret partagé (en-tête X-RDVI-Signature).'
             : 'aucune (page publique).'
       }
     </p>
@@ -117,8 +132,8 @@ function documentationPage(operations: ApiOperation[]): string {
   return page('Documentation de l’API', '', body, null);
 }
 
-export function apiDocsRoutes(app: FastifyInstance, o: { partnerCallback: boolean }): void {
-  const extra = o.partnerCallback ? [partnerCallbackOperation()] : [];
+export function apiDocsRoutes(app: FastifyInstance, o: { rdvInsertionWebhook: boolean }): void {
+  const extra = o.rdvInsertionWebhook ? [rdvInsertionWebhookOperation()] : [];
   // Built once: the schemas do not change while the process runs.
   const document = openApiDocument(extra);
   const listing = documentationPage([...apiOperations(), ...extra, ...documentationOperations]);

@@ -25,8 +25,6 @@ const { port } = await startWebApp({
   db,
   port: config.ports.web,
   host,
-  // The attendance webhook of the appointments service, when partners have a token.
-  ...(process.env.JALONS_PARTNER_TOKEN ? { partnerToken: process.env.JALONS_PARTNER_TOKEN } : {}),
   // Several replicas share JALONS_SESSION_KEYS; the file is for a single machine.
   sessionKeys: sessionKeysOf(config),
   // Production is served over https by the reverse proxy: Secure cookie unless told otherwise.

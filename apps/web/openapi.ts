@@ -134,7 +134,7 @@ export interface ApiOperation {
   summary: string;
   description: string;
   /** Null: public; otherwise the security scheme. */
-  security: 'jetonPersonnel' | 'jetonPartenaire' | null;
+  security: 'jetonPersonnel' | 'signatureRdvInsertion' | null;
   parameters?: JsonSchema[];
   body?: unknown;
   response: { status: number; description: string; schema: unknown; type?: string };
@@ -303,10 +303,12 @@ export function openApiDocument(extra: ApiOperation[] = []): JsonSchema {
           description:
             'Jeton personnel d’un compte de Jalons (« jalons compte jeton ») : `Authorization: Bearer <jeton>`.',
         },
-        jetonPartenaire: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'Jeton du service partenaire (JALONS_PARTNER_TOKEN), pour ses rappels.',
+        signatureRdvInsertion: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-RDVI-Signature',
+          description:
+            'HMAC SHA-256 hexadécimal du corps brut avec le secret partagé (JALONS_RDVI_WEBHOOK_SECRET), calculé par RDV-Insertion.',
         },
       },
       schemas: {

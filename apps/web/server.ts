@@ -20,7 +20,6 @@ import { apiRoutes } from './api.js';
 import { apiDocsRoutes } from './api-docs.js';
 import { accountRoutes } from './accounts-page.js';
 import { WEB_BODY_LIMIT_BYTES } from './cases.js';
-import { registerPartnerCallbacks } from './partner-callbacks.js';
 import { rdvInsertionWebhook } from './rdv-insertion-webhook.js';
 import { webhookSecretsFromEnv } from '../../partners/rdv-insertion.js';
 import { grantRoutes } from './grants-routes.js';
@@ -29,8 +28,6 @@ import { healthRoutes } from './health-routes.js';
 export interface WebAppOptions extends Partial<Omit<AccessOptions, 'db'>> {
   client: Client;
   db: ReadModelDb;
-  /** The token partners present on their webhooks (the attendance callback); none: no webhook. */
-  partnerToken?: string;
   /** RDV-Insertion's webhook secrets (current, previous); default JALONS_RDVI_WEBHOOK_SECRET(_PREVIOUS); none: no route. */
   rdvInsertionSecrets?: string[];
   port: number;
@@ -72,12 +69,11 @@ export async function buildWebApp(options: Omit<WebAppOptions, 'port' | 'host'>)
   pathRoutes(app, client, db); // one case: path-routes.ts
   grantRoutes(app, { client, db, now }); // « Subventions »: grants-*.ts
   apiRoutes(app, client, db, now);
-  apiDocsRoutes(app, { partnerCallback: Boolean(options.partnerToken) }); // /api/openapi.json, /api/documentation
+  const rdviSecrets = options.rdvInsertionSecrets ?? webhookSecretsFromEnv(process.env);
+  apiDocsRoutes(app, { rdvInsertionWebhook: rdviSecrets.length > 0 }); // /api/openapi.json, /api/documentation
   accountRoutes(app, db);
   healthRoutes(app, { client, db, metricsToken: options.metricsToken }); // /sante/vivant, /sante/pret, /metrics
   (await import('./health-page.js')).healthPages(app, { client, db }); // « Santé »
-  if (options.partnerToken) registerPartnerCallbacks(app, { client, token: options.partnerToken });
-  const rdviSecrets = options.rdvInsertionSecrets ?? webhookSecretsFromEnv(process.env);
   if (rdviSecrets.length) await app.register(rdvInsertionWebhook, { client, db, secrets: rdviSecrets, now }); // issue 21
   await app.register((await import('./exchanges.js')).exchangePages, { client, db, now }); // issue 9
   return app;

@@ -1,19 +1,19 @@
 /**
  * Fault injection for the partner simulators: the next `times` requests to a
  * partner (or one of its operations) are slowed down, answered with an error
- * status, left unanswered, answered with a body that breaks the contract, or —
- * for the appointments service — their callback is delivered twice.
+ * status, left unanswered, or answered with a body that breaks the contract.
+ * (RDV-Insertion's simulator has its own: ./rdv-insertion.ts, `failNext`.)
  */
 import { frenchIssues, z } from '../../domain/validation.js';
 import { partnerNameSchema, type PartnerName } from '../../partners/http.js';
 
-export const faultKinds = ['latency', 'status', 'timeout', 'duplicate-callback', 'malformed'] as const;
+export const faultKinds = ['latency', 'status', 'timeout', 'malformed'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 export const faultSpecSchema = z
   .object({
     partner: partnerNameSchema,
-    /** An operation name (`notifyOrientation`, `suspendAllocation`…, `attendance` for callbacks); all when absent. */
+    /** An operation name (`notifyOrientation`, `suspendAllocation`…); all when absent. */
     route: z.string().min(1).optional(),
     kind: z.enum(faultKinds, {
       error: `type de panne attendu : ${faultKinds.join(', ')}`,
@@ -41,12 +41,6 @@ export const faultSpecSchema = z
         code: 'custom',
         path: ['ms'],
         message: 'durée (ms) requise pour une panne « latency »',
-      });
-    if (f.kind === 'duplicate-callback' && f.partner !== 'rdv')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['partner'],
-        message: 'seul le service de rendez-vous (rdv) rappelle Jalons',
       });
   });
 

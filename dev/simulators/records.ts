@@ -1,6 +1,5 @@
-/** What the partner simulators record (./server.ts): each request, each effect applied, each callback delivered, and their options. */
+/** What the partner simulators record (./server.ts): each request, each effect applied, and their options. */
 import type { PartnerName } from '../../partners/http.js';
-import type { AttendanceCallback } from '../../partners/appointments.js';
 import type { FaultKind } from './faults.js';
 
 export interface PartnerSimulatorsOptions {
@@ -9,8 +8,6 @@ export interface PartnerSimulatorsOptions {
   host?: string;
   /** The bearer token every partner accepts (default: the simulators' token). */
   token?: string;
-  /** Where the appointments service posts attendance (also `PUT /_config`). */
-  attendanceCallbackUrl?: string;
   /** How long a `timeout` fault holds a request before cutting the connection (default 30 s). */
   holdMs?: number;
 }
@@ -38,17 +35,5 @@ export interface AppliedEffect {
   idempotencyKey: string;
   request: unknown;
   response: unknown;
-  at: string;
-}
-
-/** One delivery of an attendance callback. */
-export interface CallbackDelivery {
-  url: string;
-  event: AttendanceCallback;
-  /** 1, then 2 for a duplicate. */
-  delivery: number;
-  /** The receiver's status, or `null` when it could not be reached (`error`). */
-  status: number | null;
-  error: string | null;
   at: string;
 }

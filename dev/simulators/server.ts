@@ -1,7 +1,7 @@
 /**
  * Local stand-ins for the partner systems, on one HTTP server (fastify), each
- * partner under its own prefix (`/france-travail`, `/caf`, `/rdv`, `/cnsa`,
- * `/prefecture`). They implement what Jalons' clients use, with the same zod
+ * partner under its own prefix (`/france-travail`, `/caf`, `/cnsa`, `/prefecture`…),
+ * RDV-Insertion as published under `/rdv-insertion` (./rdv-insertion.ts). They implement what Jalons' clients use, with the same zod
  * schemas: a bearer token (401 without it), an `Idempotency-Key` on every write
  * (the same key gives the same answer and no second effect), a 400 with a
  * French message on invalid input. Faults are injected per partner and per
@@ -9,8 +9,8 @@
  * and every applied effect is recorded so that a test can assert « applied once ».
  *
  * Control routes (no token, local use only): `GET|POST|DELETE /_faults`,
- * `GET /_requests?partner=`, `GET /_effects?partner=`, `GET /_callbacks`,
- * `POST /_attendance`, `PUT /_config`, `POST /_reset`, `GET /_health`.
+ * `GET /_requests?partner=`, `GET /_effects?partner=`, `POST /_reset`, `GET /_health`,
+ * and RDV-Insertion's under `/_rdv-insertion`.
  */
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -27,11 +27,6 @@ import {
 } from '../../partners/http.js';
 import { franceTravailRoutes } from '../../partners/france-travail.js';
 import { cafRoutes } from '../../partners/caf.js';
-import {
-  appointmentsRoutes,
-  attendanceStatusSchema,
-  type AttendanceCallback,
-} from '../../partners/appointments.js';
 import { cnsaRoutes } from '../../partners/cnsa.js';
 import { prefectureRoutes } from '../../partners/prefecture.js';
 import { SIMULATORS_TOKEN, simulatorUrls, type PartnerConfig } from '../../partners/config.js';
@@ -43,18 +38,8 @@ import { ExchangeSimulators } from './exchanges.js';
 import { RdvInsertionSimulator } from './rdv-insertion.js';
 
 export { FaultController, type Fault, type FaultKind, type FaultSpec };
-export type {
-  AppliedEffect,
-  CallbackDelivery,
-  PartnerSimulatorsOptions,
-  RecordedRequest,
-} from './records.js';
-import type {
-  AppliedEffect,
-  CallbackDelivery,
-  PartnerSimulatorsOptions,
-  RecordedRequest,
-} from './records.js';
+export type { AppliedEffect, PartnerSimulatorsOptions, RecordedRequest } from './records.js';
+import type { AppliedEffect, PartnerSimulatorsOptions, RecordedRequest } from './records.js';
 
 interface Outcome {
   status: number;
@@ -63,22 +48,11 @@ interface Outcome {
 
 type Handler = (body: never) => Outcome;
 
-const attendanceRequestSchema = z
-  .object({
-    appointmentId: z.string().min(1),
-    status: attendanceStatusSchema,
-    excused: z.boolean().optional(),
-  })
-  .strict();
-
-const configRequestSchema = z
-  .object({ attendanceCallbackUrl: z.url({ message: 'URL attendue' }).nullable() })
-  .strict();
-
 const routesOf: Record<PartnerName, PartnerRoutes> = {
   'france-travail': franceTravailRoutes,
   caf: cafRoutes,
-  rdv: appointmentsRoutes,
+  // RDV-Insertion has its own published contract (./rdv-insertion.ts), not these routes.
+  rdv: {},
   cnsa: cnsaRoutes,
   prefecture: prefectureRoutes,
   'ft-exchange': ftExchangeRoutes,
@@ -101,7 +75,6 @@ export class PartnerSimulators {
   private app!: FastifyInstance;
   private readonly token: string;
   private readonly holdMs: number;
-  private callbackUrl: string | null;
   private closed = false;
   private readonly sleepers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly held = new Set<ServerResponse>();
@@ -109,20 +82,18 @@ export class PartnerSimulators {
   // Recorded traffic and the partners' state.
   private records: RecordedRequest[] = [];
   private applied: AppliedEffect[] = [];
-  private deliveries: CallbackDelivery[] = [];
   private idempotency = new Map<string, { hash: string; pending: Promise<Outcome> }>();
   private counters = new Map<string, number>();
   private suspensions = new Map<string, { rate: number; from: string; months: number }>();
-  private appointments = new Map<string, { beneficiaryId: string; referent: string; at: string }>();
 
   private constructor(private readonly options: PartnerSimulatorsOptions) {
     this.token = options.token ?? SIMULATORS_TOKEN;
     this.holdMs = options.holdMs ?? 30_000;
-    this.callbackUrl = options.attendanceCallbackUrl ?? null;
     this.faults = new FaultController(
-      Object.fromEntries(
-        partnerNames.map((p) => [p, [...Object.keys(routesOf[p]), ...(p === 'rdv' ? ['attendance'] : [])]]),
-      ) as Record<PartnerName, string[]>,
+      Object.fromEntries(partnerNames.map((p) => [p, Object.keys(routesOf[p])])) as Record<
+        PartnerName,
+        string[]
+      >,
     );
   }
 
@@ -162,25 +133,14 @@ export class PartnerSimulators {
     return this.applied.filter((e) => !partner || e.partner === partner).map((e) => ({ ...e }));
   }
 
-  /** Attendance callbacks delivered, oldest first. */
-  callbacks(): CallbackDelivery[] {
-    return this.deliveries.map((d) => ({ ...d }));
-  }
-
-  setAttendanceCallbackUrl(url: string | null): void {
-    this.callbackUrl = url;
-  }
-
   /** Forgets faults, records and the partners' state. */
   reset(): void {
     this.faults.clear();
     this.records = [];
     this.applied = [];
-    this.deliveries = [];
     this.idempotency.clear();
     this.counters.clear();
     this.suspensions.clear();
-    this.appointments.clear();
     this.exchanges.reset();
     this.rdvInsertion.reset();
   }
@@ -194,38 +154,6 @@ export class PartnerSimulators {
     }
   }
 
-  /**
-   * The appointments service records the attendance of an appointment and calls
-   * Jalons back (twice under a `duplicate-callback` fault, with the same `eventId`).
-   */
-  async recordAttendance(
-    appointmentId: string,
-    status: 'attended' | 'missed',
-    options: { excused?: boolean } = {},
-  ): Promise<CallbackDelivery[]> {
-    const appointment = this.appointments.get(appointmentId);
-    if (!appointment) throw new Error(`Rendez-vous inconnu : ${appointmentId}`);
-    const url = this.callbackUrl;
-    if (!url)
-      throw new Error(
-        'Aucune adresse de rappel configurée pour le service de rendez-vous (attendanceCallbackUrl).',
-      );
-    const event: AttendanceCallback = {
-      eventId: this.nextId('rdv-evt', 'RDV-EVT'),
-      appointmentId,
-      beneficiaryId: appointment.beneficiaryId,
-      status,
-      ...(options.excused !== undefined ? { excused: options.excused } : {}),
-      recordedAt: new Date().toISOString(),
-    };
-    const duplicate = this.faults.take('rdv', 'attendance', ['duplicate-callback'])['duplicate-callback'];
-    const sent: CallbackDelivery[] = [];
-    for (let delivery = 1; delivery <= (duplicate ? 2 : 1); delivery++) {
-      sent.push(await this.deliver(url, event, delivery));
-    }
-    return sent;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     for (const s of this.sleepers) {
@@ -234,36 +162,6 @@ export class PartnerSimulators {
     }
     for (const res of this.held) res.destroy();
     await this.app.close();
-  }
-
-  private async deliver(url: string, event: AttendanceCallback, delivery: number): Promise<CallbackDelivery> {
-    const record: CallbackDelivery = {
-      url,
-      event,
-      delivery,
-      status: null,
-      error: null,
-      at: new Date().toISOString(),
-    };
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          'content-type': 'application/json',
-          'idempotency-key': event.eventId,
-        },
-        body: JSON.stringify(event),
-        signal: AbortSignal.timeout(5_000),
-      });
-      record.status = res.status;
-      await res.body?.cancel();
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause;
-      record.error = cause?.code ?? (err as Error).message;
-    }
-    this.deliveries.push(record);
-    return { ...record };
   }
 
   private nextId(counter: string, prefix: string): string {
@@ -311,13 +209,7 @@ export class PartnerSimulators {
           return created({ receiptId: this.nextId('caf-res', 'CAF-RES') });
         },
       },
-      rdv: {
-        convoke: (b: { beneficiaryId: string; referent: string; at: string }) => {
-          const appointmentId = this.nextId('rdv', 'RDV');
-          this.appointments.set(appointmentId, { ...b });
-          return created({ appointmentId });
-        },
-      },
+      rdv: {},
       cnsa: {
         submitApplication: () => created({ receiptId: this.nextId('cnsa', 'CNSA-DEPOT'), receivedAt: now() }),
       },
@@ -512,7 +404,10 @@ export class PartnerSimulators {
     app.get('/_health', async () => ({
       status: 'ok',
       partners: Object.fromEntries(
-        partnerNames.map((p) => [p, { url: this.url(p), label: partnerLabels[p] }]),
+        partnerNames.map((p) => [
+          p,
+          { url: p === 'rdv' ? `${this.baseUrl()}/rdv-insertion` : this.url(p), label: partnerLabels[p] },
+        ]),
       ),
     }));
     app.get('/_faults', async () => this.faults.list());
@@ -537,24 +432,7 @@ export class PartnerSimulators {
       const q = partnerQuery.safeParse(req.query);
       return q.success ? this.effects(q.data.partner) : bad(reply, frenchIssues(q.error));
     });
-    app.get('/_callbacks', async () => this.callbacks());
     this.exchanges.controlRoutes(app);
-    app.post('/_attendance', async (req, reply) => {
-      const body = attendanceRequestSchema.safeParse(req.body);
-      if (!body.success) return bad(reply, frenchIssues(body.error));
-      try {
-        const { appointmentId, status, excused } = body.data;
-        return await this.recordAttendance(appointmentId, status, excused === undefined ? {} : { excused });
-      } catch (err) {
-        return reply.code(409).send({ message: (err as Error).message });
-      }
-    });
-    app.put('/_config', async (req, reply) => {
-      const body = configRequestSchema.safeParse(req.body);
-      if (!body.success) return bad(reply, frenchIssues(body.error));
-      this.setAttendanceCallbackUrl(body.data.attendanceCallbackUrl);
-      return { attendanceCallbackUrl: this.callbackUrl };
-    });
     app.post('/_reset', async (_req, reply) => {
       this.reset();
       return reply.code(204).send();

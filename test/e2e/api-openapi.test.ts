@@ -86,7 +86,7 @@ beforeAll(async () => {
     db,
     port: 0,
     sessionKeys: [randomBytes(32)],
-    partnerToken: randomBytes(24).toString('hex'),
+    rdvInsertionSecrets: [randomBytes(24).toString('hex')],
   });
   base = `http://127.0.0.1:${web.port}`;
   for (const [login, role] of [
@@ -147,6 +147,15 @@ describe('the API’s published description (OpenAPI 3.1 from the zod schemas)',
     expect(doc.components.securitySchemes.jetonPersonnel).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/api/moi']!.get!.security).toEqual([{ jetonPersonnel: [] }]);
     expect(doc.paths['/api/openapi.json']!.get!.security).toEqual([]);
+    // RDV-Insertion's webhook: signed, not a person's token (docs/rdv-insertion.md § 4).
+    expect(doc.paths['/api/partenaires/rdv-insertion/webhooks']!.post!.security).toEqual([
+      { signatureRdvInsertion: [] },
+    ]);
+    expect(doc.components.securitySchemes.signatureRdvInsertion).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-RDVI-Signature',
+    });
     // Every reference resolves inside the document (no dangling $ref).
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(0);

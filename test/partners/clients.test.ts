@@ -1,6 +1,7 @@
 /**
  * The partner clients against the real simulators, over HTTP: success, 5xx,
- * timeouts, refusals, broken contracts, idempotency, duplicate callbacks —
+ * timeouts, refusals, broken contracts, idempotency — RDV-Insertion's own in
+ * rdv-insertion.test.ts —
  * and, through a real Temporal worker with `partnerRetry`, that transient
  * failures end in success and a refusal ends in a failure (or a human task)
  * carrying the partner's French message.
@@ -11,7 +12,6 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPartnerActivities,
@@ -19,7 +19,6 @@ import {
   type PartnerActivities,
 } from '../../activities/partners/index.js';
 import { partnerRetry } from '../../workflows/shared/partner-retry.js';
-import { attendanceCallbackSchema } from '../../partners/appointments.js';
 import { PartnerSimulators } from '../../dev/simulators/server.js';
 import { testDataConverter, timeSkippingEnv } from '../support/temporal.js';
 import type { PartnerOperation, PartnerOutcome } from './workflows.js';
@@ -95,15 +94,6 @@ describe('each client against its simulator', () => {
         partner: 'caf',
         run: () => partners.cafRestoreAllocation({ beneficiaryId: 'B-0042', from: '2026-03-01' }),
       },
-      {
-        partner: 'rdv',
-        run: () =>
-          partners.appointmentsConvoke({
-            beneficiaryId: 'B-0042',
-            referent: 'ref-42',
-            at: '2026-01-20T14:00:00+01:00',
-          }),
-      },
       { partner: 'cnsa', run: () => partners.cnsaSubmitApplication({ grantId: 'G-1', pieces }) },
       {
         partner: 'prefecture',
@@ -134,6 +124,24 @@ describe('each client against its simulator', () => {
     expect(Math.abs(Date.parse(receivedAt) - Date.now())).toBeLessThan(60_000);
   });
 
+  it('without RDV-Insertion (no JALONS_RDVI_URL) a convocation is a person’s task, sent nowhere', async () => {
+    const failure = await failureOf(() =>
+      partners.appointmentsConvoke({
+        beneficiaryId: 'B-0042',
+        referent: 'ref-42',
+        at: '2026-01-20T14:00:00+01:00',
+      }),
+    );
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.type).toBe('InvalidPartnerRequest');
+    expect(failure.message).toBe(
+      'RDV-Insertion n’est pas configuré (JALONS_RDVI_URL absent) : convoquez « B-0042 » hors de Jalons, ' +
+        'ou configurez RDV-Insertion puis renvoyez la convocation (docs/rdv-insertion.md).',
+    );
+    expect(sims.requests()).toEqual([]);
+    expect(sims.rdvInsertion.requests()).toEqual([]);
+  });
+
   it('a 5xx is a retryable failure; once the partner is back, the call succeeds', async () => {
     sims.faults.inject({ partner: 'caf', route: 'suspendAllocation', kind: 'status', status: 503 });
     const failure = await failureOf(() => partners.cafSuspendAllocation(suspension));
@@ -148,21 +156,20 @@ describe('each client against its simulator', () => {
   });
 
   it('an answer slower than the client timeout is retryable, and the retry is applied once', async () => {
-    sims.faults.inject({ partner: 'rdv', kind: 'latency', ms: CLIENT_TIMEOUT_MS * 3 });
-    const convocation = { beneficiaryId: 'B-7', referent: 'ref-1', at: '2026-01-20T14:00:00+01:00' };
+    sims.faults.inject({ partner: 'france-travail', kind: 'latency', ms: CLIENT_TIMEOUT_MS * 3 });
     const started = Date.now();
-    const failure = await failureOf(() => partners.appointmentsConvoke(convocation));
+    const failure = await failureOf(() => partners.franceTravailNotifyOrientation(orientation));
     expect(Date.now() - started).toBeLessThan(CLIENT_TIMEOUT_MS * 3);
     expect(failure.nonRetryable).toBe(false);
     expect(failure.type).toBe('PartnerUnavailable');
     expect(failure.message).toContain(`n’a pas répondu dans le délai de ${CLIENT_TIMEOUT_MS} ms`);
 
-    const { appointmentId } = await partners.appointmentsConvoke(convocation);
-    // The slow first request ends too, with the stored answer: one convocation only.
-    await sims.waitFor((s) => s.requests('rdv').every((r) => r.status !== null));
-    expect(sims.effects('rdv')).toHaveLength(1);
-    expect(sims.effects('rdv')[0]?.response).toEqual({ appointmentId });
-    expect(sims.requests('rdv').filter((r) => r.replayed)).toHaveLength(1);
+    const { receiptId } = await partners.franceTravailNotifyOrientation(orientation);
+    // The slow first request ends too, with the stored answer: one notification only.
+    await sims.waitFor((s) => s.requests('france-travail').every((r) => r.status !== null));
+    expect(sims.effects('france-travail')).toHaveLength(1);
+    expect(sims.effects('france-travail')[0]?.response).toEqual({ receiptId });
+    expect(sims.requests('france-travail').filter((r) => r.replayed)).toHaveLength(1);
   });
 
   it('a request applied but never answered is retried under the same key and applied once', async () => {
@@ -326,100 +333,6 @@ describe('each client against its simulator', () => {
     expect(sims.requests('caf').map((r) => r.status)).toEqual([502, 502, 201]);
     expect(sims.faults.list()).toHaveLength(0);
   });
-
-  describe('attendance callbacks', () => {
-    let receiver: FastifyInstance;
-    const received: { key: string | undefined; body: unknown }[] = [];
-
-    beforeAll(async () => {
-      receiver = Fastify({ logger: false });
-      receiver.post('/rdv/attendance', async (req, reply) => {
-        const key = req.headers['idempotency-key'];
-        received.push({ key: typeof key === 'string' ? key : undefined, body: req.body });
-        return reply.code(204).send();
-      });
-      await receiver.listen({ port: 0, host: '127.0.0.1' });
-    });
-    afterAll(async () => {
-      await receiver?.close();
-    });
-    afterEach(() => {
-      received.length = 0;
-    });
-    const receiverUrl = () => {
-      const addr = receiver.server.address();
-      return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/rdv/attendance`;
-    };
-
-    it('attendance is called back once, or twice with the same event under a duplicate-callback fault', async () => {
-      sims.setAttendanceCallbackUrl(receiverUrl());
-      const first = await partners.appointmentsConvoke({
-        beneficiaryId: 'B-1',
-        referent: 'ref-1',
-        at: '2026-01-20T14:00:00+01:00',
-      });
-      const second = await partners.appointmentsConvoke({
-        beneficiaryId: 'B-2',
-        referent: 'ref-1',
-        at: '2026-01-21T14:00:00+01:00',
-      });
-
-      const once = await sims.recordAttendance(first.appointmentId, 'attended');
-      expect(once).toHaveLength(1);
-      expect(received).toHaveLength(1);
-
-      sims.faults.inject({ partner: 'rdv', kind: 'duplicate-callback' });
-      const twice = await sims.recordAttendance(second.appointmentId, 'missed', { excused: false });
-      expect(twice.map((d) => [d.delivery, d.status])).toEqual([
-        [1, 204],
-        [2, 204],
-      ]);
-      expect(received).toHaveLength(3);
-      const duplicates = received.slice(1).map((r) => attendanceCallbackSchema.parse(r.body));
-      expect(duplicates[0]).toEqual(duplicates[1]);
-      expect(duplicates[0]).toMatchObject({
-        appointmentId: second.appointmentId,
-        beneficiaryId: 'B-2',
-        status: 'missed',
-        excused: false,
-      });
-      expect(received[1]?.key).toBe(duplicates[0]?.eventId);
-      expect(received[2]?.key).toBe(duplicates[0]?.eventId);
-      expect(duplicates[0]?.eventId).not.toBe(attendanceCallbackSchema.parse(received[0]?.body).eventId);
-      expect(sims.callbacks()).toHaveLength(3);
-    });
-
-    it('a running stack is poked over HTTP: fault, then attendance', async () => {
-      const config = await fetch(`${sims.baseUrl()}/_config`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ attendanceCallbackUrl: receiverUrl() }),
-      });
-      expect(config.status).toBe(200);
-      const { appointmentId } = await partners.appointmentsConvoke({
-        beneficiaryId: 'B-3',
-        referent: 'ref-2',
-        at: '2026-01-22T14:00:00+01:00',
-      });
-      const post = (path: string, body: unknown) =>
-        fetch(`${sims.baseUrl()}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-      expect(
-        (await post('/_faults', { partner: 'rdv', route: 'attendance', kind: 'duplicate-callback' })).status,
-      ).toBe(201);
-      const res = await post('/_attendance', { appointmentId, status: 'attended' });
-      expect(res.status).toBe(200);
-      expect(((await res.json()) as unknown[]).length).toBe(2);
-      expect(received).toHaveLength(2);
-
-      const unknown = await post('/_attendance', { appointmentId: 'RDV-999999', status: 'attended' });
-      expect(unknown.status).toBe(409);
-      expect(((await unknown.json()) as { message: string }).message).toContain('Rendez-vous inconnu');
-    });
-  });
 });
 
 describe('partnerConfigFromEnv', () => {
@@ -444,7 +357,7 @@ describe('partnerConfigFromEnv', () => {
       token: 'secret',
     });
     expect(config.partners.caf.url).toBe('https://caf.example/v1');
-    expect(config.partners.rdv.url).toBe('http://127.0.0.1:9000/rdv');
+    expect(config.partners.cnsa.url).toBe('http://127.0.0.1:9000/cnsa');
     expect(config.timeoutMs).toBe(2500);
   });
 
@@ -453,7 +366,7 @@ describe('partnerConfigFromEnv', () => {
       /JALONS_PARTNER_TOKEN est requis pour joindre JALONS_CNSA_URL/,
     );
     expect(() => partnerConfigFromEnv({ JALONS_PARTNER_TIMEOUT_MS: '10' })).toThrow(/au moins 100 ms/);
-    expect(() => partnerConfigFromEnv({ JALONS_RDV_URL: 'pas une url' })).toThrow(/JALONS_RDV_URL/);
+    expect(() => partnerConfigFromEnv({ JALONS_CAF_URL: 'pas une url' })).toThrow(/JALONS_CAF_URL/);
   });
 });
 

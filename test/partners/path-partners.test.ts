@@ -2,7 +2,7 @@
  * The path tells the partner systems what they must know, over real HTTP to the
  * simulators, from a workflow on the time-skipping server: France Travail (the
  * orientation, the contract, the Département's sanction), the CAF (suspension,
- * restoration), the appointments service (convocation). Each failure mode ends
+ * restoration), RDV-Insertion (convocation as an invitation). Each failure mode ends
  * where the issue says: 5xx and outages retried until the partner is back (once
  * applied), a refusal turned into a person's task with an email, sent again on
  * the person's word with a new idempotency key.
@@ -15,6 +15,7 @@ import type { PathEventInput } from '../../domain/path/path-events.js';
 import type { PathState } from '../../domain/path/path.js';
 import { MailSink } from '../../dev/mail-sink.js';
 import { PartnerSimulators } from '../../dev/simulators/server.js';
+import { SIMULATED_AGENT } from '../../dev/simulators/rdv-insertion.js';
 import { activitiesFor } from '../../workers/worker.js';
 import {
   beneficiaryPath,
@@ -34,8 +35,20 @@ beforeAll(async () => {
   env = await timeSkippingEnv(OPENED);
   sink = await MailSink.start({ smtpPort: 0 });
   sims = await PartnerSimulators.start({ port: 0 });
+  // The worker reads RDV-Insertion's configuration from the environment, as in production.
+  Object.assign(process.env, {
+    JALONS_RDVI_URL: `${sims.baseUrl()}/rdv-insertion`,
+    JALONS_RDVS_URL: `${sims.baseUrl()}/rdv-solidarites`,
+    JALONS_RDVI_EMAIL: SIMULATED_AGENT.email,
+    JALONS_RDVI_PASSWORD: SIMULATED_AGENT.password,
+    JALONS_RDVI_ORGANISATIONS: 'config/rdv-insertion.example.json',
+  });
 });
 afterAll(async () => {
+  for (const name of Object.keys(process.env).filter(
+    (k) => k.startsWith('JALONS_RDVI_') || k === 'JALONS_RDVS_URL',
+  ))
+    delete process.env[name];
   await env?.teardown();
   await sink?.close();
   await sims?.close();
@@ -105,7 +118,9 @@ const orientation = (at: string): PathEventInput => ({
 });
 
 describe('the path calls the partners where the path needs them', () => {
-  it('tells France Travail, the CAF and the appointments service, each once, with the path’s data', async () => {
+  it('tells France Travail, the CAF and RDV-Insertion, each once, with the path’s data', async () => {
+    // RDV-Insertion knows the person by the pseudonymous id (docs/rdv-insertion.md § 3).
+    const user = sims.rdvInsertion.addUser('T-PART-1');
     await withPath('T-PART-1', async (p) => {
       await p.update(orientation(await advanceTo(env, '2026-01-12T10:00:00+01:00')));
       const oriented = await p.settled('france-travail-orientation#1');
@@ -123,7 +138,7 @@ describe('the path calls the partners where the path needs them', () => {
       });
       expect(oriented.receipt).toBe((registration?.response as { receiptId: string }).receiptId);
 
-      // A person fixes the first appointment: Jalons convokes through the appointments service…
+      // A person fixes the first appointment: Jalons invites through RDV-Insertion (cd62's organisation)…
       await p.update({
         type: 'appointment.scheduled',
         at: await advanceTo(env, '2026-01-13T10:00:00+01:00'),
@@ -131,13 +146,15 @@ describe('the path calls the partners where the path needs them', () => {
         data: { at: '2026-01-27T14:00:00+01:00' },
       });
       const convocation = await p.settled('rdv-convocation@2026-01-27T13:00:00.000Z');
-      expect(sims.effects('rdv')).toEqual([
+      expect(sims.rdvInsertion.requests('invite')).toEqual([
         expect.objectContaining({
-          request: { beneficiaryId: 'T-PART-1', referent: 'ref-42', at: '2026-01-27T13:00:00.000Z' },
+          path: `/rdv-insertion/api/v1/organisations/62001/users/${user}/invite`,
+          body: { invitation: { motif_category: { short_name: 'rsa_accompagnement' } } },
+          status: 200,
         }),
       ]);
-      expect(convocation.receipt).toMatch(/^RDV-/);
-      // …but an appointment the service itself reports is not sent back to it.
+      expect(convocation.receipt).toBe(`rdvi:62001:${user}:rsa_accompagnement`);
+      // …but an appointment RDV-Insertion itself reports is not sent back to it.
       await p.handle.signal(partnerEventSignal, {
         type: 'appointment.scheduled',
         at: await advanceTo(env, '2026-01-14T10:00:00+01:00'),
@@ -203,12 +220,14 @@ describe('the path calls the partners where the path needs them', () => {
         ['caf-restoration#1', 'done'],
       ]);
       // Every effect applied once: one per call.
-      expect(sims.effects()).toHaveLength(6);
+      expect(sims.effects()).toHaveLength(5);
+      expect(sims.rdvInsertion.requests('invite')).toHaveLength(1);
     });
   });
 
   it('a partner down for hours (5xx) is retried with backoff until it is back, and applies it once', async () => {
     sims.faults.inject({ partner: 'france-travail', kind: 'status', status: 503, times: 16 });
+    sims.rdvInsertion.addUser('T-PART-2');
     await withPath('T-PART-2', async (p) => {
       const decided = await advanceTo(env, '2026-04-13T10:00:00+02:00');
       await p.update(orientation(decided));

@@ -1,7 +1,7 @@
 /**
  * A hostile-input campaign on the real dev server and worker, through every
  * entry point a person or a partner has: the web form, the JSON API, the CLI,
- * the partner webhook, the CAF import, a raw Signal, a raw Update and a scenario
+ * RDV-Insertion's signed webhook, the CAF import, a raw Signal, a raw Update and a scenario
  * file for `jalons simulate`. fast-check generates oversized, empty, wrong-type,
  * control-character, bidi, emoji and 1 MB values, always in an otherwise valid
  * act (so each one must be refused for that value). Afterwards: every path still
@@ -25,7 +25,8 @@ import { importCafFlow } from '../../services/import-caf.js';
 import { ActionRefused, showPath, startPath } from '../../services/paths.js';
 import { InvalidScenario, loadScenario } from '../../dev/simulate.js';
 import { frenchTemporalError } from '../../services/temporal-errors.js';
-import { ATTENDANCE_CALLBACK_PATH } from '../../apps/web/partner-callbacks.js';
+import { RDVI_WEBHOOK_PATH } from '../../apps/web/rdv-insertion-webhook.js';
+import { signBody } from '../../partners/rdv-insertion.js';
 import { buildWebApp } from '../../apps/web/server.js';
 import { jalonsCli } from '../support/cli.js';
 import { devServerWithWorker } from '../support/temporal.js';
@@ -34,7 +35,7 @@ const taskQueue = 'hostile-campaign';
 const t = devServerWithWorker(taskQueue);
 const cli = jalonsCli(() => ({ address: t.env.address, taskQueue }));
 const PASSWORD = 'mot de passe du test, assez long';
-const PARTNER_TOKEN = 'jeton-partenaire-du-test';
+const RDVI_SECRET = 'secret-du-webhook-rdv-insertion-du-test';
 const IDS = ['HC-1', 'HC-2'] as const;
 const MB = 'a'.repeat(1 << 20);
 const SEED = 1414;
@@ -135,7 +136,7 @@ beforeAll(async () => {
   app = await buildWebApp({
     client: t.env.client,
     db,
-    partnerToken: PARTNER_TOKEN,
+    rdvInsertionSecrets: [RDVI_SECRET],
     sessionKeys: [randomBytes(32)],
     secureCookie: false,
     loginRateLimit: { max: 1_000, timeWindowMs: 60_000 },
@@ -234,34 +235,49 @@ describe('hostile inputs through every entry point', () => {
     tried['API JSON'] = inputs.length;
   }, 60_000);
 
-  it('the partner webhook refuses each malformed attendance in French, before any Signal', async () => {
-    const valid = {
-      eventId: 'RDV-EVT-1',
-      appointmentId: 'RDV-1',
-      beneficiaryId: IDS[1],
-      status: 'attended',
-      recordedAt: new Date().toISOString(),
+  it('RDV-Insertion’s webhook refuses each malformed, correctly signed delivery in French, before any Signal', async () => {
+    // A participation « seen » for IDS[1], as RDV-Insertion publishes it (docs/rdv-insertion.md § 4).
+    const valid = () => ({
+      data: {
+        id: 1,
+        starts_at: new Date().toISOString(),
+        status: 'seen',
+        participations: [{ id: 11, status: 'seen', user: { id: 101, department_internal_id: IDS[1] } }],
+      },
+      meta: { model: 'Rdv', event: 'updated', timestamp: new Date().toISOString() },
+    });
+    const set = (path: string, v: unknown) => {
+      const body = valid() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const keys = path.split('.');
+      const last = keys.pop()!;
+      keys.reduce((o, k) => o[k], body)[last] = v;
+      return body;
     };
     const inputs = [
       ...sample(
         fc.tuple(
-          fc.constantFrom('eventId', 'appointmentId', 'status', 'recordedAt', 'excused'),
+          fc.constantFrom('meta.event', 'meta.timestamp', 'data.status', 'data.participations.0.status'),
           hostileNotBoolean,
         ),
-        30,
-      ).map(([k, v]) => ({ ...valid, [k]: v })),
+        25,
+      ).map(([k, v]) => set(k, v)),
+      ...sample(fc.tuple(fc.constantFrom('data.id', 'data.participations.0.id'), hostileString), 5).map(
+        ([k, v]) => set(k, v),
+      ),
       ...sample(wrongType, 5),
     ];
     for (const body of inputs) {
-      const res = await fetch(`${base}${ATTENDANCE_CALLBACK_PATH}`, {
+      const raw = JSON.stringify(body);
+      const res = await fetch(`${base}${RDVI_WEBHOOK_PATH}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${PARTNER_TOKEN}` },
-        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', 'x-rdvi-signature': signBody(raw, RDVI_SECRET) },
+        body: raw,
       });
-      expect([400, 413]).toContain(res.status);
+      expect([400, 413], raw.slice(0, 200)).toContain(res.status);
       expectFrench(((await res.json()) as { erreur?: string }).erreur, 'webhook');
     }
-    tried['webhook partenaire'] = inputs.length;
+    expect(await db.query('select * from rdvi_deliveries')).toEqual([]);
+    tried['webhook RDV-Insertion'] = inputs.length;
   }, 60_000);
 
   it('a raw Update (event and orient) is refused by the path’s validator, read into French', async () => {
