@@ -47,6 +47,7 @@ describe('jalons in French', () => {
       'compte',
       'echange',
       'rapport',
+      'rdv-insertion',
       'subvention',
       'aide',
     ]);
