@@ -8,6 +8,7 @@ const { temporal } = proto;
 import { pathSearchAttributes } from '../workflows/shared/search-attributes.js';
 import { encryptedDataConverter, loadKeyRing } from '../workers/codec.js';
 import { temporalConnectionOptions, type Config } from '../workers/config.js';
+import { frenchTemporalError } from './temporal-errors.js';
 
 export async function connectClient(config: Config): Promise<Client> {
   // TLS / mTLS and API key from the settings (workers/settings.ts): a missing file is said as is.
@@ -68,6 +69,22 @@ export async function startedInTime<T>(start: () => Promise<T>, attempts = 3): P
       return await start();
     } catch (err) {
       if (attempt >= attempts || !/did not start within/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+/**
+ * Runs `step` of a start-up against a server just started, again while the server is unavailable
+ * or too slow to answer (a dev server on two busy cores once took 30 s to describe a Schedule): at
+ * most `attempts` times, `pauseMs` apart. Any other failure is thrown at once.
+ */
+export async function whileServerWarms<T>(step: () => Promise<T>, attempts = 4, pauseMs = 2_000): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (attempt >= attempts || frenchTemporalError(err)?.kind !== 'unavailable') throw err;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
 }
