@@ -40,6 +40,7 @@ import { MailSink } from './mail-sink.js';
 import { settle } from './simulate-settle.js';
 import { grantWorkflowId } from '../domain/grants/state.js';
 import { PartnerSimulators } from './simulators/server.js';
+import { simulatedRdvInsertionEnv } from './simulators/rdv-insertion.js';
 import { registerSearchAttributes, startedInTime } from '../services/temporal.js';
 
 import {
@@ -247,6 +248,11 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
   const sink = await MailSink.start({ smtpPort: 0 });
   // The partners answer from in-process simulators: a scenario never reaches a real partner.
   const partners = await PartnerSimulators.start({ port: 0 });
+  // Convocations go to its RDV-Insertion, which knows every beneficiary by its pseudonymous id.
+  const rdvi = simulatedRdvInsertionEnv(partners.baseUrl());
+  const kept = Object.fromEntries(Object.keys(rdvi).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, rdvi);
+  for (const b of scenario.beneficiaries) partners.rdvInsertion.addUser(b.id);
   process.env.JALONS_TEST_SERVER_START = scenario.start.toISOString();
   // A key of its own: a simulation's data lives as long as the simulation.
   const dataConverter = encryptedDataConverter(
@@ -299,6 +305,9 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
       return report(client, scenario, rejected);
     });
   } finally {
+    for (const [k, v] of Object.entries(kept))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     await env.teardown();
     await sink.close();
     await partners.close();

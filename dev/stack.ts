@@ -19,7 +19,7 @@ import { PartnerSimulators } from './simulators/server.js';
 import { DEFAULT_SIMULATORS_PORT, SIMULATORS_TOKEN } from '../partners/config.js';
 import { RDVI_WEBHOOK_PATH } from '../apps/web/rdv-insertion-webhook.js';
 import { webhookSecretsFromEnv } from '../partners/rdv-insertion.js';
-import { SIMULATED_AGENT } from './simulators/rdv-insertion.js';
+import { simulatedRdvInsertionEnv } from './simulators/rdv-insertion.js';
 import {
   ensureDigestSchedule,
   ensureExchangeSchedules,
@@ -31,7 +31,6 @@ import { startCodecServer } from '../apps/codec-server/server.js';
 import { EncryptionCodec, loadKeyRing } from '../workers/codec.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 
 /** The embedded stack's codec token, created once and kept (mode 600) in the data folder. */
 /**
@@ -236,15 +235,7 @@ function useSimulatedRdvInsertion(config: Config, simulators: PartnerSimulators)
     env.JALONS_RDVI_WEBHOOK_SECRET = readFileSync(secretFile, 'utf8').trim();
   }
   if (!env.JALONS_RDVI_URL) {
-    Object.assign(env, {
-      JALONS_RDVI_URL: `${simulators.baseUrl()}/rdv-insertion`,
-      JALONS_RDVS_URL: `${simulators.baseUrl()}/rdv-solidarites`,
-      JALONS_RDVI_EMAIL: SIMULATED_AGENT.email,
-      JALONS_RDVI_PASSWORD: SIMULATED_AGENT.password,
-      JALONS_RDVI_ORGANISATIONS: fileURLToPath(
-        new URL('../config/rdv-insertion.example.json', import.meta.url),
-      ),
-    });
+    Object.assign(env, simulatedRdvInsertionEnv(simulators.baseUrl()));
     for (const id of demoPeople()) simulators.rdvInsertion.addUser(id);
   }
   const [secret] = webhookSecretsFromEnv(env);

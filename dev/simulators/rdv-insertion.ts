@@ -12,11 +12,28 @@
  * `department_internal_id` mean something.
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signBody, SIGN_IN_PATH } from '../../partners/rdv-insertion.js';
 import { z } from '../../domain/validation.js';
 
 export const SIMULATED_AGENT = { email: 'agent.jalons@departement.example', password: 'jalons-simulateurs' };
+/**
+ * The variables that point Jalons' worker at this simulator, mounted at `baseUrl` (./server.ts):
+ * the simulated agent and config/rdv-insertion.example.json (docs/rdv-insertion.md § 6).
+ */
+export function simulatedRdvInsertionEnv(baseUrl: string): Record<string, string> {
+  return {
+    JALONS_RDVI_URL: `${baseUrl}/rdv-insertion`,
+    JALONS_RDVS_URL: `${baseUrl}/rdv-solidarites`,
+    JALONS_RDVI_EMAIL: SIMULATED_AGENT.email,
+    JALONS_RDVI_PASSWORD: SIMULATED_AGENT.password,
+    JALONS_RDVI_ORGANISATIONS: fileURLToPath(
+      new URL('../../config/rdv-insertion.example.json', import.meta.url),
+    ),
+  };
+}
+
 /** The organisations the simulator knows (config/rdv-insertion.example.json points at them). */
 export const SIMULATED_ORGANISATIONS = [62001, 62002, 62003, 62004];
 const SIMULATED_MOTIFS = ['rsa_orientation', 'rsa_accompagnement', 'rsa_cer_signature'];
