@@ -89,6 +89,8 @@ describe('secrets refused at start', () => {
       'JALONS_PAYLOAD_KEYS',
       'JALONS_PARTNER_TOKEN',
       'SMTP_PASSWORD',
+      'JALONS_RDVI_PASSWORD',
+      'JALONS_RDVI_WEBHOOK_SECRET',
     ]) {
       expect(example[name], name).toBeTruthy();
       expect(() => refuseWeakSecrets({ [name]: example[name] }), name).toThrow(
@@ -105,6 +107,11 @@ describe('secrets refused at start', () => {
       /trop court \(31 caractères\)/,
     );
     expect(() => refuseWeakSecrets({ JALONS_PARTNER_TOKEN: 'a'.repeat(32) })).not.toThrow();
+    // The webhook secret and its predecessor during a rotation: a shared secret, 32 characters at least.
+    expect(() => refuseWeakSecrets({ JALONS_RDVI_WEBHOOK_SECRET_PREVIOUS: 'b'.repeat(31) })).toThrow(
+      /^JALONS_RDVI_WEBHOOK_SECRET_PREVIOUS : secret trop court \(31 caractères\)/,
+    );
+    expect(() => refuseWeakSecrets({ JALONS_RDVI_WEBHOOK_SECRET: 'b'.repeat(32) })).not.toThrow();
     expect(() =>
       refuseWeakSecrets({
         JALONS_SESSION_KEYS: `${strong()},${strong()}`,
