@@ -47,7 +47,7 @@ async function adminCodecToken(db: ReadModelDb, file: string): Promise<void> {
 import { demoPaths, loadDemo, loadGrantDemo } from './demo.js';
 import { MailSink } from './mail-sink.js';
 import { searchAttributeFlags } from '../workflows/shared/search-attributes.js';
-import { connectClient, provisionedPath } from '../services/temporal.js';
+import { connectClient, provisionedPath, whileServerWarms } from '../services/temporal.js';
 
 const log = (m: string) => console.error(`[jalons] ${m}`);
 
@@ -171,7 +171,8 @@ export async function runStack(config: Config, options: { demo: boolean }): Prom
     secureCookie: config.cookieSecure ?? false,
     ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
   });
-  await ensureSchedules(client, config.taskQueue);
+  // The dev server was just started: on two busy cores its first answers can take 30 s.
+  await whileServerWarms(() => ensureSchedules(client, config.taskQueue));
   await adminCodecToken(readModel, config.codecTokenFile);
   const codec = await startCodecServer({
     codec: new EncryptionCodec(loadKeyRing(process.env, config.payloadKeysFile)),

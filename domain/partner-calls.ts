@@ -23,7 +23,7 @@ export const partnerOperationLabels: Record<PartnerOperation, string> = {
   'france-travail.sanction-decision': 'Transmission de la décision de sanction à France Travail',
   'caf.suspension': 'Demande de suspension de l’allocation à la CAF',
   'caf.restoration': 'Demande de rétablissement de l’allocation à la CAF',
-  'rdv.convocation': 'Convocation au service de rendez-vous',
+  'rdv.convocation': 'Invitation par RDV-Insertion',
   'cnsa.application': 'Dépôt de la candidature sur le portail de la CNSA',
   'prefecture.act': 'Transmission de l’acte au contrôle de légalité (préfecture)',
 };
