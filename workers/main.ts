@@ -69,4 +69,11 @@ logger.info(
   `[worker] démarré, files de tâches : ${worker.taskQueue}, ${worker.notifications.options.taskQueue} (${config.notificationsPerSecond} courriels/s au plus)`,
 );
 await worker.run();
+// Drained (SIGTERM or SIGINT): close what the process opened, then exit. Something an activity left
+// open (an SMTP pool, a keep-alive socket) must not keep a stopped worker alive: a test saw one
+// linger for an hour after « STOPPED », which a container would only end by SIGKILL.
 endpoints?.server.close();
+await Promise.allSettled([opening?.then((db) => db.close()), connection.close()]);
+logger.info('[worker] arrêté.');
+logger.flush?.();
+process.exit(0);

@@ -11,7 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { searchAttributeFlags } from '../../workflows/shared/search-attributes.js';
 import { TEST_PAYLOAD_KEYS, testDataConverter } from '../support/keys.js';
 
-const alive = new Set<ChildProcess>();
+/** Every group started: a group outlives its first process (npx → tsx → node), so each is killed at the end. */
+const groups = new Set<ChildProcess>();
 const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
   try {
     process.kill(-child.pid!, signal);
@@ -20,7 +21,7 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
   }
 };
 process.once('exit', () => {
-  for (const child of alive) killGroup(child, 'SIGKILL');
+  for (const child of groups) killGroup(child, 'SIGKILL');
 });
 
 /** A child process in its own group, its output in `log`. */
@@ -30,9 +31,8 @@ export class Child {
     readonly process: ChildProcess,
     readonly log: string,
   ) {
-    alive.add(process);
+    groups.add(process);
     this.exited = new Promise((resolve) => process.once('exit', () => resolve()));
-    void this.exited.then(() => alive.delete(process));
   }
 
   static spawn(command: string, args: string[], log: string, env: NodeJS.ProcessEnv = process.env): Child {
@@ -85,7 +85,8 @@ export class Child {
 }
 
 export async function killAll(): Promise<void> {
-  await Promise.all([...alive].map((p) => killGroup(p, 'SIGKILL')));
+  for (const child of groups) killGroup(child, 'SIGKILL');
+  groups.clear();
 }
 
 export async function freePort(): Promise<number> {
