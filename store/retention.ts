@@ -98,32 +98,30 @@ export async function purgeExpiredBatch(
   });
 }
 
-/** The accounts' journal before `cutoff` (staff's logins and addresses): counted, and deleted unless `dryRun`. */
-export async function purgeAccountEvents(
+/** Rows of `table` whose `column` is before `cutoff`: counted, and deleted unless `dryRun`. */
+async function purgeBefore(
   db: ReadModelDb,
+  table: 'account_events' | 'access_requests',
+  column: 'at' | 'last_seen_at',
   options: { cutoff: Date; dryRun: boolean },
 ): Promise<number> {
   const rows = options.dryRun
-    ? 'select count(*)::int as n from account_events where at < $1'
-    : 'with gone as (delete from account_events where at < $1 returning 1) select count(*)::int as n from gone';
+    ? `select count(*)::int as n from ${table} where ${column} < $1`
+    : `with gone as (delete from ${table} where ${column} < $1 returning 1) select count(*)::int as n from gone`;
   const [row] = await db.query<{ n: number }>(rows, [options.cutoff.toISOString()]);
   return row?.n ?? 0;
 }
+
+/** The accounts' journal before `cutoff` (staff's logins and addresses): counted, and deleted unless `dryRun`. */
+export const purgeAccountEvents = (db: ReadModelDb, options: { cutoff: Date; dryRun: boolean }) =>
+  purgeBefore(db, 'account_events', 'at', options);
 
 /**
  * Access requests (a provider's name, e-mail and SIRET of someone who asked for access) not seen again
  * since `cutoff`: counted, and deleted unless `dryRun`. The person asks again by signing in again.
  */
-export async function purgeAccessRequests(
-  db: ReadModelDb,
-  options: { cutoff: Date; dryRun: boolean },
-): Promise<number> {
-  const rows = options.dryRun
-    ? 'select count(*)::int as n from access_requests where last_seen_at < $1'
-    : 'with gone as (delete from access_requests where last_seen_at < $1 returning 1) select count(*)::int as n from gone';
-  const [row] = await db.query<{ n: number }>(rows, [options.cutoff.toISOString()]);
-  return row?.n ?? 0;
-}
+export const purgeAccessRequests = (db: ReadModelDb, options: { cutoff: Date; dryRun: boolean }) =>
+  purgeBefore(db, 'access_requests', 'last_seen_at', options);
 
 async function expiredPaths(
   tx: Queryable,

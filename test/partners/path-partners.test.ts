@@ -15,7 +15,6 @@ import type { PathEventInput } from '../../domain/path/path-events.js';
 import type { PathState } from '../../domain/path/path.js';
 import { MailSink } from '../../dev/mail-sink.js';
 import { PartnerSimulators } from '../../dev/simulators/server.js';
-import { SIMULATED_AGENT } from '../../dev/simulators/rdv-insertion.js';
 import { activitiesFor } from '../../workers/worker.js';
 import {
   beneficiaryPath,
@@ -24,6 +23,7 @@ import {
   stateQuery,
 } from '../../workflows/path/path.js';
 import { advanceTo, testWorker, timeSkippingEnv, watchWorkflow } from '../support/temporal.js';
+import { useSimulatedRdvInsertion } from '../support/rdv-insertion.js';
 
 // Monday 5 January 2026, 09:00 Paris.
 const OPENED = new Date('2026-01-05T09:00:00+01:00');
@@ -31,24 +31,15 @@ const OPENED = new Date('2026-01-05T09:00:00+01:00');
 let env: TestWorkflowEnvironment;
 let sink: MailSink;
 let sims: PartnerSimulators;
+let restoreRdvInsertion: (() => void) | undefined;
 beforeAll(async () => {
   env = await timeSkippingEnv(OPENED);
   sink = await MailSink.start({ smtpPort: 0 });
   sims = await PartnerSimulators.start({ port: 0 });
-  // The worker reads RDV-Insertion's configuration from the environment, as in production.
-  Object.assign(process.env, {
-    JALONS_RDVI_URL: `${sims.baseUrl()}/rdv-insertion`,
-    JALONS_RDVS_URL: `${sims.baseUrl()}/rdv-solidarites`,
-    JALONS_RDVI_EMAIL: SIMULATED_AGENT.email,
-    JALONS_RDVI_PASSWORD: SIMULATED_AGENT.password,
-    JALONS_RDVI_ORGANISATIONS: 'config/rdv-insertion.example.json',
-  });
+  restoreRdvInsertion = useSimulatedRdvInsertion(sims.baseUrl());
 });
 afterAll(async () => {
-  for (const name of Object.keys(process.env).filter(
-    (k) => k.startsWith('JALONS_RDVI_') || k === 'JALONS_RDVS_URL',
-  ))
-    delete process.env[name];
+  restoreRdvInsertion?.();
   await env?.teardown();
   await sink?.close();
   await sims?.close();

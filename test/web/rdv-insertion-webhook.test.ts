@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebApp } from '../../apps/web/server.js';
 import { RDVI_WEBHOOK_PATH } from '../../apps/web/rdv-insertion-webhook.js';
 import { MailSink } from '../../dev/mail-sink.js';
-import { rubyTimestamp, SIMULATED_AGENT } from '../../dev/simulators/rdv-insertion.js';
+import { rubyTimestamp } from '../../dev/simulators/rdv-insertion.js';
 import { PartnerSimulators } from '../../dev/simulators/server.js';
 import type { PathState } from '../../domain/path/path.js';
 import { actOnPath, showPath, startPath } from '../../services/paths.js';
@@ -24,6 +24,7 @@ import { deliveriesOf, linkRdviUser } from '../../store/rdv-insertion.js';
 import { signBody } from '../../partners/rdv-insertion.js';
 import { activitiesFor } from '../../workers/worker.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
+import { useSimulatedRdvInsertion } from '../support/rdv-insertion.js';
 
 let env: TestWorkflowEnvironment;
 let sink: MailSink;
@@ -34,6 +35,7 @@ let worker: Worker;
 let running: Promise<void>;
 const taskQueue = 'e2e-rdv-insertion';
 
+let restoreRdvInsertion: (() => void) | undefined;
 beforeAll(async () => {
   env = await devServerEnv();
   sink = await MailSink.start({ smtpPort: 0 });
@@ -56,14 +58,7 @@ beforeAll(async () => {
       ],
     }),
   );
-  // The worker reads RDV-Insertion's configuration from the environment, as in production.
-  Object.assign(process.env, {
-    JALONS_RDVI_URL: `${sims.baseUrl()}/rdv-insertion`,
-    JALONS_RDVS_URL: `${sims.baseUrl()}/rdv-solidarites`,
-    JALONS_RDVI_EMAIL: SIMULATED_AGENT.email,
-    JALONS_RDVI_PASSWORD: SIMULATED_AGENT.password,
-    JALONS_RDVI_ORGANISATIONS: orgs,
-  });
+  restoreRdvInsertion = useSimulatedRdvInsertion(sims.baseUrl(), { JALONS_RDVI_ORGANISATIONS: orgs });
   const activities = activitiesFor(
     { host: '127.0.0.1', port: sink.smtpPort, secure: false, auth: undefined },
     'config/directory.json',
@@ -74,10 +69,7 @@ beforeAll(async () => {
   running = worker.run();
 });
 afterAll(async () => {
-  for (const name of Object.keys(process.env).filter(
-    (k) => k.startsWith('JALONS_RDVI_') || k === 'JALONS_RDVS_URL',
-  ))
-    delete process.env[name];
+  restoreRdvInsertion?.();
   worker?.shutdown();
   await running;
   await app?.close();

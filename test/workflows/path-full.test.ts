@@ -10,7 +10,6 @@ import { pathWorkflowId } from '../../domain/ids.js';
 import { nextMonth } from '../../domain/path/path-steps.js';
 import type { PathEventInput } from '../../domain/path/path-events.js';
 import { MailSink } from '../../dev/mail-sink.js';
-import { SIMULATED_AGENT } from '../../dev/simulators/rdv-insertion.js';
 import { PartnerSimulators } from '../../dev/simulators/server.js';
 import {
   beneficiaryPath,
@@ -20,6 +19,7 @@ import {
 } from '../../workflows/path/path.js';
 import { pathSearchAttributes } from '../../workflows/shared/search-attributes.js';
 import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { useSimulatedRdvInsertion } from '../support/rdv-insertion.js';
 
 // Monday 5 January 2026, 09:00 Paris.
 const OPENED = new Date('2026-01-05T09:00:00+01:00');
@@ -27,25 +27,17 @@ const OPENED = new Date('2026-01-05T09:00:00+01:00');
 let env: TestWorkflowEnvironment;
 let sink: MailSink;
 let sims: PartnerSimulators;
+let restoreRdvInsertion: (() => void) | undefined;
 beforeAll(async () => {
   env = await timeSkippingEnv(OPENED);
   sink = await MailSink.start({ smtpPort: 0 });
   // The convocation goes to RDV-Insertion (its simulator), which knows T-FULL-1 (docs/rdv-insertion.md).
   sims = await PartnerSimulators.start({ port: 0 });
   sims.rdvInsertion.addUser('T-FULL-1');
-  Object.assign(process.env, {
-    JALONS_RDVI_URL: `${sims.baseUrl()}/rdv-insertion`,
-    JALONS_RDVS_URL: `${sims.baseUrl()}/rdv-solidarites`,
-    JALONS_RDVI_EMAIL: SIMULATED_AGENT.email,
-    JALONS_RDVI_PASSWORD: SIMULATED_AGENT.password,
-    JALONS_RDVI_ORGANISATIONS: 'config/rdv-insertion.example.json',
-  });
+  restoreRdvInsertion = useSimulatedRdvInsertion(sims.baseUrl());
 });
 afterAll(async () => {
-  for (const name of Object.keys(process.env).filter(
-    (k) => k.startsWith('JALONS_RDVI_') || k === 'JALONS_RDVS_URL',
-  ))
-    delete process.env[name];
+  restoreRdvInsertion?.();
   await env?.teardown();
   await sink?.close();
   await sims?.close();
