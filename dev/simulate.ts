@@ -54,6 +54,7 @@ import {
   type GrantReport,
   patientQuery,
 } from './simulate-grants.js';
+import { workflowBundlerOptions } from '../workers/workflow-bundle.js';
 
 async function applyToGrant(client: Client, e: Scenario['events'][number]): Promise<string | null> {
   const r = await applyGrantEvent(client, e.target, {
@@ -282,7 +283,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
       ),
       ...(options.workflowBundlePath
         ? { workflowBundle: { codePath: options.workflowBundlePath } }
-        : { workflowsPath }),
+        : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
     };
     // Time is simulated: the notifications' queue is not throttled here.
     const worker = new JalonsWorkers(

@@ -28,6 +28,7 @@ import { openReadModel } from '../store/db.js';
 import { partnerEventSignal, pathEventUpdate, orientUpdate } from '../workflows/path/path.js';
 import { GRANT_START, grantCases, grantUpdates, pathCases, type Day } from './release-cases.js';
 import { closePath, finish, recordHealth, recordOthers, type Phase } from './release-other-cases.js';
+import { workflowBundlerOptions } from '../workers/workflow-bundle.js';
 
 const version = process.argv[2] ?? '';
 if (!/^\d+\.\d+(\.\d+)?$/.test(version)) {
@@ -54,6 +55,7 @@ const { code } = await bundleWorkflowCode({
   workflowsPath,
   failureConverterPath: testDataConverter.failureConverterPath,
   logger: quiet,
+  ...workflowBundlerOptions,
 });
 const sink = await MailSink.start({ smtpPort: 0 });
 const sims = await PartnerSimulators.start({ port: 0, holdMs: 2_000 });

@@ -5,6 +5,7 @@
  */
 import type { PathState } from '../domain/path/path.js';
 import { openDeadlines } from '../domain/path/path-machine.js';
+import { applyStateChanges, type StateChanges } from '../domain/path/state-changes.js';
 import type { Queryable, ReadModelDb } from './db.js';
 import { withoutSpecialCategory } from './special-category.js';
 
@@ -15,57 +16,105 @@ export interface PathSnapshot {
   state: PathState;
 }
 
+/** What a path sends since 1.1: the changes since the revision the read model last got (`base`). */
+export interface PathChanges {
+  workflowId: string;
+  revision: number;
+  /** The revision these changes apply to; null: the whole state (the first write of a run). */
+  base: number | null;
+  changes: StateChanges;
+}
+
+/** The read model does not hold the revision the changes apply to: the path sends its whole state. */
+export class ReadModelBaseMissing extends Error {
+  constructor(workflowId: string, base: number, found: number | null) {
+    super(
+      `modèle de lecture : ${workflowId} est à la révision ${found ?? 'aucune'}, ` +
+        `les changements partent de ${base} ; l’état entier est demandé`,
+    );
+    this.name = 'ReadModelBaseMissing';
+  }
+}
+
 /** Records a snapshot; returns false when a newer one is already there. */
-export async function recordPath(
-  db: ReadModelDb,
+export async function recordPath(db: ReadModelDb, snapshot: PathSnapshot): Promise<boolean> {
+  return db.transaction((tx) => writeSnapshot(tx, snapshot));
+}
+
+/**
+ * Applies a path's changes to the revision stored; false when a newer one is already
+ * there; ReadModelBaseMissing when the stored revision is not their base (a restored
+ * backup, a rebuild that wrote a newer one, a lost write).
+ */
+export async function recordPathChanges(db: ReadModelDb, c: PathChanges): Promise<boolean> {
+  const { workflowId, revision, base, changes } = c;
+  if (base === null)
+    return recordPath(db, {
+      workflowId,
+      revision,
+      state: applyStateChanges({}, changes) as unknown as PathState,
+    });
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<{ revision: number; state: Record<string, unknown> }>(
+      'select revision, state from paths where workflow_id = $1 for update',
+      [workflowId],
+    );
+    if (row && row.revision >= revision) return false;
+    if (!row || row.revision !== base)
+      throw new ReadModelBaseMissing(workflowId, base, row?.revision ?? null);
+    const state = applyStateChanges(row.state, changes) as unknown as PathState;
+    return writeSnapshot(tx, { workflowId, revision, state });
+  });
+}
+
+async function writeSnapshot(
+  tx: Queryable,
   { workflowId, revision, state: s }: PathSnapshot,
 ): Promise<boolean> {
   const open = openDeadlines(s);
   const next = open.map((d) => d.dueAt).sort()[0] ?? null;
   const firstOrientation = s.reorientations[0]?.decidedAt ?? s.orientation?.decidedAt ?? null;
-  return db.transaction(async (tx) => {
-    const written = await tx.query(
-      `insert into paths (workflow_id, beneficiary_id, revision, policy, territory, step, status, track, organisation,
-         referent, rights_opened_at, oriented_at, contract_signed_at, weekly_hours, intensive, reorientations,
-         interviews, next_due_at, late, state, updated_at)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20, now())
-       on conflict (workflow_id) do update set revision = excluded.revision, step = excluded.step,
-         status = excluded.status, track = excluded.track, organisation = excluded.organisation,
-         referent = excluded.referent, oriented_at = excluded.oriented_at,
-         contract_signed_at = coalesce(paths.contract_signed_at, excluded.contract_signed_at),
-         weekly_hours = excluded.weekly_hours, intensive = excluded.intensive,
-         reorientations = excluded.reorientations, interviews = excluded.interviews,
-         next_due_at = excluded.next_due_at, late = excluded.late, state = excluded.state, updated_at = now()
-       where paths.revision < excluded.revision
-       returning workflow_id`,
-      [
-        workflowId,
-        s.beneficiaryId,
-        revision,
-        s.policy,
-        s.territory,
-        s.step,
-        s.status,
-        s.orientation?.track ?? null,
-        s.orientation?.organisation ?? null,
-        s.orientation?.referent ?? null,
-        s.rightsOpenedAt,
-        firstOrientation,
-        s.contract?.signedAt ?? null,
-        s.contract?.weeklyHours ?? null,
-        s.accompaniment?.intensity === 'intensive',
-        s.reorientations.length,
-        s.interviews.length,
-        next,
-        open.some((d) => d.breached),
-        // Health and disability stay in Temporal, encrypted: store/special-category.ts.
-        JSON.stringify(withoutSpecialCategory(s)),
-      ],
-    );
-    if (written.length === 0) return false;
-    await replaceChildren(tx, workflowId, s);
-    return true;
-  });
+  const written = await tx.query(
+    `insert into paths (workflow_id, beneficiary_id, revision, policy, territory, step, status, track, organisation,
+       referent, rights_opened_at, oriented_at, contract_signed_at, weekly_hours, intensive, reorientations,
+       interviews, next_due_at, late, state, updated_at)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20, now())
+     on conflict (workflow_id) do update set revision = excluded.revision, step = excluded.step,
+       status = excluded.status, track = excluded.track, organisation = excluded.organisation,
+       referent = excluded.referent, oriented_at = excluded.oriented_at,
+       contract_signed_at = coalesce(paths.contract_signed_at, excluded.contract_signed_at),
+       weekly_hours = excluded.weekly_hours, intensive = excluded.intensive,
+       reorientations = excluded.reorientations, interviews = excluded.interviews,
+       next_due_at = excluded.next_due_at, late = excluded.late, state = excluded.state, updated_at = now()
+     where paths.revision < excluded.revision
+     returning workflow_id`,
+    [
+      workflowId,
+      s.beneficiaryId,
+      revision,
+      s.policy,
+      s.territory,
+      s.step,
+      s.status,
+      s.orientation?.track ?? null,
+      s.orientation?.organisation ?? null,
+      s.orientation?.referent ?? null,
+      s.rightsOpenedAt,
+      firstOrientation,
+      s.contract?.signedAt ?? null,
+      s.contract?.weeklyHours ?? null,
+      s.accompaniment?.intensity === 'intensive',
+      s.reorientations.length,
+      s.interviews.length,
+      next,
+      open.some((d) => d.breached),
+      // Health and disability stay in Temporal, encrypted: store/special-category.ts.
+      JSON.stringify(withoutSpecialCategory(s)),
+    ],
+  );
+  if (written.length === 0) return false;
+  await replaceChildren(tx, workflowId, s);
+  return true;
 }
 
 /** One statement per table (a round trip costs more than rows, on PGlite especially). */

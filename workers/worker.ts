@@ -12,6 +12,7 @@ import { temporalConnectionOptions, type Config } from './config.js';
 import type { PartnerConfig } from '../partners/config.js';
 import { notificationQueue } from '../workflows/shared/queues.js';
 import { encryptedDataConverter, loadKeyRing } from './codec.js';
+import { workflowBundlerOptions } from './workflow-bundle.js';
 
 /** The workflows' entry, beside this file: TypeScript from the sources, JavaScript once compiled (dist/app). */
 export const workflowsPath = fileURLToPath(
@@ -135,7 +136,7 @@ async function workerOptions(config: Config, overrides: WorkerOverrides): Promis
       ? {}
       : config.workflowBundle
         ? { workflowBundle: { codePath: config.workflowBundle } }
-        : { workflowsPath }),
+        : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
     ...options,
   };
 }

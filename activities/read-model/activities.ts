@@ -1,6 +1,14 @@
 /** The read-model activities the workflows call. */
 import type { ReadModelDb } from '../../store/db.js';
-import { recordPath, type PathSnapshot } from '../../store/record.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { READ_MODEL_BASE_MISSING } from '../../domain/path/state-changes.js';
+import {
+  ReadModelBaseMissing,
+  recordPath,
+  recordPathChanges,
+  type PathChanges,
+  type PathSnapshot,
+} from '../../store/record.js';
 import { recordGrant, type GrantSnapshot } from '../../store/grants.js';
 import {
   purgeAccessRequests,
@@ -17,9 +25,12 @@ import { observeReadModelWrite } from '../../observability/metrics.js';
 
 export function createReadModelActivities(db: () => Promise<ReadModelDb>) {
   return {
-    /** Idempotent: keyed by workflow id and revision. */
-    async recordPath(snapshot: PathSnapshot): Promise<boolean> {
-      const written = await recordPath(await db(), snapshot);
+    /**
+     * Idempotent: keyed by workflow id and revision. A path sends its changes (since 1.1)
+     * or, as 1.0 did and a task scheduled before an upgrade still does, its whole state.
+     */
+    async recordPath(input: PathSnapshot | PathChanges): Promise<boolean> {
+      const written = await recordEither(await db(), input);
       observeReadModelWrite(); // the read model's lag behind the workflow (observability/metrics.ts)
       return written;
     },
@@ -29,6 +40,18 @@ export function createReadModelActivities(db: () => Promise<ReadModelDb>) {
     },
     ...createRetentionActivities(db),
   };
+}
+
+/** Whole state or changes; a missing base is not retried: the path sends its whole state instead. */
+async function recordEither(db: ReadModelDb, input: PathSnapshot | PathChanges): Promise<boolean> {
+  if ('state' in input) return recordPath(db, input);
+  try {
+    return await recordPathChanges(db, input);
+  } catch (err) {
+    if (err instanceof ReadModelBaseMissing)
+      throw ApplicationFailure.nonRetryable(err.message, READ_MODEL_BASE_MISSING);
+    throw err;
+  }
 }
 
 /** What the purge did (or would do) to the accounts' journal. */

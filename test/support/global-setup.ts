@@ -11,6 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { workflowsPath } from '../../workers/worker.js';
 import { failureConverterPath } from '../../workers/codec.js';
 import { PartnerSimulators } from '../../dev/simulators/server.js';
+import { workflowBundlerOptions } from '../../workers/workflow-bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,7 +42,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.JALONS_SIMULATORS_PORT = String(simulators.port);
   project.provide('simulatorsPort', simulators.port);
 
-  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath,
+    logger: quietLogger,
+    ...workflowBundlerOptions,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'jalons-bundle-'));
   writeFileSync(join(dir, 'workflows.js'), code);
   project.provide('workflowBundlePath', join(dir, 'workflows.js'));

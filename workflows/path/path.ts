@@ -11,7 +11,6 @@
  */
 import * as wf from '@temporalio/workflow';
 import { ApplicationFailure, type SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Activities } from '../../activities/index.js';
 import type { OrientationDecision, PathInput, PathState } from '../../domain/path/path.js';
 import { pathInputSchema } from '../../domain/path/path.js';
 import { partnerEventTypes, type PathEventInput, type PathEventType } from '../../domain/path/path-events.js';
@@ -26,6 +25,7 @@ import { getPolicy } from '../../domain/policy.js';
 import { pathSearchValues } from '../shared/search-attributes.js';
 import { PartnerCaller } from '../shared/partners.js';
 import { SideEffects } from '../shared/effects.js';
+import { ReadModelFeed } from './read-model-feed.js';
 import type { RecordedMessage } from '../notifications/notify.js';
 import { pendingPartnerCalls } from '../../domain/partner-calls.js';
 import { compactPathState, pathRevision, recordRejected } from '../../domain/path/path-compaction.js';
@@ -37,13 +37,6 @@ const DEFAULT_HISTORY_LIMIT = 8_000;
 const PROCESSING_TOLERANCE_MS = 60_000;
 /** How long a continue-as-new waits for partner calls under way (the next run sends them again, same key). */
 const PARTNER_DRAIN_MS = 60_000;
-
-const { recordPath } = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // The database may be down for days: retried beside the loop, never dropped; caught up within
-  // five minutes of its return.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
 
 import {
   orientUpdate,
@@ -92,9 +85,9 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
       version++;
     },
   );
+  const feed = new ReadModelFeed(() => state);
   const effects = new SideEffects(
-    async (revision) =>
-      void (await recordPath({ workflowId: wf.workflowInfo().workflowId, revision, state })),
+    (revision) => feed.write(revision),
     () => state.notifications,
     () => version++,
   );
