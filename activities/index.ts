@@ -1,6 +1,7 @@
 /** Every activity the workers register, built from their dependencies. */
 import type { Transporter } from 'nodemailer';
 import type { Directory } from './notifications/directory.js';
+import { createBenchActivities } from './bench/touch.js';
 import { createDigestActivities } from './notifications/digest.js';
 import { createExchangeActivities } from './exchanges/index.js';
 import { createIncidentActivities } from './health/incidents.js';
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
       readModel: deps.readModel,
       partners: deps.partners ?? partnerConfigFromEnv(process.env),
     }),
+    ...createBenchActivities(),
   };
 }
 

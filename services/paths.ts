@@ -114,10 +114,11 @@ export async function orientPath(
 ): Promise<PathState> {
   return onPath(
     beneficiaryId,
-    () =>
-      client.workflow
-        .getHandle(pathWorkflowId(beneficiaryId))
-        .executeUpdate(orientUpdate, { args: [decision] }),
+    async () => {
+      const handle = client.workflow.getHandle(pathWorkflowId(beneficiaryId));
+      await handle.executeUpdate(orientUpdate, { args: [decision] });
+      return handle.query(stateQuery);
+    },
     decisionAsEvent(decision),
   );
 }
@@ -130,10 +131,12 @@ export async function actOnPath(
 ): Promise<PathState> {
   return onPath(
     beneficiaryId,
-    () =>
-      client.workflow
-        .getHandle(pathWorkflowId(beneficiaryId))
-        .executeUpdate(pathEventUpdate, { args: [event] }),
+    async () => {
+      const handle = client.workflow.getHandle(pathWorkflowId(beneficiaryId));
+      await handle.executeUpdate(pathEventUpdate, { args: [event] });
+      // The act answers a receipt (workflows/path/messages.ts); the state is read after it.
+      return handle.query(stateQuery);
+    },
     event,
   );
 }

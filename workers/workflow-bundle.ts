@@ -61,6 +61,18 @@ const withoutComments: Hook = (config) => {
   return config;
 };
 
+/** workflows/index.ts loads each workflow's module on first use: kept in the one bundle, not split. */
+const eagerImports: Hook = (config) => ({
+  ...config,
+  module: {
+    ...config.module,
+    parser: {
+      ...config.module?.parser,
+      javascript: { ...config.module?.parser?.javascript, dynamicImportMode: 'eager' },
+    },
+  },
+});
+
 export const workflowBundlerOptions = {
-  webpackConfigHook: (config) => withoutComments(lighterZod(config)),
+  webpackConfigHook: (config) => eagerImports(withoutComments(lighterZod(config))),
 } satisfies Partial<BundleOptions>;

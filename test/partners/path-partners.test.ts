@@ -67,7 +67,10 @@ async function startPath(id: string, taskQueue: string) {
     workflowId: pathWorkflowId(id),
     taskQueue,
   });
-  const update = (event: PathEventInput) => handle.executeUpdate(pathEventUpdate, { args: [event] });
+  const update = async (event: PathEventInput) => {
+    await handle.executeUpdate(pathEventUpdate, { args: [event] });
+    return handle.query(stateQuery);
+  };
   const state = () => handle.query(stateQuery);
   /**
    * Lets the server's time run by `stepMs` at a time (retry backoffs are server timers) until the

@@ -59,8 +59,10 @@ describe('a beneficiary path from the opening of the right to the exit', () => {
         workflowId: pathWorkflowId('T-FULL-1'),
         taskQueue: worker.options.taskQueue,
       });
-      const update = async (event: PathEventInput) =>
-        handle.executeUpdate(pathEventUpdate, { args: [event] });
+      const update = async (event: PathEventInput) => {
+        await handle.executeUpdate(pathEventUpdate, { args: [event] });
+        return handle.query(stateQuery);
+      };
 
       await update({
         type: 'orientation.decided',

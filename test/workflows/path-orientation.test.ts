@@ -10,6 +10,7 @@ import type { PathInput } from '../../domain/path/path.js';
 import { MailSink } from '../../dev/mail-sink.js';
 import { beneficiaryPath, orientUpdate, stateQuery } from '../../workflows/path/path.js';
 import { realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { pathRevision } from '../../domain/path/path-compaction.js';
 
 // Friday 20 March 2026, 09:00 Paris (UTC+1); DST starts Sunday 29 March; Easter Monday is 6 April.
 const OPENED = new Date('2026-03-20T09:00:00+01:00');
@@ -109,9 +110,14 @@ describe('orientation: local target 15 days, legal limit 6 weeks', () => {
       const localDue = new Date(before.deadlines[0]!.dueAt);
       // Sleep to 22:00 Paris on the due day (two hours before it ends).
       await env.sleep(localDue.getTime() - 2 * 3_600_000 - now);
-      const state = await handle.executeUpdate(orientUpdate, {
+      const receipt = await handle.executeUpdate(orientUpdate, {
         args: [{ track: 'social', organisation: 'cd62', referent: 'ref-42', decidedBy: 'agent-7' }],
       });
+      // The act answers its receipt (not the whole state, which would stay in the history).
+      expect(receipt).toMatchObject({ step: 'first-appointment', status: 'active' });
+      const state = await handle.query(stateQuery);
+      expect(receipt.revision).toBeGreaterThan(pathRevision(before));
+      expect(receipt.revision).toBeLessThanOrEqual(pathRevision(state));
       expect(state.step).toBe('first-appointment');
       const orientation = state.deadlines.filter((d) => d.kind.startsWith('orientation.'));
       expect(orientation.map((d) => [d.breached, d.metAt !== null])).toEqual([
@@ -139,9 +145,10 @@ describe('orientation: local target 15 days, legal limit 6 weeks', () => {
       });
       const localDue = new Date((await handle.query(stateQuery)).deadlines[0]!.dueAt);
       await env.sleep(localDue.getTime() + 10 * 3_600_000 - now); // 10:00 the day after
-      const state = await handle.executeUpdate(orientUpdate, {
+      await handle.executeUpdate(orientUpdate, {
         args: [{ track: 'employment', organisation: 'france-travail', referent: 'ref-9' }],
       });
+      const state = await handle.query(stateQuery);
       expect(state.deadlines.slice(0, 2).map((d) => [d.kind, d.breached])).toEqual([
         ['orientation.local', true],
         ['orientation.legal', false],

@@ -5,7 +5,7 @@
  * workflow's code (and the activities it calls) is not in their imports.
  */
 import * as wf from '@temporalio/workflow';
-import type { OrientationDecision, PathInput, PathState } from '../../domain/path/path.js';
+import type { OrientationDecision, PathInput, PathState, PathStep } from '../../domain/path/path.js';
 import type { PathEventInput } from '../../domain/path/path-events.js';
 
 export { pathWorkflowId } from '../../domain/ids.js';
@@ -14,10 +14,22 @@ export { pathWorkflowId } from '../../domain/ids.js';
 export const pathWorkflowType = 'beneficiaryPath';
 export type BeneficiaryPath = (rawInput: PathInput) => Promise<PathState>;
 
+/**
+ * What an act answers: the path's revision, step and status once it is applied. Not the
+ * state: an Update's result stays in the path's history, and the whole state at each act
+ * was most of it (issue 18); whoever wants the state reads it with `stateQuery`
+ * (services/paths.ts does). Paths started under 1.0 answered their whole state.
+ */
+export interface PathReceipt {
+  revision: number;
+  step: PathStep;
+  status: PathState['status'];
+}
+
 /** A person's act: validated first, refused with a French message, nothing changed. */
-export const pathEventUpdate = wf.defineUpdate<PathState, [PathEventInput]>('event');
+export const pathEventUpdate = wf.defineUpdate<PathReceipt, [PathEventInput]>('event');
 /** The orientation decision alone (same as an `orientation.decided` event). */
-export const orientUpdate = wf.defineUpdate<PathState, [OrientationDecision]>('orient');
+export const orientUpdate = wf.defineUpdate<PathReceipt, [OrientationDecision]>('orient');
 /** A partner system's message; a refused one is kept in `rejected` with its reason. */
 export const partnerEventSignal = wf.defineSignal<[PathEventInput]>('partnerEvent');
 export const stateQuery = wf.defineQuery<PathState>('state');

@@ -45,6 +45,7 @@ import {
   pendingEffectsQuery,
   stateQuery,
   type BeneficiaryPath,
+  type PathReceipt,
 } from './messages.js';
 
 export { orientUpdate, partnerEventSignal, pathEventUpdate, pendingEffectsQuery, stateQuery };
@@ -59,10 +60,10 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   let version = 0;
   const now = () => new Date(Date.now());
 
-  const act = (raw: unknown): PathState => {
+  const act = (raw: unknown): PathReceipt => {
     applyPathEvent(state, raw, now());
     version++;
-    return state;
+    return { revision: pathRevision(state), step: state.step, status: state.status };
   };
   const validate = (raw: unknown): void => {
     const refusal = refusalOf(state, raw, now());
