@@ -50,9 +50,27 @@ function fromFields(year: number, month: number, day: number): CivilDate {
 
 const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
+const HOUR = 3_600_000;
+const offsets = new Map<number, number>();
+/**
+ * Paris's offset from UTC (minutes) at an instant. It changes only on a whole UTC hour
+ * (01:00 UTC, the EU rule), so it is asked of the time-zone data once per hour and kept:
+ * asking it is the costliest step of a path's timers (issue 18).
+ */
+function parisOffset(t: number): number {
+  const hour = Math.floor(t / HOUR);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    offset = tzOffset(PARIS, new Date(hour * HOUR));
+    if (offsets.size >= 50_000) offsets.clear();
+    offsets.set(hour, offset);
+  }
+  return offset;
+}
+
 /** The Paris wall-clock fields of an instant, as the UTC fields of a shifted Date. */
 function parisFields(instant: Date): Date {
-  return new Date(instant.getTime() + tzOffset(PARIS, instant) * 60_000);
+  return new Date(instant.getTime() + parisOffset(instant.getTime()) * 60_000);
 }
 
 /** The civil date in Paris at which `instant` falls. */
@@ -64,8 +82,13 @@ export function civilDateOf(instant: Date): CivilDate {
 /** The instant of a wall-clock time (`HH:mm`) on a civil date, in Paris (DST aware). */
 export function parisInstant(date: CivilDate, time = '00:00'): Date {
   const [y, mo, d] = parts(date);
-  const [h, mi] = time.split(':').map(Number);
-  return new Date(new TZDate(y, mo - 1, d, h ?? 0, mi ?? 0, 0, 0, PARIS).getTime());
+  const [h = 0, mi = 0] = time.split(':').map(Number);
+  // Between 01:00 and 03:59 on a change of time a wall time is missing or twice: TZDate decides.
+  if (h >= 1 && h <= 3) return new Date(new TZDate(y, mo - 1, d, h, mi, 0, 0, PARIS).getTime());
+  // Elsewhere the offset a few hours before the wall time is the one at it (changes are at 01:00 UTC):
+  // no Date built without a value, so this also runs where there is no workflow clock yet.
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  return new Date(wall - parisOffset(wall - 3 * HOUR) * 60_000);
 }
 
 /** Last instant (23:59:59.999 Paris) of a civil date: a deadline "by that day" ends there. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addCalendarMonths, civilDateOf, endOfCivilDay, parisInstant } from '../../domain/calendar.js';
+import { TZDate } from '@date-fns/tz';
+import {
+  addCalendarDays,
+  addCalendarMonths,
+  civilDateOf,
+  endOfCivilDay,
+  parisInstant,
+} from '../../domain/calendar.js';
 import { deadlineAfter, dueDate } from '../../domain/path/deadlines.js';
 import { escalationInstant, reminderInstant } from '../../domain/path/follow-up.js';
 import { isBusinessDay, isPublicHoliday, nextBusinessOpening } from '../../domain/holidays.js';
@@ -98,5 +105,34 @@ describe('reminders before, escalations after', () => {
     expect(escalationInstant(endOfCivilDay('2026-04-04'), hours).toISOString()).toBe(
       '2026-04-07T07:00:00.000Z',
     );
+  });
+});
+
+describe('Paris offsets kept per hour (issue 18) agree with the time-zone database', () => {
+  const tz = (day: string, h: number, mi: number) => {
+    const [y, mo, d] = day.split('-').map(Number);
+    return new TZDate(y!, mo! - 1, d!, h, mi, 0, 0, 'Europe/Paris').getTime();
+  };
+  const hhmm = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  it('every day of 2000–2100 at 00:00, 09:00, 17:30 and 23:45, and every quarter hour of the last week of March and October', () => {
+    let compared = 0;
+    for (let day = '2000-01-01'; day < '2101-01-01'; day = addCalendarDays(day, 1)) {
+      const [, mo] = day.split('-').map(Number);
+      const dstMonth = (mo === 3 || mo === 10) && day.slice(8) >= '25';
+      const minutes = dstMonth ? Array.from({ length: 96 }, (_, i) => i * 15) : [0, 540, 1050, 1425];
+      for (const m of minutes) {
+        expect(parisInstant(day, hhmm(m)).getTime()).toBe(tz(day, Math.floor(m / 60), m % 60));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(148_000);
+  });
+  it('the civil date of every hour around the changes of 2026', () => {
+    for (const start of ['2026-03-28T00:00:00Z', '2026-10-24T00:00:00Z'])
+      for (let t = Date.parse(start); t < Date.parse(start) + 3 * 86_400_000; t += 900_000) {
+        const paris = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(t));
+        expect(civilDateOf(new Date(t))).toBe(paris);
+      }
   });
 });
