@@ -85,6 +85,8 @@ export const policySchema = z
         franceTravailProposalDelay: delaySchema,
         /** Who is told that the observations period has closed and a decision may be taken. */
         decide: roleSchema,
+        /** [U] France Travail's answer to a proposal of removal is followed up after this delay. */
+        removalFollowUp: delaySchema.default({ months: 1 }),
       })
       .strict(),
   })

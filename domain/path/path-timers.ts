@@ -7,7 +7,9 @@
 import { nextBusinessOpening } from '../holidays.js';
 import { followUpActions } from './follow-up.js';
 import type { DeadlineRecord, PathState } from './path.js';
-import { currentSanction, endProcedure, openDeadlines } from './path-machine.js';
+import { currentSanction, endProcedure, openDeadlines, type PathOptions } from './path-machine.js';
+import { deadlineAfter } from './deadlines.js';
+import { nextOpening, openDeadline, queueMessage } from './path-steps.js';
 import { nationalRulesAt } from './national-rules.js';
 import { suspensionEnd } from './sanctions.js';
 import { partnerFacts, queuePathPartnerCalls } from './path-partners.js';
@@ -27,7 +29,8 @@ export type TimedAction =
   | { id: string; at: Date; kind: 'breach'; deadline: string }
   | { id: string; at: Date; kind: 'intensive-end' }
   | { id: string; at: Date; kind: 'suspension-end' }
-  | { id: string; at: Date; kind: 'proposal-lapse'; deadline: string };
+  | { id: string; at: Date; kind: 'proposal-lapse'; deadline: string }
+  | { id: string; at: Date; kind: 'appeal-lapse'; deadline: string };
 
 /** A message the workflow must send, already recorded in the state. */
 export interface OutgoingMessage {
@@ -67,6 +70,12 @@ function followUpRule(kind: string, policy: Policy): FollowUpRule | null {
       return of(policy.intensive.interviewsFollowUp, 'interviews', 'warning.interviews');
     case 'social-review':
       return of(policy.socialReview.followUp, 'social-review');
+    case 'removal':
+      // The PCD follows France Travail's answer up, then may end the right (L262-37 III).
+      return of(
+        { remindDaysBefore: [7], remind: policy.sanctions.decide, escalate: 'head-of-service' },
+        'removal',
+      );
     default:
       return null;
   }
@@ -92,6 +101,10 @@ function deadlineActions(d: DeadlineRecord, policy: Policy): TimedAction[] {
   if (d.kind === 'france-travail-proposal') {
     // Unanswered, France Travail pronounces the suspension it proposed (L262-37 IV).
     return [{ id: `${d.id}:lapse`, at: justAfter, kind: 'proposal-lapse', deadline: d.id }];
+  }
+  if (d.kind === 'appeal') {
+    // The PCD's silence for 2 months is an implicit rejection of the appeal (docs/rules.md §1).
+    return [{ id: `${d.id}:lapse`, at: justAfter, kind: 'appeal-lapse', deadline: d.id }];
   }
   const rule = followUpRule(d.kind, policy);
   if (!rule) return [];
@@ -163,14 +176,19 @@ export function timedActions(s: PathState): TimedAction[] {
  * when on time, else now. A reminder for a deadline already met or passed is
  * pointless and skipped.
  */
-export function fireTimedAction(s: PathState, action: TimedAction, firedAt: Date): OutgoingMessage | null {
+export function fireTimedAction(
+  s: PathState,
+  action: TimedAction,
+  firedAt: Date,
+  options: PathOptions = {},
+): OutgoingMessage | null {
   const before = partnerFacts(s);
-  const message = fire(s, action, firedAt);
+  const message = fire(s, action, firedAt, options.law ?? true);
   queuePathPartnerCalls(s, before, action.at);
   return message;
 }
 
-function fire(s: PathState, action: TimedAction, firedAt: Date): OutgoingMessage | null {
+function fire(s: PathState, action: TimedAction, firedAt: Date, law: boolean): OutgoingMessage | null {
   s.handled.push(action.id);
   switch (action.kind) {
     case 'breach': {
@@ -181,9 +199,11 @@ function fire(s: PathState, action: TimedAction, firedAt: Date): OutgoingMessage
     case 'intensive-end':
       return endIntensive(s, action.at);
     case 'suspension-end':
-      return endSuspension(s, action.at, firedAt);
+      return endSuspension(s, action.at, firedAt, law);
     case 'proposal-lapse':
       return franceTravailPronounces(s, action.at);
+    case 'appeal-lapse':
+      return implicitRejection(s, action.deadline, action.at);
     case 'message':
       return message(s, action, firedAt);
   }
@@ -265,7 +285,18 @@ function endIntensive(s: PathState, at: Date): null {
   return null;
 }
 
-function endSuspension(s: PathState, at: Date, firedAt: Date): OutgoingMessage | null {
+/** Silence on an appeal for 2 months: an implicit rejection, until an explicit answer comes. */
+function implicitRejection(s: PathState, deadline: string, at: Date): null {
+  const d = s.deadlines.find((x) => x.id === deadline);
+  if (!d || d.metAt !== null) return null;
+  d.breached = true;
+  const sanction = s.sanctions.find((x) => x.appeal?.answerDue === d.dueAt && x.appeal.outcome === null);
+  if (sanction?.appeal) sanction.appeal.outcome = 'implicit-rejection';
+  s.history.push({ at: at.toISOString(), step: s.step, event: 'appeal.implicit-rejection' });
+  return null;
+}
+
+function endSuspension(s: PathState, at: Date, firedAt: Date, law: boolean): OutgoingMessage | null {
   const running = currentSanction(s);
   if (!running) return null;
   running.endedAt = at.toISOString();
@@ -275,6 +306,25 @@ function endSuspension(s: PathState, at: Date, firedAt: Date): OutgoingMessage |
   const total = running.suppression && running.rate >= 1;
   if (!scales || !total || running.months < scales.removalProposalAfterMonths) return null;
   // Total suppression for 4 months: the PCD proposes removal from the job-seekers' list (L262-37 III).
+  if (law) {
+    // In business hours, with a follow-up of France Travail's answer (docs/rules.md §1).
+    const policy = getPolicy(s.policy);
+    const proposedAt = nextOpening(at, policy);
+    s.removal = { proposedAt, answeredAt: null, removed: null };
+    const followUp = openDeadline(
+      s,
+      'removal',
+      deadlineAfter(new Date(proposedAt), policy.sanctions.removalFollowUp),
+    );
+    queueMessage(s, {
+      id: `sanction@${running.decidedAt}:removal`,
+      at: proposedAt,
+      to: 'france-travail',
+      template: 'proposal.removal',
+      deadline: followUp.id,
+    });
+    return null;
+  }
   return message(
     s,
     {
