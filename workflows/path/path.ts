@@ -79,10 +79,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     version++;
     return state;
   };
-  const validate = (raw: unknown): void => {
-    const refusal = refusalOf(state, raw, now(), { law });
-    if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
-  };
+  const validate = (raw: unknown): void => refused(refusalOf(state, raw, now(), { law }));
   wf.setHandler(stateQuery, () => state);
   wf.setHandler(pathEventUpdate, act, { validator: validate });
   wf.setHandler(orientUpdate, (d) => act(fromDecision(d)), { validator: (d) => validate(fromDecision(d)) });
@@ -154,6 +151,11 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   effects.record(pathRevision(state));
   await wf.condition(() => effects.idle && partners.idle && wf.allHandlersFinished());
   return state;
+}
+
+/** A person's act the path refuses: the Update is rejected with the French reason, nothing changes. */
+function refused(refusal: string | null): void {
+  if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
 }
 
 const nextWake = (next: TimedAction | undefined): number =>
