@@ -317,7 +317,8 @@ function endSuspension(s: PathState, at: Date, firedAt: Date, law: boolean): Out
       deadlineAfter(new Date(proposedAt), policy.sanctions.removalFollowUp),
     );
     queueMessage(s, {
-      id: `sanction@${running.decidedAt}:removal`,
+      // Not `sanction@…`: that id leaves `handled` with the sanction, and the message would go again.
+      id: `removal@${running.decidedAt}`,
       at: proposedAt,
       to: 'france-travail',
       template: 'proposal.removal',

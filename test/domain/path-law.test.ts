@@ -11,6 +11,7 @@ import { applyPathEvent, newPathState, refusalOf } from '../../domain/path/path-
 import type { PathState } from '../../domain/path/path.js';
 import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
 import { pathEventBounds } from '../../domain/path/path-events.js';
+import { compactPathState } from '../../domain/path/path-compaction.js';
 
 type Data = Record<string, unknown>;
 const v1 = { law: false };
@@ -308,12 +309,18 @@ describe('suppression to the end of the right (CASF L262-37 III)', () => {
     act(s, 'sanction.decided', '2026-05-15T10:00:00+02:00', suppression);
     for (const kind of ['suspension-end', 'message']) {
       const next = timedActions(s).find(
-        (a) => a.kind === kind && (kind !== 'message' || a.id.endsWith(':removal')),
+        (a) => a.kind === kind && (kind !== 'message' || a.id.startsWith('removal@')),
       )!;
       fireTimedAction(s, next, next.at);
     }
     return s;
   }
+
+  it('the proposal goes once: sent, compacted, it is not due again', () => {
+    const s = removalProposed();
+    compactPathState(s);
+    expect(timedActions(s).filter((a) => a.kind === 'message' && a.template === 'proposal.removal')).toEqual([]);
+  });
 
   it('the PCD ends the right only after the proposal of removal', () => {
     expect(

@@ -524,7 +524,7 @@ describe('suspension and remobilisation (CASF L262-37 I, R262-68-1; policy: repa
     const term = timedActions(s).find((a) => a.kind === 'suspension-end')!;
     expect(term.at.toISOString()).toBe('2026-08-12T22:00:00.000Z');
     expect(fireTimedAction(s, term, term.at)).toBeNull();
-    const proposal = timedActions(s).find((a) => a.id.endsWith(':removal'))!;
+    const proposal = timedActions(s).find((a) => a.id.startsWith('removal@'))!;
     expect(proposal.at.toISOString()).toBe('2026-08-13T07:00:00.000Z');
     expect(fireTimedAction(s, proposal, proposal.at)).toMatchObject({
       template: 'proposal.removal',
