@@ -68,6 +68,11 @@ export const policySchema = z
       })
       .strict(),
     socialReview: z.object({ followUp: deadlineFollowUpSchema }).strict(),
+    /**
+     * Reminder cadence per organisation (code of the organisme référent): the days before a deadline
+     * the référent is reminded, in place of the deadline's own `remindDaysBefore` (docs/rules.md §2).
+     */
+    reminderCadence: z.record(z.string(), z.array(z.number().int().positive())).default({}),
     portfolio: z
       .object({ intensiveTarget: z.number().int().positive(), intensiveMax: z.number().int().positive() })
       .strict(),

@@ -81,7 +81,18 @@ function followUpRule(kind: string, policy: Policy): FollowUpRule | null {
   }
 }
 
-function deadlineActions(d: DeadlineRecord, policy: Policy): TimedAction[] {
+/** The référent's reminders follow their organisation's cadence, when the policy gives one. */
+export function organisationFollowUp(
+  followUp: DeadlineFollowUp,
+  policy: Policy,
+  organisation: string | undefined,
+): DeadlineFollowUp {
+  const cadence = organisation === undefined ? undefined : policy.reminderCadence[organisation];
+  if (!cadence || followUp.remind !== 'referent') return followUp;
+  return { ...followUp, remindDaysBefore: cadence };
+}
+
+function deadlineActions(d: DeadlineRecord, policy: Policy, organisation?: string): TimedAction[] {
   const dueAt = new Date(d.dueAt);
   const justAfter = new Date(dueAt.getTime() + 1);
   if (d.kind === 'observations') {
@@ -110,7 +121,8 @@ function deadlineActions(d: DeadlineRecord, policy: Policy): TimedAction[] {
   if (!rule) return [];
   const actions: TimedAction[] = [];
   if (!d.breached) actions.push({ id: `${d.id}:breach`, at: justAfter, kind: 'breach', deadline: d.id });
-  for (const f of followUpActions({ kind: d.id, dueAt }, d.kind, rule.followUp, policy.businessHours)) {
+  const followUp = organisationFollowUp(rule.followUp, policy, organisation);
+  for (const f of followUpActions({ kind: d.id, dueAt }, d.kind, followUp, policy.businessHours)) {
     const template = f.kind === 'reminder' ? rule.reminder : rule.escalation;
     actions.push({ id: f.id, at: f.at, kind: 'message', to: f.to, template, deadline: d.id, ifOpen: true });
     if (f.kind === 'escalation' && d.kind === 'orientation.legal') {
@@ -145,10 +157,12 @@ export function outboxActions(s: PathState): Extract<TimedAction, { kind: 'messa
 }
 
 /** Every timed action not yet handled, earliest first. */
-export function timedActions(s: PathState): TimedAction[] {
+export function timedActions(s: PathState, options: PathOptions = {}): TimedAction[] {
   if (s.status === 'closed') return [];
   const policy = getPolicy(s.policy);
-  const actions: TimedAction[] = openDeadlines(s).flatMap((d) => deadlineActions(d, policy));
+  // A 1.0 path keeps the cadence it was reminded on (docs/architecture.md, patched()).
+  const organisation = (options.law ?? true) ? s.orientation?.organisation : undefined;
+  const actions: TimedAction[] = openDeadlines(s).flatMap((d) => deadlineActions(d, policy, organisation));
   actions.push(...outboxActions(s));
   const a = s.accompaniment;
   if (a?.intensity === 'intensive' && a.intensiveEndsAt)

@@ -132,7 +132,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     }
 
     const changed = () => version !== seen || readyToContinue();
-    const [next] = timedActions(state);
+    const [next] = timedActions(state, { law });
     const wait = Math.min(nextWake(next), drainWake(fullSince, partners.idle));
     if (wait === Infinity) {
       await wf.condition(changed);
