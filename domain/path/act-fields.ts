@@ -202,7 +202,13 @@ export const actFieldTexts: { [T in PathEventType]: Record<DataKeys<T>, FieldTex
       widget: 'datetime',
     },
   },
-  'hearing.held': {},
+  'hearing.held': {
+    attended: {
+      label: 'La personne est venue',
+      hint: 'Décoché : convoquée, elle ne s’est pas présentée ; la décision peut suivre.',
+      widget: 'checkbox',
+    },
+  },
   'observations.waived': {},
   'ep.referred': {
     date: { label: 'Date de la séance', hint: 'Heure de Paris.', widget: 'datetime' },

@@ -167,7 +167,11 @@ export const pathEventData = {
     .strict(),
   /** The person asks to be heard within the 10 days; `at` is the hearing's instant: the decision waits for it. */
   'hearing.requested': z.object({ at: pathInstantSchema }).strict(),
-  'hearing.held': empty,
+  /** The hearing took place, or the person did not come (`attended: false`): the decision may follow. */
+  'hearing.held': z
+    .object({ attended: z.boolean().default(true) })
+    .strict()
+    .default({ attended: true }),
   /** The person waived the rest of the 10 days in writing: a decision may come before their end. */
   'observations.waived': empty,
   /** Referral to the équipe pluridisciplinaire; `date` is its meeting (séance). */

@@ -218,11 +218,12 @@ export const lawTransitions: {
     p.hearing = { requestedAt: at.toISOString(), at: e.data.at.toISOString(), heldAt: null };
   },
 
-  'hearing.held': (s, _e, at) => {
+  'hearing.held': (s, e, at) => {
     const p = ownProcedure(s);
     if (!p.hearing) return refuse('Aucune audition n’a été demandée (hearing.requested).');
     if (p.hearing.heldAt) refuse(`L’audition a déjà eu lieu le ${day(p.hearing.heldAt)}.`);
     p.hearing.heldAt = at.toISOString();
+    p.hearing.attended = e.data.attended;
   },
 
   'observations.waived': (s, _e, at) => {

@@ -195,7 +195,7 @@ export interface SanctionProcedure {
   /** Where the path goes back to when the procedure or suspension ends. */
   resumeStep: PathStep;
   /** The person asked to be heard: the decision waits until the hearing is held. */
-  hearing?: { requestedAt: string; at: string; heldAt: string | null } | null;
+  hearing?: { requestedAt: string; at: string; heldAt: string | null; attended?: boolean } | null;
   /** The person waived the rest of the 10 days in writing. */
   waivedAt?: string | null;
   /** Referral to the équipe pluridisciplinaire, its meeting and its avis. */

@@ -70,7 +70,17 @@ describe('the 10 days in full: hearing and written waiver (décret 2025-478)', (
       requestedAt: '2026-03-05T09:00:00.000Z',
       at: '2026-03-18T09:00:00.000Z',
       heldAt: '2026-03-18T09:30:00.000Z',
+      attended: true,
     });
+    expect(refusal(s, 'sanction.decided', '2026-03-18T11:00:00+01:00', decision)).toBeNull();
+  });
+
+  it('a person who does not come to the hearing does not hold the decision back', () => {
+    const s = act(inProcedure(), 'hearing.requested', '2026-03-05T10:00:00+01:00', {
+      at: '2026-03-18T10:00:00+01:00',
+    });
+    act(s, 'hearing.held', '2026-03-18T10:30:00+01:00', { attended: false });
+    expect(s.procedure?.hearing?.attended).toBe(false);
     expect(refusal(s, 'sanction.decided', '2026-03-18T11:00:00+01:00', decision)).toBeNull();
   });
 
@@ -319,7 +329,9 @@ describe('suppression to the end of the right (CASF L262-37 III)', () => {
   it('the proposal goes once: sent, compacted, it is not due again', () => {
     const s = removalProposed();
     compactPathState(s);
-    expect(timedActions(s).filter((a) => a.kind === 'message' && a.template === 'proposal.removal')).toEqual([]);
+    expect(timedActions(s).filter((a) => a.kind === 'message' && a.template === 'proposal.removal')).toEqual(
+      [],
+    );
   });
 
   it('the PCD ends the right only after the proposal of removal', () => {
