@@ -10,6 +10,7 @@ import type { DeadlineRecord, PathState } from './path.js';
 import { currentSanction, endProcedure, openDeadlines, type PathOptions } from './path-machine.js';
 import { deadlineAfter } from './deadlines.js';
 import { nextOpening, openDeadline, queueMessage } from './path-steps.js';
+import { notConcernedRefusal } from './path-law.js';
 import { nationalRulesAt } from './national-rules.js';
 import { suspensionEnd } from './sanctions.js';
 import { partnerFacts, queuePathPartnerCalls } from './path-partners.js';
@@ -265,6 +266,11 @@ function message(
 function franceTravailPronounces(s: PathState, at: Date): null {
   const procedure = s.procedure;
   if (s.step !== 'sanction-procedure' || !procedure?.proposal) return null;
+  // Recorded as outside the droits et devoirs meanwhile (a new event, never in a 1.0 path): no sanction.
+  if (notConcernedRefusal(s)) {
+    endProcedure(s, at, 'sanction.proposal-void');
+    return null;
+  }
   s.sanctions.push({
     breach: procedure.breach,
     decidedBy: 'france-travail',

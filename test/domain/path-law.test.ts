@@ -378,6 +378,19 @@ describe('who is concerned: droits et devoirs (CASF L262-28)', () => {
     expect(refusal(p, 'sanction.decided', '2026-03-13T09:00:00+01:00', decision)).toBeNull();
   });
 
+  it('recorded during a France Travail proposal: France Travail pronounces nothing when its delay ends', () => {
+    const s = act(underContract(), 'sanction.proposed', '2026-03-02T10:00:00+01:00', {
+      kind: 'obligations',
+      ...decision,
+    });
+    act(s, 'duties.status', '2026-03-05T10:00:00+01:00', notConcerned);
+    const lapse = timedActions(s).find((a) => a.kind === 'proposal-lapse')!;
+    fireTimedAction(s, lapse, lapse.at);
+    expect(s.sanctions).toEqual([]);
+    expect(s.step).toBe('accompaniment');
+    expect(s.history.at(-1)?.event).toBe('sanction.proposal-void');
+  });
+
   it('the status date is not in the future; informing of rights and duties is a step of the first appointment', () => {
     expect(
       refusal(path(), 'duties.status', '2026-01-06T10:00:00+01:00', {
