@@ -304,9 +304,10 @@ export const lawTransitions: {
 };
 
 /**
- * Past the 6 weeks France Travail orients (CASF D262-65-2): the Département's own
- * orientation is refused unless France Travail handed the person back; France
- * Travail's own orientation is recorded.
+ * Past the 6 weeks France Travail orients (CASF D262-65-2): once Jalons has told
+ * it so (the `transfer.orientation` message, at the first business opening after
+ * the limit), the Département's own orientation is refused unless France Travail
+ * handed the person back; France Travail's own orientation is recorded.
  */
 export function lateOrientationRefusal(
   s: PathState,
@@ -317,9 +318,9 @@ export function lateOrientationRefusal(
   if (!ctx.law || s.orientationReturnedAt) return null;
   const legal = s.deadlines.find((d) => d.kind === 'orientation.legal' && !d.cancelledAt);
   const rules = nationalRulesAt(at).orientation;
-  if (!legal || at <= new Date(legal.dueAt) || organisation === rules.defaultOrganisationAfterLimit)
-    return null;
-  return `Le délai légal d’orientation de 6 semaines a expiré le ${day(legal.dueAt)} : France Travail oriente la personne (CASF D262-65-2). Le Département n’oriente que si France Travail lui rend la main (orientation.returned).`;
+  if (!legal || !s.handled.includes(`${legal.id}:transfer`)) return null;
+  if (organisation === rules.defaultOrganisationAfterLimit) return null;
+  return `Le délai légal d’orientation de 6 semaines a expiré le ${day(legal.dueAt)} et France Travail a été chargé d’orienter la personne (CASF D262-65-2) : le Département n’oriente que si France Travail lui rend la main (orientation.returned).`;
 }
 
 /** The PCD ends the right (L262-37 III) only after a proposal of removal, without compliance since. */

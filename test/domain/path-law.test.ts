@@ -408,25 +408,50 @@ describe('who is concerned: droits et devoirs (CASF L262-28)', () => {
 });
 
 describe('France Travail registration and the late orientation (CT L5411-1, CASF D262-65-2)', () => {
+  /** The path as its timers left it at `at` (the transfer to France Travail included). */
+  function timedUntil(at: string): PathState {
+    const s = path();
+    for (let next = timedActions(s)[0]; next && next.at <= new Date(at); next = timedActions(s)[0])
+      fireTimedAction(s, next, next.at);
+    return s;
+  }
+
   it.each([
+    // 5 January + 6 weeks = 16 February, end of day; France Travail is told at the next opening,
+    // Tuesday 17 February 09:00: from then on, the Département's orientation is refused.
     ['2026-02-16T23:59:00+01:00', 'cd62', null],
+    ['2026-02-17T08:59:00+01:00', 'cd62', null],
     [
-      '2026-02-17T00:00:00+01:00',
+      '2026-02-17T09:00:00+01:00',
       'cd62',
       'Le délai légal d’orientation de 6 semaines a expiré le 16/02/2026',
     ],
     // France Travail's own orientation, past the limit, is recorded.
-    ['2026-02-17T00:00:00+01:00', 'france-travail', null],
+    ['2026-02-17T09:00:00+01:00', 'france-travail', null],
   ])('orientation at %s by %s → %s', (at, organisation, expected) => {
-    const result = refusal(path(), 'orientation.decided', at, { ...orientation, organisation });
+    const result = refusal(timedUntil(at), 'orientation.decided', at, { ...orientation, organisation });
     if (expected === null) expect(result).toBeNull();
     else expect(result).toContain(expected);
     // 1.0 accepted it silently.
-    expect(refusal(path(), 'orientation.decided', at, { ...orientation, organisation }, v1)).toBeNull();
+    expect(
+      refusal(timedUntil(at), 'orientation.decided', at, { ...orientation, organisation }, v1),
+    ).toBeNull();
   });
 
   it('handed back by France Travail, the Département orients past the 6 weeks', () => {
-    const s = act(path(), 'orientation.returned', '2026-02-20T10:00:00+01:00');
+    expect(
+      refusal(
+        timedUntil('2026-02-20T10:00:00+01:00'),
+        'orientation.decided',
+        '2026-02-23T10:00:00+01:00',
+        orientation,
+      ),
+    ).toContain('le Département n’oriente que si France Travail lui rend la main (orientation.returned)');
+    const s = act(
+      timedUntil('2026-02-20T10:00:00+01:00'),
+      'orientation.returned',
+      '2026-02-20T10:00:00+01:00',
+    );
     expect(refusal(s, 'orientation.decided', '2026-02-23T10:00:00+01:00', orientation)).toBeNull();
   });
 
