@@ -183,6 +183,9 @@ function reduce(
     };
   Object.assign(sanction, next);
   sanction.endsAt = suspensionEnd(new Date(sanction.decidedAt), next.months).toISOString();
+  // Already over, and longer than the reduced one: the months withheld past the new end are owed.
+  if (!running && sanction.endedAt && sanction.endedAt > sanction.endsAt && !sanction.repayment)
+    sanction.repayment = { from: sanction.endsAt, to: sanction.endedAt };
   if (running && new Date(sanction.endsAt) <= at) {
     sanction.endedAt = at.toISOString();
     sanction.endedBy = 'appeal';

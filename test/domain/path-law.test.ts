@@ -276,6 +276,19 @@ describe('the appeal (RAPO, CASF L262-47, R262-88): 2 months to file, 2 months t
     expect(s.sanctions[0]?.appeal?.before).toEqual({ rate: 0.5, months: 2, suppression: false });
   });
 
+  it('reduced after the suspension ran its term: the month past the new end is owed', () => {
+    const s = act(suspended(), 'appeal.filed', '2026-03-20T10:00:00+01:00');
+    const term = timedActions(s).find((a) => a.kind === 'suspension-end')!;
+    fireTimedAction(s, term, term.at);
+    act(s, 'appeal.answered', '2026-05-18T10:00:00+02:00', { outcome: 'reduced', months: 1 });
+    expect(s.sanctions[0]).toMatchObject({
+      endsAt: '2026-04-12T22:00:00.000Z',
+      endedAt: '2026-05-12T22:00:00.000Z',
+      endedBy: 'term',
+      repayment: { from: '2026-04-12T22:00:00.000Z', to: '2026-05-12T22:00:00.000Z' },
+    });
+  });
+
   it.each([
     [{ outcome: 'reduced', months: 3 }, 'ne peut être plus sévère'],
     [{ outcome: 'reduced', rate: 0.6 }, 'ne peut être plus sévère'],
