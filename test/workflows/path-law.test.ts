@@ -12,7 +12,12 @@ import { pathWorkflowId } from '../../domain/ids.js';
 import type { PathEventInput } from '../../domain/path/path-events.js';
 import { MailSink } from '../../dev/mail-sink.js';
 import { PartnerSimulators } from '../../dev/simulators/server.js';
-import { beneficiaryPath, pathEventUpdate, stateQuery } from '../../workflows/path/path.js';
+import {
+  beneficiaryPath,
+  partnerEventSignal,
+  pathEventUpdate,
+  stateQuery,
+} from '../../workflows/path/path.js';
 import { advanceTo, realActivities, testWorker, timeSkippingEnv } from '../support/temporal.js';
 import { useSimulatedRdvInsertion } from '../support/rdv-insertion.js';
 
@@ -163,5 +168,53 @@ describe('the path’s procedure in depth, on the workflow', () => {
           m.headers['x-jalons-key']?.startsWith('parcours-T-LAW-1/') && /radiation/.test(m.subject ?? ''),
       );
     expect(removal).toHaveLength(1);
+  });
+
+  it('past the 6 weeks, once France Travail is told, the Département orients only after France Travail hands back', async () => {
+    const worker = await testWorker(env, realActivities(sink.smtpPort));
+    await worker.runUntil(async () => {
+      const opened = await advanceTo(env, '2026-09-28T09:00:00+02:00');
+      const handle = await env.client.workflow.start(beneficiaryPath, {
+        args: [{ beneficiaryId: 'T-LAW-2', rightsOpenedAt: opened, territory: 'lens-lievin' }],
+        workflowId: pathWorkflowId('T-LAW-2'),
+        taskQueue: worker.options.taskQueue,
+      });
+      await handle.signal(partnerEventSignal, {
+        type: 'registration.status',
+        at: await advanceTo(env, '2026-09-29T10:00:00+02:00'),
+        data: { registered: true },
+      });
+      // 28 September + 6 weeks = Monday 9 November, end of day; France Travail is told Tuesday 10 at 09:00.
+      const orient = async (at: string) =>
+        handle.executeUpdate(pathEventUpdate, {
+          args: [
+            {
+              type: 'orientation.decided',
+              at: await advanceTo(env, at),
+              data: { track: 'social', organisation: 'cd62', referent: 'ref-42' },
+            },
+          ],
+        });
+      expect(await refusedWith(orient('2026-11-10T10:00:00+01:00'))).toContain(
+        'Le délai légal d’orientation de 6 semaines a expiré le 09/11/2026 et France Travail a été chargé d’orienter la personne',
+      );
+      await handle.signal(partnerEventSignal, {
+        type: 'orientation.returned',
+        at: await advanceTo(env, '2026-11-12T10:00:00+01:00'),
+      });
+      await orient('2026-11-13T10:00:00+01:00');
+      const state = await handle.query(stateQuery);
+      expect(state.notifications.find((n) => n.template === 'transfer.orientation')?.at).toBe(
+        '2026-11-10T08:00:00.000Z',
+      );
+      expect(state).toMatchObject({
+        step: 'first-appointment',
+        registration: { registered: true, exemption: null },
+        orientationReturnedAt: '2026-11-12T09:00:00.000Z',
+        orientation: { organisation: 'cd62', decidedAt: '2026-11-13T09:00:00.000Z' },
+        rejected: [],
+      });
+      await handle.terminate('fin du test');
+    });
   });
 });
