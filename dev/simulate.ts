@@ -226,9 +226,14 @@ export interface BeneficiaryReport {
     months: number;
     endedAt: string | null;
     endedBy: string | null;
+    /** The EP's avis the suppression was decided on (docs/rules.md §1). */
+    epAvis?: { favourable: boolean };
+    /** The RAPO against it; `implicit-rejection` when the PCD stayed silent 2 months. */
+    appeal?: { filedAt: string; answerDue: string; answeredAt: string | null; outcome: string | null };
   }[];
   rejected: { event: string; error: string }[];
   history: { at: string; step: string }[];
+  exit?: { at: string; reason: string };
 }
 export interface SimulationReport {
   beneficiaries: BeneficiaryReport[];
@@ -418,8 +423,20 @@ export function beneficiaryReport(
       months: x.months,
       endedAt: x.endedAt,
       endedBy: x.endedBy,
+      ...(x.epAvis ? { epAvis: { favourable: x.epAvis.favourable } } : {}),
+      ...(x.appeal
+        ? {
+            appeal: {
+              filedAt: x.appeal.filedAt,
+              answerDue: x.appeal.answerDue,
+              answeredAt: x.appeal.answeredAt,
+              outcome: x.appeal.outcome,
+            },
+          }
+        : {}),
     })),
     rejected: [...refused, ...s.rejected.map((r) => ({ event: r.event, error: r.error }))],
     history: s.history.map((h) => ({ at: h.at, step: h.step })),
+    ...(s.exit ? { exit: s.exit } : {}),
   };
 }

@@ -68,6 +68,11 @@ export const policySchema = z
       })
       .strict(),
     socialReview: z.object({ followUp: deadlineFollowUpSchema }).strict(),
+    /**
+     * Reminder cadence per organisation (code of the organisme référent): the days before a deadline
+     * the référent is reminded, in place of the deadline's own `remindDaysBefore` (docs/rules.md §2).
+     */
+    reminderCadence: z.record(z.string(), z.array(z.number().int().positive())).default({}),
     portfolio: z
       .object({ intensiveTarget: z.number().int().positive(), intensiveMax: z.number().int().positive() })
       .strict(),
@@ -85,6 +90,8 @@ export const policySchema = z
         franceTravailProposalDelay: delaySchema,
         /** Who is told that the observations period has closed and a decision may be taken. */
         decide: roleSchema,
+        /** [U] France Travail's answer to a proposal of removal is followed up after this delay. */
+        removalFollowUp: delaySchema.default({ months: 1 }),
       })
       .strict(),
   })

@@ -23,6 +23,8 @@ const deadlineLabels: Record<DeadlineKind, string> = {
   observations: 'délai de 10 jours pour présenter des observations (décret 2025-478)',
   'contract.stock': 'contrat d’engagement des personnes déjà accompagnées (avant le 01/01/2027)',
   'france-travail-proposal': 'réponse à une proposition de sanction de France Travail',
+  appeal: 'réponse au recours administratif préalable (2 mois, CASF R262-88 ; le silence vaut rejet)',
+  removal: 'réponse de France Travail à la proposition de radiation (CASF L262-37 III)',
 };
 
 /** A deadline kind from the message's data: shown as is when it is not one. */
@@ -181,6 +183,16 @@ Object.assign(templates, {
       `« ${field(d, 'error')} »`,
       `Corrigez la situation puis, sur la fiche du dossier, renvoyez la transmission ou indiquez qu’elle a été traitée hors de Jalons (acte « partner.resolved », transmission « ${field(d, 'call')} »).`,
     ]),
+  'reminder.removal': pathDeadlineMessage(
+    'reminder',
+    'la suite de la proposition de radiation',
+    'Relevez la réponse de France Travail (acte « removal.answered ») ; sans reprise des engagements, le président du conseil départemental peut mettre fin au droit (sortie « pcd-decision »).',
+  ),
+  'escalation.removal': pathDeadlineMessage(
+    'escalation',
+    'la suite de la proposition de radiation',
+    'Relevez la réponse de France Travail (acte « removal.answered ») ou décidez de la fin du droit (sortie « pcd-decision »).',
+  ),
   'proposal.removal': (d: Data) =>
     page(`[Jalons] Proposition de radiation : ${field(d, 'beneficiaryId')}`, [
       'Bonjour,',

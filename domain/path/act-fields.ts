@@ -61,6 +61,18 @@ export const actLabels: Record<PathEventType, string> = {
   'reminders.switched': 'Rappels activés ou coupés',
   'rights.ended': 'Sortie (fin de droit)',
   'partner.resolved': 'Transmission refusée : renvoyer ou traitée',
+  'hearing.requested': 'Demande d’être entendu',
+  'hearing.held': 'Audition tenue',
+  'observations.waived': 'Renonciation écrite au reste du délai',
+  'ep.referred': 'Saisine de l’équipe pluridisciplinaire',
+  'ep.avis': 'Avis de l’équipe pluridisciplinaire',
+  'appeal.filed': 'Recours administratif préalable (RAPO)',
+  'appeal.answered': 'Réponse au recours',
+  'removal.answered': 'Réponse de France Travail à la proposition de radiation',
+  'duties.status': 'Soumission aux droits et devoirs',
+  'duties.informed': 'Information sur les droits et devoirs',
+  'registration.status': 'Inscription à France Travail',
+  'orientation.returned': 'France Travail rend la main pour l’orientation',
 };
 
 const breachKinds = {
@@ -178,11 +190,70 @@ export const actFieldTexts: { [T in PathEventType]: Record<DataKeys<T>, FieldTex
     months: sanctionMonths,
     suppression: { label: 'Suppression (et non suspension)', widget: 'checkbox' },
     epAvis: {
-      label: 'Avis de l’équipe pluridisciplinaire recueilli',
-      hint: 'Requis pour une suppression.',
+      label: 'Avis de l’équipe pluridisciplinaire recueilli (ancien indicateur)',
+      hint: 'Une suppression demande désormais l’avis enregistré (acte « Avis de l’équipe pluridisciplinaire »).',
       widget: 'checkbox',
     },
   },
+  'hearing.requested': {
+    at: {
+      label: 'Date et heure de l’audition',
+      hint: 'Heure de Paris ; la décision l’attend.',
+      widget: 'datetime',
+    },
+  },
+  'hearing.held': {
+    attended: {
+      label: 'La personne est venue',
+      hint: 'Décoché : convoquée, elle ne s’est pas présentée ; la décision peut suivre.',
+      widget: 'checkbox',
+    },
+  },
+  'observations.waived': {},
+  'ep.referred': {
+    date: { label: 'Date de la séance', hint: 'Heure de Paris.', widget: 'datetime' },
+  },
+  'ep.avis': {
+    favourable: { label: 'Avis favorable à la sanction', widget: 'checkbox' },
+    text: { label: 'Texte de l’avis', unit: '3 000 caractères au plus', widget: 'textarea' },
+  },
+  'appeal.filed': {},
+  'appeal.answered': {
+    outcome: {
+      label: 'Réponse',
+      widget: 'select',
+      options: { upheld: 'Décision maintenue', annulled: 'Décision annulée', reduced: 'Sanction réduite' },
+    },
+    rate: { ...sanctionRate, label: 'Taux réduit', hint: 'Seulement pour une sanction réduite.' },
+    months: { ...sanctionMonths, label: 'Durée réduite' },
+    suppression: {
+      label: 'Suppression maintenue',
+      hint: 'Seulement pour une sanction réduite.',
+      widget: 'checkbox',
+    },
+    text: { label: 'Motifs de la réponse', widget: 'textarea' },
+  },
+  'removal.answered': {
+    removed: { label: 'Radiée de la liste des demandeurs d’emploi', widget: 'checkbox' },
+  },
+  'duties.status': {
+    concerned: {
+      label: 'Soumise aux droits et devoirs',
+      hint: 'Décoché : revenus d’activité d’au moins 500 € par mois (CASF L262-28) ; aucune sanction.',
+      widget: 'checkbox',
+    },
+    since: { label: 'Depuis le', hint: 'Heure de Paris.', widget: 'datetime' },
+  },
+  'duties.informed': {},
+  'registration.status': {
+    registered: { label: 'Inscrite à France Travail', widget: 'checkbox' },
+    exemption: {
+      label: 'Dispense d’inscription',
+      widget: 'select',
+      options: { 'retirement-age': 'Âge du taux plein', invalidity: 'Invalidité (2e ou 3e catégorie)' },
+    },
+  },
+  'orientation.returned': {},
   'compliance.resumed': {},
   'reminders.switched': {
     on: {
@@ -201,6 +272,7 @@ export const actFieldTexts: { [T in PathEventType]: Record<DataKeys<T>, FieldTex
         'moved-out': 'Déménagement hors du département',
         job: 'Reprise d’emploi',
         death: 'Décès',
+        'pcd-decision': 'Fin du droit décidée par le président du conseil départemental',
         other: 'Autre',
       },
     },
@@ -338,6 +410,21 @@ const offeredWhen: Record<PathEventType, (s: PathState) => boolean> = {
   'reminders.switched': () => true,
   'partner.resolved': (s) => (s.partnerCalls ?? []).some((c) => c.status === 'failed'),
   'rights.ended': () => true,
+  'hearing.requested': (s) => s.step === 'sanction-procedure' && !s.procedure?.proposal,
+  'hearing.held': (s) => Boolean(s.procedure?.hearing && !s.procedure.hearing.heldAt),
+  'observations.waived': (s) =>
+    s.step === 'sanction-procedure' && !s.procedure?.proposal && !s.procedure?.waivedAt,
+  'ep.referred': (s) => s.step === 'sanction-procedure' && !s.procedure?.ep,
+  'ep.avis': (s) => Boolean(s.procedure?.ep && !s.procedure.ep.avis),
+  'appeal.filed': (s) => s.sanctions.length > 0 && !s.sanctions[s.sanctions.length - 1]?.appeal,
+  'appeal.answered': (s) => Boolean(s.sanctions[s.sanctions.length - 1]?.appeal?.answeredAt === null),
+  'removal.answered': (s) => Boolean(s.removal && !s.removal.answeredAt),
+  'duties.status': () => true,
+  'duties.informed': (s) => during(s, beforeContract),
+  'registration.status': () => true,
+  // France Travail hands back only a person it orients, past the 6 weeks (CASF D262-65-2).
+  'orientation.returned': (s) =>
+    s.step === 'orientation' && s.deadlines.some((d) => d.kind === 'orientation.legal' && d.breached),
 };
 
 /** The acts a person may record at the path's current step, in the order of the path. */

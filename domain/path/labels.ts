@@ -27,6 +27,8 @@ export const deadlineLabels: Record<DeadlineKind, string> = {
   'social-review': 'Réexamen du parcours social',
   observations: 'Observations (10 jours)',
   'france-travail-proposal': 'Proposition de sanction de France Travail',
+  appeal: 'Réponse au recours (2 mois, silence = rejet)',
+  removal: 'Réponse de France Travail à la proposition de radiation',
 };
 
 export const trackLabels: Record<Track, string> = {

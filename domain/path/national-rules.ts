@@ -32,6 +32,8 @@ const sanctionsSchema = z
     removalProposalAfterMonths: z.number().int().positive(),
     /** RAPO to the PCD within this delay of a decision's notification (CASF R262-88). */
     recourseDelay: delaySchema,
+    /** The PCD answers a RAPO within this delay; silence is an implicit rejection (CRPA L231-4). */
+    appealAnswerDelay: delaySchema.default({ months: 2 }),
   })
   .strict();
 export type SanctionScales = z.infer<typeof sanctionsSchema>;

@@ -151,7 +151,8 @@ function mayStillFire(s: PathState, id: string): boolean {
     return d !== undefined && !isClosed(d);
   }
   // An outbox message no longer in the outbox was sent and compacted with it.
-  if (id.startsWith('partner-failed:') || id.startsWith('appointment-missed#')) return false;
+  if (id.startsWith('partner-failed:') || id.startsWith('appointment-missed#') || id.startsWith('removal@'))
+    return false;
   return true;
 }
 

@@ -25,6 +25,8 @@ export const pathEventBounds = {
   sanctionMonths: 24,
   /** The revision a person saw (`seen`): far beyond any path's number of events. */
   seenMax: 1_000_000_000,
+  /** The avis of the équipe pluridisciplinaire, or the answer to an appeal: a page at most. */
+  avisChars: 3000,
   /** Instants: a year of four digits, between these two. */
   firstInstant: '2000-01-01T00:00:00Z',
   lastInstant: '2100-01-01T00:00:00Z',
@@ -60,8 +62,23 @@ export const barrierSchema = z.enum(
   },
 );
 
-export const exitReasonSchema = z.enum(['end-of-rights', 'moved-out', 'job', 'death', 'other'], {
-  error: 'motif de sortie attendu : end-of-rights, moved-out, job, death ou other',
+export const exitReasonSchema = z.enum(
+  ['end-of-rights', 'moved-out', 'job', 'death', 'pcd-decision', 'other'],
+  {
+    error:
+      'motif de sortie attendu : end-of-rights, moved-out, job, death, pcd-decision (fin du droit décidée par le président du conseil départemental) ou other',
+  },
+);
+
+/** What the PCD answers to an appeal (RAPO, docs/rules.md §1 « Recours »). */
+export const appealOutcomeSchema = z.enum(['upheld', 'annulled', 'reduced'], {
+  error: 'réponse au recours attendue : upheld (maintenue), annulled (annulée) ou reduced (réduite)',
+});
+
+/** Exemptions from France Travail's automatic registration (CT L5411-1). */
+export const registrationExemptionSchema = z.enum(['retirement-age', 'invalidity'], {
+  error:
+    'dispense d’inscription attendue : retirement-age (âge du taux plein) ou invalidity (invalidité de 2e ou 3e catégorie)',
 });
 
 const orientationData = z
@@ -141,10 +158,62 @@ export const pathEventData = {
       rate: z.number().gt(0, 'taux strictement positif attendu').max(1, 'taux au plus 1 (100 %)'),
       months,
       suppression: z.boolean().default(false),
-      /** Avis of the équipe pluridisciplinaire, required for a suppression. */
+      /**
+       * Avis of the équipe pluridisciplinaire (1.0): still accepted, but a path under the current
+       * procedure needs the avis itself (`ep.avis`), see docs/rules.md §1.
+       */
       epAvis: z.boolean().default(false),
     })
     .strict(),
+  /** The person asks to be heard within the 10 days; `at` is the hearing's instant: the decision waits for it. */
+  'hearing.requested': z.object({ at: pathInstantSchema }).strict(),
+  /** The hearing took place, or the person did not come (`attended: false`): the decision may follow. */
+  'hearing.held': z
+    .object({ attended: z.boolean().default(true) })
+    .strict()
+    .default({ attended: true }),
+  /** The person waived the rest of the 10 days in writing: a decision may come before their end. */
+  'observations.waived': empty,
+  /** Referral to the équipe pluridisciplinaire; `date` is its meeting (séance). */
+  'ep.referred': z.object({ date: pathInstantSchema }).strict(),
+  'ep.avis': z
+    .object({
+      favourable: z.boolean({ error: 'avis favorable (true) ou défavorable (false) attendu' }),
+      text: freeTextSchema('texte de l’avis', pathEventBounds.avisChars),
+    })
+    .strict(),
+  /** RAPO against the last decision, to the PCD, within 2 months (CASF L262-47, R262-88). */
+  'appeal.filed': empty,
+  'appeal.answered': z
+    .object({
+      outcome: appealOutcomeSchema,
+      /** The reduced sanction (`reduced` only): never harsher than the decision. */
+      rate: z.number().gt(0, 'taux strictement positif attendu').max(1, 'taux au plus 1 (100 %)').optional(),
+      months: months.optional(),
+      suppression: z.boolean().optional(),
+      text: freeTextSchema('motifs de la réponse', pathEventBounds.avisChars).optional(),
+    })
+    .strict(),
+  /** France Travail's answer to the proposal of removal from the job-seekers' list (L262-37 III). */
+  'removal.answered': z.object({ removed: z.boolean() }).strict(),
+  /** Whether the household is in the droits et devoirs (CASF L262-28), from `since`. */
+  'duties.status': z
+    .object({
+      concerned: z.boolean({ error: 'soumis aux droits et devoirs : true ou false attendu' }),
+      since: pathInstantSchema,
+    })
+    .strict(),
+  /** The person was told of their rights and duties (first appointment). */
+  'duties.informed': empty,
+  /** France Travail registration (CT L5411-1): registered, or exempted for a legal reason. */
+  'registration.status': z
+    .object({
+      registered: z.boolean(),
+      exemption: registrationExemptionSchema.optional(),
+    })
+    .strict(),
+  /** France Travail hands the person back to the Département for orientation, past the 6 weeks. */
+  'orientation.returned': empty,
   'compliance.resumed': empty,
   /** The per-person switch: stops (or restarts) the reminders about this path; escalations still go. */
   'reminders.switched': z.object({ on: z.boolean() }).strict(),
@@ -172,6 +241,9 @@ export const partnerEventTypes: readonly PathEventType[] = [
   'activity.declared',
   'sanction.proposed',
   'rights.ended',
+  'removal.answered',
+  'registration.status',
+  'orientation.returned',
 ];
 
 const envelope = <T extends PathEventType>(type: T) =>

@@ -16,7 +16,9 @@ import { getPolicy, type Policy } from '../policy.js';
 import { partnerFacts, queuePathPartnerCalls, resolvePathPartnerCall } from './path-partners.js';
 import {
   PathRefusal,
+  changedSince,
   checkBreach,
+  checkChronology,
   currentDeadline,
   currentSanction,
   dropOpen,
@@ -43,9 +45,16 @@ import {
   sanctionRefusal,
   suspensionEnd,
 } from './sanctions.js';
-
-/** A clock skew tolerated between the caller and the workflow's clock. */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
+import {
+  lateOrientationRefusal,
+  lawDecisionRefusal,
+  lawTransitions,
+  notConcernedRefusal,
+  pcdEndRefusal,
+  type Handler,
+  type LawContext,
+  type PathOptions,
+} from './path-law.js';
 
 export function newPathState(raw: PathInput): PathState {
   const input = pathInputSchema.parse(raw);
@@ -97,9 +106,14 @@ export function parsePathEvent(raw: unknown): PathEvent {
 }
 
 /** The French reason the path would refuse this event now, or null if it would accept it. */
-export function refusalOf(state: PathState, raw: unknown, now: Date): string | null {
+export function refusalOf(
+  state: PathState,
+  raw: unknown,
+  now: Date,
+  options: PathOptions = {},
+): string | null {
   try {
-    applyPathEvent(JSON.parse(JSON.stringify(state)) as PathState, raw, now);
+    applyPathEvent(JSON.parse(JSON.stringify(state)) as PathState, raw, now, options);
     return null;
   } catch (err) {
     if (err instanceof PathRefusal) return err.message;
@@ -107,8 +121,16 @@ export function refusalOf(state: PathState, raw: unknown, now: Date): string | n
   }
 }
 
-/** Applies an event to the state, in place; throws PathRefusal (state untouched) if refused. */
-export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathState {
+/**
+ * Applies an event to the state, in place; throws PathRefusal (state untouched) if refused.
+ * `options.law` false replays a 1.0 path's events as 1.0 applied them (./path-law.ts).
+ */
+export function applyPathEvent(
+  state: PathState,
+  raw: unknown,
+  now: Date,
+  options: PathOptions = {},
+): PathState {
   const event = parsePathEvent(raw);
   if (isDuplicate(state, event)) return state;
   if (event.seen !== undefined && event.seen !== state.seq) refuse(changedSince(state));
@@ -116,8 +138,14 @@ export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathS
   checkChronology(state, at, now);
   const policy = getPolicy(state.policy);
   const before = partnerFacts(state);
-  const handler = transitions[event.type] as (s: PathState, e: PathEvent, at: Date, p: Policy) => void;
-  handler(state, event, at, policy);
+  const handler = transitions[event.type] as (
+    s: PathState,
+    e: PathEvent,
+    at: Date,
+    p: Policy,
+    ctx: LawContext,
+  ) => void;
+  handler(state, event, at, policy, { law: options.law ?? true });
   state.seq += 1;
   state.journal.push({
     seq: state.seq,
@@ -126,19 +154,12 @@ export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathS
     by: event.by ?? null,
     step: state.step,
     ...(event.id ? { ref: event.id } : {}),
+    // The instant it was recorded, beside the instant it declares (docs/rules.md §1 « Pratique »).
+    recordedAt: now.toISOString(),
   });
   queuePathPartnerCalls(state, before, at);
   compactPathState(state);
   return state;
-}
-
-/** Why an act decided on an older view of the path is refused: what changed, by whom, when. */
-function changedSince(state: PathState): string {
-  const last = state.journal[state.journal.length - 1];
-  const what = last
-    ? ` (« ${last.event} » enregistré${last.by ? ` par ${last.by}` : ''} le ${formatParis(new Date(last.at), true)})`
-    : '';
-  return `Le dossier a changé depuis que vous l’avez ouvert${what} : rechargez la fiche et refaites l’acte s’il a encore lieu d’être.`;
 }
 
 /** The same event delivered again (same sender id): already applied, nothing to do. */
@@ -146,30 +167,13 @@ export function isDuplicate(state: PathState, event: { id?: string | undefined }
   return event.id !== undefined && state.journal.some((j) => j.ref === event.id);
 }
 
-function checkChronology(state: PathState, at: Date, now: Date): void {
-  if (state.status === 'closed')
-    refuse(
-      `Ce parcours est clos depuis le ${formatParis(new Date(state.exit?.at ?? now))} : plus aucune action.`,
-    );
-  if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) refuse('Un acte ne peut être daté dans le futur.');
-  if (at < new Date(state.rightsOpenedAt)) refuse('Un acte ne peut précéder l’ouverture du droit.');
-  const last = state.history[state.history.length - 1];
-  if (last && at < new Date(last.at))
-    refuse(
-      `Un acte ne peut précéder le dernier événement du parcours (${formatParis(new Date(last.at), true)}).`,
-    );
-}
-
-type Handler<T extends PathEvent['type']> = (
-  state: PathState,
-  event: Extract<PathEvent, { type: T }>,
-  at: Date,
-  policy: Policy,
-) => void;
 const transitions: { [T in PathEvent['type']]: Handler<T> } = {
-  'orientation.decided': (s, e, at, policy) => {
+  ...lawTransitions,
+  'orientation.decided': (s, e, at, policy, ctx) => {
     if (s.step !== 'orientation')
       refuse('Ce parcours est déjà orienté : utilisez une réorientation (reorientation.decided).');
+    const late = lateOrientationRefusal(s, e.data.organisation, at, ctx);
+    if (late) refuse(late);
     s.orientation = { ...e.data, decidedAt: at.toISOString(), decidedBy: e.by ?? null };
     for (const d of openDeadlines(s).filter((d) => d.kind.startsWith('orientation.'))) meet(d, at);
     startOrientation(s, at, policy);
@@ -301,6 +305,8 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
         'Aucun barème de sanction n’est modélisé à cette date : le régime de suspension-remobilisation s’applique depuis le 01/06/2025.',
       );
     checkBreach(s, e.data.kind);
+    const outside = notConcernedRefusal(s);
+    if (outside) refuse(outside);
     const receivedAt = noticeReceipt(at, e.data.receivedAt, policy);
     if (receivedAt < at) refuse('La réception de la notification ne peut précéder son envoi.');
     const due = observationsDue(receivedAt, scales);
@@ -329,6 +335,8 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     const scales = nationalRulesAt(at).sanctions;
     if (!scales) return refuse('Aucun barème de sanction n’est modélisé à cette date.');
     checkBreach(s, e.data.kind);
+    const outside = notConcernedRefusal(s);
+    if (outside) refuse(`Proposition de France Travail irrecevable : ${outside}`);
     const lastOrientation = new Date(s.orientation?.decidedAt ?? s.rightsOpenedAt);
     const repetition = isRepetition(at, s.sanctions, lastOrientation, policy);
     const invalid = sanctionRefusal(
@@ -359,7 +367,7 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     moveTo(s, 'sanction-procedure', at, e.type);
   },
 
-  'observations.received': (s, _e, at) => {
+  'observations.received': (s, _e, at, _policy, ctx) => {
     const procedure = requireProcedure(s, 'sanction-procedure');
     if (procedure.proposal)
       refuse(
@@ -371,10 +379,11 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
         `Le délai pour présenter des observations a expiré le ${formatParis(new Date(procedure.observationsDue))}.`,
       );
     procedure.observationsReceivedAt = at.toISOString();
-    for (const d of openDeadlines(s).filter((d) => d.kind === 'observations')) meet(d, at);
+    // Under the current procedure the 10 days run to their end all the same (hearing, more observations).
+    if (!ctx.law) for (const d of openDeadlines(s).filter((d) => d.kind === 'observations')) meet(d, at);
   },
 
-  'sanction.decided': (s, e, at) => {
+  'sanction.decided': (s, e, at, _policy, ctx) => {
     const procedure = requireProcedure(s, 'sanction-procedure');
     const scales = nationalRulesAt(at).sanctions;
     if (!scales) return refuse('Aucun barème de sanction n’est en vigueur à cette date.');
@@ -383,15 +392,27 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
       refuse(
         'Une sanction plus sévère que la proposition de France Travail suppose la procédure d’observations : signalez le manquement (breach.reported).',
       );
-    if (!proposal && !procedure.observationsReceivedAt && at <= new Date(procedure.observationsDue))
+    const lawRefusal = lawDecisionRefusal(s, procedure, at, ctx);
+    if (lawRefusal) refuse(lawRefusal);
+    if (
+      !ctx.law &&
+      !proposal &&
+      !procedure.observationsReceivedAt &&
+      at <= new Date(procedure.observationsDue)
+    )
       refuse(
         `La personne a jusqu’au ${formatParis(new Date(procedure.observationsDue))} pour présenter ses observations : aucune décision avant (décret 2025-478).`,
       );
-    const refusal = sanctionRefusal(e.data, {
-      scales,
-      household: s.household,
-      repetition: procedure.repetition,
-    });
+    // The avis recorded (ep.avis) is what counts now; 1.0's flag still counts for its paths.
+    const epAvis = ctx.law ? Boolean(procedure.ep?.avis) : e.data.epAvis;
+    const refusal = sanctionRefusal(
+      { ...e.data, epAvis },
+      {
+        scales,
+        household: s.household,
+        repetition: procedure.repetition,
+      },
+    );
     if (refusal) refuse(refusal);
     for (const d of openDeadlines(s).filter((d) => d.kind === 'france-travail-proposal')) meet(d, at);
     s.sanctions.push({
@@ -406,6 +427,7 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
       endedAt: null,
       endedBy: null,
       repayment: null,
+      ...(ctx.law ? { epAvis: procedure.ep?.avis ?? null, appeal: null } : {}),
     });
     moveTo(s, 'suspension', at, e.type);
   },
@@ -447,6 +469,8 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
   },
 
   'rights.ended': (s, e, at) => {
+    const pcd = e.data.reason === 'pcd-decision' ? pcdEndRefusal(s) : null;
+    if (pcd) refuse(pcd);
     const running = currentSanction(s);
     if (running) {
       running.endedAt = at.toISOString();
@@ -460,4 +484,5 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
   },
 };
 
+export type { PathOptions };
 export { PathRefusal, intensiveMonths, openDeadlines, currentSanction, endProcedure, moveTo };

@@ -3,7 +3,7 @@
  * opening, meeting and dropping deadlines, moving to a step, queueing a
  * message. Pure, like the machine.
  */
-import { addCalendarDays, civilDateOf, endOfCivilDay } from '../calendar.js';
+import { addCalendarDays, civilDateOf, endOfCivilDay, formatParis } from '../calendar.js';
 import { deadlineAfter } from './deadlines.js';
 import { nextBusinessOpening } from '../holidays.js';
 import { nationalRulesAt } from './national-rules.js';
@@ -195,4 +195,30 @@ export function nextOpening(at: Date, policy: Policy): string {
 
 export function queueMessage(s: PathState, m: QueuedMessage): void {
   if (!s.outbox.some((q) => q.id === m.id)) s.outbox.push(m);
+}
+
+/** A clock skew tolerated between the caller and the workflow's clock. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** Why an act decided on an older view of the path is refused: what changed, by whom, when. */
+export function changedSince(state: PathState): string {
+  const last = state.journal[state.journal.length - 1];
+  const what = last
+    ? ` (« ${last.event} » enregistré${last.by ? ` par ${last.by}` : ''} le ${formatParis(new Date(last.at), true)})`
+    : '';
+  return `Le dossier a changé depuis que vous l’avez ouvert${what} : rechargez la fiche et refaites l’acte s’il a encore lieu d’être.`;
+}
+
+export function checkChronology(state: PathState, at: Date, now: Date): void {
+  if (state.status === 'closed')
+    refuse(
+      `Ce parcours est clos depuis le ${formatParis(new Date(state.exit?.at ?? now))} : plus aucune action.`,
+    );
+  if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) refuse('Un acte ne peut être daté dans le futur.');
+  if (at < new Date(state.rightsOpenedAt)) refuse('Un acte ne peut précéder l’ouverture du droit.');
+  const last = state.history[state.history.length - 1];
+  if (last && at < new Date(last.at))
+    refuse(
+      `Un acte ne peut précéder le dernier événement du parcours (${formatParis(new Date(last.at), true)}).`,
+    );
 }

@@ -7,7 +7,10 @@
 import { nextBusinessOpening } from '../holidays.js';
 import { followUpActions } from './follow-up.js';
 import type { DeadlineRecord, PathState } from './path.js';
-import { currentSanction, endProcedure, openDeadlines } from './path-machine.js';
+import { currentSanction, endProcedure, openDeadlines, type PathOptions } from './path-machine.js';
+import { deadlineAfter } from './deadlines.js';
+import { nextOpening, openDeadline, queueMessage } from './path-steps.js';
+import { notConcernedRefusal } from './path-law.js';
 import { nationalRulesAt } from './national-rules.js';
 import { suspensionEnd } from './sanctions.js';
 import { partnerFacts, queuePathPartnerCalls } from './path-partners.js';
@@ -27,7 +30,8 @@ export type TimedAction =
   | { id: string; at: Date; kind: 'breach'; deadline: string }
   | { id: string; at: Date; kind: 'intensive-end' }
   | { id: string; at: Date; kind: 'suspension-end' }
-  | { id: string; at: Date; kind: 'proposal-lapse'; deadline: string };
+  | { id: string; at: Date; kind: 'proposal-lapse'; deadline: string }
+  | { id: string; at: Date; kind: 'appeal-lapse'; deadline: string };
 
 /** A message the workflow must send, already recorded in the state. */
 export interface OutgoingMessage {
@@ -67,12 +71,29 @@ function followUpRule(kind: string, policy: Policy): FollowUpRule | null {
       return of(policy.intensive.interviewsFollowUp, 'interviews', 'warning.interviews');
     case 'social-review':
       return of(policy.socialReview.followUp, 'social-review');
+    case 'removal':
+      // The PCD follows France Travail's answer up, then may end the right (L262-37 III).
+      return of(
+        { remindDaysBefore: [7], remind: policy.sanctions.decide, escalate: 'head-of-service' },
+        'removal',
+      );
     default:
       return null;
   }
 }
 
-function deadlineActions(d: DeadlineRecord, policy: Policy): TimedAction[] {
+/** The référent's reminders follow their organisation's cadence, when the policy gives one. */
+export function organisationFollowUp(
+  followUp: DeadlineFollowUp,
+  policy: Policy,
+  organisation: string | undefined,
+): DeadlineFollowUp {
+  const cadence = organisation === undefined ? undefined : policy.reminderCadence[organisation];
+  if (!cadence || followUp.remind !== 'referent') return followUp;
+  return { ...followUp, remindDaysBefore: cadence };
+}
+
+function deadlineActions(d: DeadlineRecord, policy: Policy, organisation?: string): TimedAction[] {
   const dueAt = new Date(d.dueAt);
   const justAfter = new Date(dueAt.getTime() + 1);
   if (d.kind === 'observations') {
@@ -93,11 +114,16 @@ function deadlineActions(d: DeadlineRecord, policy: Policy): TimedAction[] {
     // Unanswered, France Travail pronounces the suspension it proposed (L262-37 IV).
     return [{ id: `${d.id}:lapse`, at: justAfter, kind: 'proposal-lapse', deadline: d.id }];
   }
+  if (d.kind === 'appeal') {
+    // The PCD's silence for 2 months is an implicit rejection of the appeal (docs/rules.md §1).
+    return [{ id: `${d.id}:lapse`, at: justAfter, kind: 'appeal-lapse', deadline: d.id }];
+  }
   const rule = followUpRule(d.kind, policy);
   if (!rule) return [];
   const actions: TimedAction[] = [];
   if (!d.breached) actions.push({ id: `${d.id}:breach`, at: justAfter, kind: 'breach', deadline: d.id });
-  for (const f of followUpActions({ kind: d.id, dueAt }, d.kind, rule.followUp, policy.businessHours)) {
+  const followUp = organisationFollowUp(rule.followUp, policy, organisation);
+  for (const f of followUpActions({ kind: d.id, dueAt }, d.kind, followUp, policy.businessHours)) {
     const template = f.kind === 'reminder' ? rule.reminder : rule.escalation;
     actions.push({ id: f.id, at: f.at, kind: 'message', to: f.to, template, deadline: d.id, ifOpen: true });
     if (f.kind === 'escalation' && d.kind === 'orientation.legal') {
@@ -132,10 +158,12 @@ export function outboxActions(s: PathState): Extract<TimedAction, { kind: 'messa
 }
 
 /** Every timed action not yet handled, earliest first. */
-export function timedActions(s: PathState): TimedAction[] {
+export function timedActions(s: PathState, options: PathOptions = {}): TimedAction[] {
   if (s.status === 'closed') return [];
   const policy = getPolicy(s.policy);
-  const actions: TimedAction[] = openDeadlines(s).flatMap((d) => deadlineActions(d, policy));
+  // A 1.0 path keeps the cadence it was reminded on (docs/architecture.md, patched()).
+  const organisation = (options.law ?? true) ? s.orientation?.organisation : undefined;
+  const actions: TimedAction[] = openDeadlines(s).flatMap((d) => deadlineActions(d, policy, organisation));
   actions.push(...outboxActions(s));
   const a = s.accompaniment;
   if (a?.intensity === 'intensive' && a.intensiveEndsAt)
@@ -163,14 +191,19 @@ export function timedActions(s: PathState): TimedAction[] {
  * when on time, else now. A reminder for a deadline already met or passed is
  * pointless and skipped.
  */
-export function fireTimedAction(s: PathState, action: TimedAction, firedAt: Date): OutgoingMessage | null {
+export function fireTimedAction(
+  s: PathState,
+  action: TimedAction,
+  firedAt: Date,
+  options: PathOptions = {},
+): OutgoingMessage | null {
   const before = partnerFacts(s);
-  const message = fire(s, action, firedAt);
+  const message = fire(s, action, firedAt, options.law ?? true);
   queuePathPartnerCalls(s, before, action.at);
   return message;
 }
 
-function fire(s: PathState, action: TimedAction, firedAt: Date): OutgoingMessage | null {
+function fire(s: PathState, action: TimedAction, firedAt: Date, law: boolean): OutgoingMessage | null {
   s.handled.push(action.id);
   switch (action.kind) {
     case 'breach': {
@@ -181,9 +214,11 @@ function fire(s: PathState, action: TimedAction, firedAt: Date): OutgoingMessage
     case 'intensive-end':
       return endIntensive(s, action.at);
     case 'suspension-end':
-      return endSuspension(s, action.at, firedAt);
+      return endSuspension(s, action.at, firedAt, law);
     case 'proposal-lapse':
       return franceTravailPronounces(s, action.at);
+    case 'appeal-lapse':
+      return implicitRejection(s, action.deadline, action.at);
     case 'message':
       return message(s, action, firedAt);
   }
@@ -231,6 +266,11 @@ function message(
 function franceTravailPronounces(s: PathState, at: Date): null {
   const procedure = s.procedure;
   if (s.step !== 'sanction-procedure' || !procedure?.proposal) return null;
+  // Recorded as outside the droits et devoirs meanwhile (a new event, never in a 1.0 path): no sanction.
+  if (notConcernedRefusal(s)) {
+    endProcedure(s, at, 'sanction.proposal-void');
+    return null;
+  }
   s.sanctions.push({
     breach: procedure.breach,
     decidedBy: 'france-travail',
@@ -265,7 +305,18 @@ function endIntensive(s: PathState, at: Date): null {
   return null;
 }
 
-function endSuspension(s: PathState, at: Date, firedAt: Date): OutgoingMessage | null {
+/** Silence on an appeal for 2 months: an implicit rejection, until an explicit answer comes. */
+function implicitRejection(s: PathState, deadline: string, at: Date): null {
+  const d = s.deadlines.find((x) => x.id === deadline);
+  if (!d || d.metAt !== null) return null;
+  d.breached = true;
+  const sanction = s.sanctions.find((x) => x.appeal?.answerDue === d.dueAt && x.appeal.outcome === null);
+  if (sanction?.appeal) sanction.appeal.outcome = 'implicit-rejection';
+  s.history.push({ at: at.toISOString(), step: s.step, event: 'appeal.implicit-rejection' });
+  return null;
+}
+
+function endSuspension(s: PathState, at: Date, firedAt: Date, law: boolean): OutgoingMessage | null {
   const running = currentSanction(s);
   if (!running) return null;
   running.endedAt = at.toISOString();
@@ -275,6 +326,26 @@ function endSuspension(s: PathState, at: Date, firedAt: Date): OutgoingMessage |
   const total = running.suppression && running.rate >= 1;
   if (!scales || !total || running.months < scales.removalProposalAfterMonths) return null;
   // Total suppression for 4 months: the PCD proposes removal from the job-seekers' list (L262-37 III).
+  if (law) {
+    // In business hours, with a follow-up of France Travail's answer (docs/rules.md §1).
+    const policy = getPolicy(s.policy);
+    const proposedAt = nextOpening(at, policy);
+    s.removal = { proposedAt, answeredAt: null, removed: null };
+    const followUp = openDeadline(
+      s,
+      'removal',
+      deadlineAfter(new Date(proposedAt), policy.sanctions.removalFollowUp),
+    );
+    queueMessage(s, {
+      // Not `sanction@…`: that id leaves `handled` with the sanction, and the message would go again.
+      id: `removal@${running.decidedAt}`,
+      at: proposedAt,
+      to: 'france-travail',
+      template: 'proposal.removal',
+      deadline: followUp.id,
+    });
+    return null;
+  }
   return message(
     s,
     {

@@ -94,6 +94,10 @@ export const deadlineKinds = [
   'social-review',
   'observations',
   'france-travail-proposal',
+  // The PCD's 2 months to answer an appeal (silence = implicit rejection, docs/rules.md §1).
+  'appeal',
+  // France Travail's answer to a proposal of removal, after 4 months of total suppression.
+  'removal',
 ] as const;
 export type DeadlineKind = (typeof deadlineKinds)[number];
 
@@ -153,9 +157,30 @@ export interface SanctionRecord {
   repetition: boolean;
   endsAt: string;
   endedAt: string | null;
-  endedBy: 'term' | 'remobilisation' | 'reorientation' | 'exit' | null;
-  /** Suspended allocation to pay back after a remobilisation (policy). */
+  endedBy: 'term' | 'remobilisation' | 'reorientation' | 'exit' | 'appeal' | null;
+  /** Suspended allocation to pay back after a remobilisation (policy) or an annulment. */
   repayment: { from: string; to: string } | null;
+  /** The EP's avis the decision was taken on (paths under the current procedure). */
+  epAvis?: EpAvis | null;
+  /** The RAPO against this decision, if any (docs/rules.md §1 « Recours »). */
+  appeal?: AppealRecord | null;
+}
+
+export interface EpAvis {
+  at: string;
+  favourable: boolean;
+  text: string;
+}
+
+export interface AppealRecord {
+  filedAt: string;
+  /** The PCD's answer is due by then; silence past it is an implicit rejection. */
+  answerDue: string;
+  answeredAt: string | null;
+  outcome: 'upheld' | 'annulled' | 'reduced' | 'implicit-rejection' | null;
+  /** The decision before a reduction, for the audit. */
+  before?: { rate: number; months: number; suppression: boolean };
+  text?: string;
 }
 
 export interface SanctionProcedure {
@@ -169,6 +194,12 @@ export interface SanctionProcedure {
   repetition: boolean;
   /** Where the path goes back to when the procedure or suspension ends. */
   resumeStep: PathStep;
+  /** The person asked to be heard: the decision waits until the hearing is held. */
+  hearing?: { requestedAt: string; at: string; heldAt: string | null; attended?: boolean } | null;
+  /** The person waived the rest of the 10 days in writing. */
+  waivedAt?: string | null;
+  /** Referral to the équipe pluridisciplinaire, its meeting and its avis. */
+  ep?: { referredAt: string; meetingAt: string; avis: EpAvis | null } | null;
 }
 
 export interface PathState {
@@ -220,6 +251,16 @@ export interface PathState {
   /** Partner events (Signals) the path refused, with the French reason. */
   rejected: { at: string; event: string; error: string }[];
   exit: { at: string; reason: string } | null;
+  /** Droits et devoirs (CASF L262-28): concerned or not, since a date (absent: not recorded). */
+  duties?: { concerned: boolean; since: string; recordedAt: string } | null;
+  /** When the person was told of their rights and duties (first appointment). */
+  dutiesInformedAt?: string | null;
+  /** France Travail registration (CT L5411-1), as last reported. */
+  registration?: { registered: boolean; exemption: string | null; at: string } | null;
+  /** France Travail handed the person back for orientation past the 6 weeks. */
+  orientationReturnedAt?: string | null;
+  /** The proposal of removal from the job-seekers' list after 4 months of total suppression. */
+  removal?: { proposedAt: string; answeredAt: string | null; removed: boolean | null } | null;
   history: { at: string; step: PathStep; event?: string }[];
   /** Every event applied, with who recorded it: the audit trail. */
   journal: {
@@ -230,6 +271,8 @@ export interface PathState {
     step: PathStep;
     /** The sender's event id, when it gave one: a second delivery is ignored. */
     ref?: string;
+    /** When it was recorded, beside `at` (the instant the act declares): a backdated act shows. */
+    recordedAt?: string;
   }[];
   /** Number of events applied; with the workflow id, an idempotency key. */
   seq: number;

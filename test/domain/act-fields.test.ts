@@ -52,7 +52,14 @@ describe('act forms are read from the path event schemas', () => {
       rightsOpenedAt: opened.toISOString(),
       territory: 'lens-lievin',
     });
-    expect(actsOffered(s)).toEqual(['orientation.decided', 'reminders.switched', 'rights.ended']);
+    // Who is concerned and the registration are facts about the person, recorded at any step.
+    expect(actsOffered(s)).toEqual([
+      'orientation.decided',
+      'reminders.switched',
+      'rights.ended',
+      'duties.status',
+      'registration.status',
+    ]);
     const at = (days: number) => new Date(opened.getTime() + days * 86_400_000);
     applyPathEvent(
       s,

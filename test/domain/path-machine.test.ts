@@ -25,6 +25,11 @@ function act(s: PathState, type: string, at: string, data: Data = {}): PathState
 function refusal(s: PathState, type: string, at: string, data: Data = {}): string | null {
   return refusalOf(s, { type, at, data }, new Date(at));
 }
+/** The same, as a path started by version 1.0 replays it (docs/architecture.md, patched()). */
+const v1 = { law: false };
+function refusal1(s: PathState, type: string, at: string, data: Data = {}): string | null {
+  return refusalOf(s, { type, at, data }, new Date(at), v1);
+}
 const deadline = (s: PathState, kind: string) => s.deadlines.filter((d) => d.kind === kind).at(-1);
 
 const orientation = { track: 'socio-professional', organisation: 'cd62', referent: 'ref-42' };
@@ -331,9 +336,13 @@ describe('sanction procedure: 10 days for observations from receipt (décret 202
     else expect(result).toContain(expected);
   });
 
-  it('once the observations are in, the decision may come before the 10 days end', () => {
+  it('observations in: 1.0 decided before the 10 days end; now the 10 days run unless waived in writing', () => {
     const s = act(breach(underContract()), 'observations.received', '2026-03-06T10:00:00+01:00');
-    expect(refusal(s, 'sanction.decided', '2026-03-09T10:00:00+01:00', { rate: 0.3, months: 1 })).toBeNull();
+    const early = ['sanction.decided', '2026-03-09T10:00:00+01:00', { rate: 0.3, months: 1 }] as const;
+    expect(refusal1(s, ...early)).toBeNull();
+    expect(refusal(s, ...early)).toBe(
+      'La personne a jusqu’au 12/03/2026 pour présenter ses observations ou demander à être entendue : aucune décision avant, sauf renonciation écrite (observations.waived) (décret 2025-478).',
+    );
   });
 
   it('refuses observations after the window', () => {
@@ -407,7 +416,18 @@ describe('sanction scales (CASF R262-68, R262-68-1, R262-68-6, L262-37)', () => 
     expect(decide(s, { rate: 1, months: 4, suppression: true }, at)).toContain(
       'avis de l’équipe pluridisciplinaire',
     );
-    expect(decide(s, { rate: 1, months: 4, suppression: true, epAvis: true }, at)).toBeNull();
+    // 1.0's flag still counts for a 1.0 path; the current procedure needs the avis recorded.
+    const flagged = { rate: 1, months: 4, suppression: true, epAvis: true };
+    expect(refusal1(s, 'sanction.decided', at, flagged)).toBeNull();
+    expect(decide(s, flagged, at)).toBe(
+      'Une suppression exige l’avis de l’équipe pluridisciplinaire (CASF L262-37 III).',
+    );
+    act(s, 'ep.referred', '2026-05-05T10:00:00+02:00', { date: '2026-05-12T14:00:00+02:00' });
+    act(s, 'ep.avis', '2026-05-12T16:00:00+02:00', {
+      favourable: false,
+      text: 'Situation de santé à revoir.',
+    });
+    expect(decide(s, { rate: 1, months: 4, suppression: true }, at)).toBeNull();
   });
 
   it.each([
@@ -483,17 +503,37 @@ describe('suspension and remobilisation (CASF L262-37 I, R262-68-1; policy: repa
     const first = timedActions(s).find((a) => a.kind === 'suspension-end')!;
     fireTimedAction(s, first, first.at);
     act(s, 'breach.reported', '2026-04-01T10:00:00+02:00', { kind: 'obligations' });
-    act(s, 'sanction.decided', '2026-04-13T10:00:00+02:00', {
-      rate: 1,
-      months: 4,
-      suppression: true,
-      epAvis: true,
-    });
-    const term = timedActions(s).find((a) => a.kind === 'suspension-end')!;
-    expect(fireTimedAction(s, term, term.at)).toMatchObject({
+    const v1Path = JSON.parse(JSON.stringify(s)) as PathState;
+    const decision = { rate: 1, months: 4, suppression: true, epAvis: true };
+    applyPathEvent(
+      v1Path,
+      { type: 'sanction.decided', at: '2026-04-13T10:00:00+02:00', data: decision },
+      new Date('2026-04-13T10:00:00+02:00'),
+      v1,
+    );
+    // 1.0: the proposal leaves at the term itself, 13 August 00:00 Paris.
+    const v1Term = timedActions(v1Path).find((a) => a.kind === 'suspension-end')!;
+    expect(fireTimedAction(v1Path, v1Term, v1Term.at, v1)).toMatchObject({
       template: 'proposal.removal',
       recipient: { role: 'france-travail' },
     });
+    // Now: after the EP's avis, the proposal waits for business hours (Thursday 13 August, 09:00).
+    act(s, 'ep.referred', '2026-04-02T10:00:00+02:00', { date: '2026-04-09T14:00:00+02:00' });
+    act(s, 'ep.avis', '2026-04-09T15:00:00+02:00', { favourable: true, text: 'Aucun motif légitime.' });
+    act(s, 'sanction.decided', '2026-04-13T10:00:00+02:00', { rate: 1, months: 4, suppression: true });
+    const term = timedActions(s).find((a) => a.kind === 'suspension-end')!;
+    expect(term.at.toISOString()).toBe('2026-08-12T22:00:00.000Z');
+    expect(fireTimedAction(s, term, term.at)).toBeNull();
+    const proposal = timedActions(s).find((a) => a.id.startsWith('removal@'))!;
+    expect(proposal.at.toISOString()).toBe('2026-08-13T07:00:00.000Z');
+    expect(fireTimedAction(s, proposal, proposal.at)).toMatchObject({
+      template: 'proposal.removal',
+      recipient: { role: 'france-travail' },
+      data: { deadline: 'removal' },
+    });
+    expect(s.removal).toEqual({ proposedAt: '2026-08-13T07:00:00.000Z', answeredAt: null, removed: null });
+    // France Travail's answer is followed up one month on: 13 September, end of day.
+    expect(deadline(s, 'removal')?.dueAt).toBe('2026-09-13T21:59:59.999Z');
   });
 });
 

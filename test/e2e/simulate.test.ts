@@ -35,11 +35,22 @@ const reportSchema = z
                 months: z.number(),
                 endedAt: iso.nullable(),
                 endedBy: z.string().nullable(),
+                epAvis: z.object({ favourable: z.boolean() }).strict().optional(),
+                appeal: z
+                  .object({
+                    filedAt: iso,
+                    answerDue: iso,
+                    answeredAt: iso.nullable(),
+                    outcome: z.string().nullable(),
+                  })
+                  .strict()
+                  .optional(),
               })
               .strict(),
           ),
           rejected: z.array(z.object({ event: z.string(), error: z.string() }).strict()),
           history: z.array(z.object({ at: iso, step: z.string() }).strict()),
+          exit: z.object({ at: iso, reason: z.string() }).strict().optional(),
         })
         .strict(),
     ),
@@ -121,7 +132,7 @@ describe('jalons simulate: ten beneficiaries over two years', () => {
     ]);
   });
 
-  it('on repetition, a suppression needs the EP’s avis; four months of it propose removal', () => {
+  it('on repetition, a suppression needs the EP’s avis recorded; four months of it propose removal', () => {
     const b = beneficiary('B-008');
     expect(b.rejected.map((r) => r.error)).toEqual([
       'Une suppression exige l’avis de l’équipe pluridisciplinaire (CASF L262-37 III).',
@@ -133,8 +144,9 @@ describe('jalons simulate: ten beneficiaries over two years', () => {
       endedAt: '2026-10-11T22:00:00.000Z',
       endedBy: 'term',
     });
+    // The proposal leaves in business hours: Monday 12 October, 09:00 Paris (docs/rules.md §1).
     expect(b.notifications).toContainEqual({
-      at: '2026-10-11T22:00:00.000Z',
+      at: '2026-10-12T07:00:00.000Z',
       to: 'france-travail',
       template: 'proposal.removal',
     });

@@ -54,12 +54,22 @@ const activities = () =>
     sims.config({ timeoutMs: 5_000 }),
   );
 
+/**
+ * Paths oriented months after OPENED open later: past the legal 6 weeks, the Département's own
+ * orientation is refused (docs/rules.md §1), which these tests are not about.
+ */
+const openedOn: Record<string, string> = {
+  'T-PART-2': '2026-04-06T09:00:00+02:00',
+  'T-PART-3': '2026-05-25T09:00:00+02:00',
+  'T-PART-4': '2026-06-29T09:00:00+02:00',
+};
+
 async function startPath(id: string, taskQueue: string) {
   const handle = await env.client.workflow.start(beneficiaryPath, {
     args: [
       {
         beneficiaryId: id,
-        rightsOpenedAt: OPENED.toISOString(),
+        rightsOpenedAt: openedOn[id] ?? OPENED.toISOString(),
         territory: 'audomarois',
         household: { size: 3, majore: false },
       },

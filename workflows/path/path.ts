@@ -37,6 +37,12 @@ const DEFAULT_HISTORY_LIMIT = 8_000;
 const PROCESSING_TOLERANCE_MS = 60_000;
 /** How long a continue-as-new waits for partner calls under way (the next run sends them again, same key). */
 const PARTNER_DRAIN_MS = 60_000;
+/**
+ * The path's procedure in depth (issue 20: the 10 days in full, the EP's avis, the
+ * late orientation, the removal in business hours): a 1.0 path replays its past
+ * as 1.0 applied it (docs/architecture.md « Changements derrière patched() »).
+ */
+const LAW_PATCH = 'path-law-procedure';
 
 import {
   orientUpdate,
@@ -59,21 +65,20 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   const hours = getPolicy(state.policy).businessHours;
   let version = 0;
   const now = () => new Date(Date.now());
+  // Decided here and at each turn of the loop, never in a handler or validator: both see one procedure.
+  let law = wf.patched(LAW_PATCH);
 
   const act = (raw: unknown): PathReceipt => {
-    applyPathEvent(state, raw, now());
+    applyPathEvent(state, raw, now(), { law });
     version++;
     return { revision: pathRevision(state), step: state.step, status: state.status };
   };
-  const validate = (raw: unknown): void => {
-    const refusal = refusalOf(state, raw, now());
-    if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
-  };
+  const validate = (raw: unknown): void => refused(refusalOf(state, raw, now(), { law }));
   wf.setHandler(stateQuery, () => state);
   wf.setHandler(pathEventUpdate, act, { validator: validate });
   wf.setHandler(orientUpdate, (d) => act(fromDecision(d)), { validator: (d) => validate(fromDecision(d)) });
   wf.setHandler(partnerEventSignal, (raw) => {
-    const refusal = partnerRefusal(raw) ?? refusalOf(state, raw, now());
+    const refusal = partnerRefusal(raw) ?? refusalOf(state, raw, now(), { law });
     if (refusal === null) return void act(raw);
     recordRejected(state, { type: eventTypeOf(raw) }, refusal, now());
     version++;
@@ -109,6 +114,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   for (;;) {
     // Taken before anything else: a change made while we look wakes the wait at once.
     const seen = version;
+    law ||= wf.patched(LAW_PATCH);
     if (pendingPartnerCalls(state.partnerCalls).length > 0) partners.launch();
     shown = showInVisibility(state, shown);
     effects.record(pathRevision(state));
@@ -120,7 +126,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     }
 
     const changed = () => version !== seen || readyToContinue();
-    const [next] = timedActions(state);
+    const [next] = timedActions(state, { law });
     const wait = Math.min(nextWake(next), drainWake(fullSince, partners.idle));
     if (wait === Infinity) {
       await wf.condition(changed);
@@ -130,7 +136,7 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
     if (!next || next.at.getTime() > Date.now()) continue;
     // An action is dated at its instant, unless it was already overdue (a backdated act): now.
     const firedAt = Date.now() - next.at.getTime() > PROCESSING_TOLERANCE_MS ? now() : next.at;
-    send(fireTimedAction(state, next, firedAt), firedAt);
+    send(fireTimedAction(state, next, firedAt, { law }), firedAt);
     compactPathState(state);
     version++;
   }
@@ -139,6 +145,11 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   effects.record(pathRevision(state));
   await wf.condition(() => effects.idle && partners.idle && wf.allHandlersFinished());
   return state;
+}
+
+/** A person's act the path refuses: the Update is rejected with the French reason, nothing changes. */
+function refused(refusal: string | null): void {
+  if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'ActionRefused');
 }
 
 const nextWake = (next: TimedAction | undefined): number =>
@@ -180,6 +191,7 @@ async function closeWithPartners(
   const unsent = outboxActions(state).filter(
     (x) => x.id.startsWith('partner-failed:') && !state.handled.includes(x.id),
   );
+  // Only partner-failure messages here: the same under either procedure.
   for (const action of unsent) send(fireTimedAction(state, action, new Date(Date.now())));
 }
 
