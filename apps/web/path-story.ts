@@ -13,9 +13,16 @@ import { partnerOperationLabels, type PartnerCall } from '../../domain/partner-c
 import { parisTime } from './view.js';
 import type { SentMessage } from '../../store/outbox.js';
 
-/** The name of a recorded event: an act, or the path's opening. */
+/** What the path records by itself, beside the acts (domain/path/path-timers.ts). */
+const pathEventLabels: Record<string, string> = {
+  'rights.opened': 'Ouverture du droit',
+  'appeal.implicit-rejection': 'Recours : rejet implicite (pas de réponse du président en 2 mois)',
+  'sanction.proposal-void': 'Proposition de sanction de France Travail sans suite',
+};
+
+/** The name of a recorded event: an act, or what the path recorded by itself. */
 export const eventLabel = (event: string): string =>
-  (actLabels as Record<string, string>)[event] ?? (event === 'rights.opened' ? 'Ouverture du droit' : event);
+  (actLabels as Record<string, string>)[event] ?? pathEventLabels[event] ?? event;
 
 /** Who a message went to: a role of the directory, or the référent's pseudonymous id. */
 const recipientLabels: Record<string, string> = {

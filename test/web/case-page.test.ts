@@ -59,3 +59,15 @@ describe('the case page', () => {
     expect(page).toContain('/parcours/T-PAGE-1/plan');
   });
 });
+
+describe('the story names what the path recorded by itself', () => {
+  it('an appeal left unanswered, a proposal without follow-up, the opening — and an act by its label', async () => {
+    const { eventLabel } = await import('../../apps/web/path-story.js');
+    expect(eventLabel('appeal.implicit-rejection')).toBe(
+      'Recours : rejet implicite (pas de réponse du président en 2 mois)',
+    );
+    expect(eventLabel('sanction.proposal-void')).toBe('Proposition de sanction de France Travail sans suite');
+    expect(eventLabel('rights.opened')).toBe('Ouverture du droit');
+    expect(eventLabel('appeal.filed')).not.toBe('appeal.filed');
+  });
+});
