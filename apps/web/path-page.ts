@@ -116,14 +116,23 @@ export interface CaseView extends View {
 }
 
 /** What the person just did: the act recorded, or why it was refused (also shown next to its field). */
-function outcome(message?: { error?: string; done?: string }): Raw | '' {
+function outcome(message?: CaseMessage): Raw | '' {
   if (message?.error)
     return html`<div class="alert" role="alert"><strong>Refusé :</strong> ${message.error}</div>`;
   if (message?.done)
     return html`<div class="notice" role="status">
-      Acte enregistré : ${(actLabels as Record<string, string>)[message.done] ?? message.done}.
-    </div>`;
+        Acte enregistré : ${(actLabels as Record<string, string>)[message.done] ?? message.done}.
+      </div>
+      ${message.warning ? html`<div class="alert" role="status">${message.warning}</div>` : ''}`;
   return '';
+}
+
+/** What the page says above the case: the act just recorded (and a warning with it), or a refusal. */
+export interface CaseMessage {
+  error?: string;
+  done?: string;
+  /** Recorded all the same, but worth saying (a référent's portfolio past its cap, docs/rules.md §2). */
+  warning?: string | null;
 }
 
 function summary(s: PathState): Raw {
@@ -148,7 +157,7 @@ function lastAct(s: PathState): Raw {
 export function timeline(
   s: PathState,
   view: CaseView,
-  message?: { error?: string; done?: string },
+  message?: CaseMessage,
   refused?: ActFormContext['refused'],
 ): string {
   const ctx: ActFormContext | null = view.csrf

@@ -9,6 +9,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReadModelDb } from '../../store/db.js';
 import { messagesOf } from '../../store/outbox.js';
 import { pathWorkflowId } from '../../domain/ids.js';
+import type { PathState } from '../../domain/path/path.js';
+import { portfolioWarning } from '../../domain/path/portfolio.js';
+import { getPolicy } from '../../domain/policy.js';
 import { frenchIssues, z } from '../../domain/validation.js';
 import { organisationsSchema, type Organisation } from '../../domain/organisations.js';
 import { ActionRefused } from '../../services/paths.js';
@@ -61,6 +64,22 @@ async function readCase(
   return state;
 }
 
+/**
+ * A référent's intensive portfolio past the policy's cap once this contract is counted
+ * (docs/rules.md §2: warned, never refused). Counted in the read model, which may not
+ * hold this contract yet: the other paths, plus this one.
+ */
+export async function intensiveCapWarning(db: ReadModelDb, s: PathState): Promise<string | null> {
+  const referent = s.orientation?.referent;
+  if (!s.contract?.intensive || !referent) return null;
+  const [row] = await db.query<{ n: number }>(
+    `select count(*)::int as n from paths
+     where referent = $1 and status = 'active' and intensive and workflow_id <> $2`,
+    [referent, pathWorkflowId(s.beneficiaryId)],
+  );
+  return portfolioWarning((row?.n ?? 0) + 1, getPolicy(s.policy), referent);
+}
+
 export function pathRoutes(
   app: FastifyInstance,
   client: Client,
@@ -81,9 +100,10 @@ export function pathRoutes(
       const csrf = canAct(view.account) && !stopped ? csrfField(reply) : null;
       const done = typeof req.query.fait === 'string' ? req.query.fait : undefined;
       const sent = await messagesOf(db, pathWorkflowId(state.beneficiaryId));
+      const warning = done === 'contract.signed' ? await intensiveCapWarning(db, state) : null;
       return send(
         reply,
-        timeline(state, { ...view, csrf, stopped, sent, organisations, now: now() }, { done }),
+        timeline(state, { ...view, csrf, stopped, sent, organisations, now: now() }, { done, warning }),
       );
     } catch (err) {
       if (!(err instanceof PathNotFound)) throw err;

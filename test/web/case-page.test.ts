@@ -71,3 +71,49 @@ describe('the story names what the path recorded by itself', () => {
     expect(eventLabel('appeal.filed')).not.toBe('appeal.filed');
   });
 });
+
+describe('a référent’s 71st intensive contract (docs/rules.md §2: warned, not refused)', () => {
+  const intensivePath = (id: string, referent: string) => {
+    const s = newPathState({
+      beneficiaryId: id,
+      rightsOpenedAt: '2026-01-05T08:00:00.000Z',
+      territory: 'audomarois',
+    });
+    const at = (d: string) => new Date(`2026-01-${d}T10:00:00+01:00`);
+    applyPathEvent(
+      s,
+      { type: 'orientation.decided', data: { track: 'social', organisation: 'cd62', referent } },
+      at('08'),
+    );
+    applyPathEvent(s, { type: 'appointment.attended', data: {} }, at('12'));
+    applyPathEvent(s, { type: 'diagnostic.completed', data: { barriers: [] } }, at('12'));
+    applyPathEvent(s, { type: 'contract.signed', data: { weeklyHours: 15, intensive: true } }, at('19'));
+    return s;
+  };
+
+  it('says nothing at the 70th, warns at the 71st and names the cap, counting the contract just signed', async () => {
+    const { openReadModel } = await import('../../store/db.js');
+    const { recordPath } = await import('../../store/record.js');
+    const { pathWorkflowId } = await import('../../domain/ids.js');
+    const { intensiveCapWarning } = await import('../../apps/web/path-routes.js');
+    const db = await openReadModel('memory:');
+    try {
+      for (let i = 0; i < 69; i++) {
+        const s = intensivePath(`T-CAP-${i}`, 'ref-cap');
+        await recordPath(db, { workflowId: pathWorkflowId(s.beneficiaryId), revision: 1, state: s });
+      }
+      // The 70th, not yet in the read model: 69 others + this one.
+      expect(await intensiveCapWarning(db, intensivePath('T-CAP-69', 'ref-cap'))).toBeNull();
+      const s70 = intensivePath('T-CAP-69', 'ref-cap');
+      await recordPath(db, { workflowId: pathWorkflowId(s70.beneficiaryId), revision: 1, state: s70 });
+      // Counted once even when the read model already holds it.
+      expect(await intensiveCapWarning(db, s70)).toBeNull();
+      const warning = await intensiveCapWarning(db, intensivePath('T-CAP-70', 'ref-cap'));
+      expect(warning).toContain('71 personnes');
+      expect(warning).toContain('plafond de 70');
+      expect(await intensiveCapWarning(db, intensivePath('T-CAP-70', 'ref-other'))).toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+});
