@@ -10,6 +10,7 @@
 import { z } from '../validation.js';
 import { pathEventData, type PathEventType } from './path-events.js';
 import { trackLabels } from './labels.js';
+import { letterLabels } from './letter-kinds.js';
 import type { PathState, PathStep } from './path.js';
 
 /** The control a field is shown as; `track`, `organisation`, `referent` are filled from their lists. */
@@ -61,6 +62,8 @@ export const actLabels: Record<PathEventType, string> = {
   'reminders.switched': 'Rappels activés ou coupés',
   'rights.ended': 'Sortie (fin de droit)',
   'partner.resolved': 'Transmission refusée : renvoyer ou traitée',
+  'letter.sent': 'Courrier envoyé',
+  'letter.received': 'Courrier reçu par la personne (accusé de réception)',
 };
 
 const breachKinds = {
@@ -213,6 +216,19 @@ export const actFieldTexts: { [T in PathEventType]: Record<DataKeys<T>, FieldTex
       options: { retry: 'Renvoyer au partenaire', handled: 'Traitée hors de Jalons' },
     },
   },
+  'letter.sent': {
+    letter: { label: 'Courrier', widget: 'select', options: letterLabels },
+    ref: { label: 'Référence du courrier', hint: 'Imprimée en tête du courrier.', widget: 'text' },
+    channel: {
+      label: 'Canal',
+      widget: 'select',
+      options: { post: 'Courrier postal', email: 'Courriel' },
+    },
+  },
+  'letter.received': {
+    letter: { label: 'Courrier', widget: 'select', options: letterLabels },
+    ref: { label: 'Référence du courrier', hint: 'Imprimée en tête du courrier.', widget: 'text' },
+  },
 };
 
 /** The date of any act (the envelope's `at`): now when left empty, never in the future. */
@@ -337,6 +353,9 @@ const offeredWhen: Record<PathEventType, (s: PathState) => boolean> = {
     s.deadlines.some((d) => d.kind === 'social-review' && !d.metAt && !d.cancelledAt),
   'reminders.switched': () => true,
   'partner.resolved': (s) => (s.partnerCalls ?? []).some((c) => c.status === 'failed'),
+  // Sent by the mail room's batch or by e-mail (docs/courriers.md): no form; a receipt, by hand.
+  'letter.sent': () => false,
+  'letter.received': (s) => (s.letters ?? []).some((l) => l.receivedAt === null),
   'rights.ended': () => true,
 };
 

@@ -43,6 +43,7 @@ import {
   sanctionRefusal,
   suspensionEnd,
 } from './sanctions.js';
+import { letterReceived, letterSent } from './letters.js';
 
 /** A clock skew tolerated between the caller and the workflow's clock. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -445,6 +446,9 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     const refusal = resolvePathPartnerCall(s, e.data.call, e.data.action, at, e.by ?? null);
     if (refusal) refuse(refusal);
   },
+
+  'letter.sent': letterSent,
+  'letter.received': letterReceived,
 
   'rights.ended': (s, e, at) => {
     const running = currentSanction(s);
