@@ -7,6 +7,7 @@ import type { PathState } from '../domain/path/path.js';
 import { openDeadlines } from '../domain/path/path-machine.js';
 import type { Queryable, ReadModelDb } from './db.js';
 import { withoutSpecialCategory } from './special-category.js';
+import { recordLetters } from './letters.js';
 
 export interface PathSnapshot {
   workflowId: string;
@@ -110,4 +111,6 @@ async function replaceChildren(tx: Queryable, id: string, s: PathState): Promise
      on conflict do nothing`,
     [id, JSON.stringify(s.journal)],
   );
+  // The letters the law requires, kept with the case (store/letters.ts, docs/courriers.md).
+  await recordLetters(tx, id, s);
 }
