@@ -8,11 +8,12 @@
  * Jalons. Several letters make one PDF (the mail room's batch), each on its own
  * pages, each page numbered within its letter.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { formatParis } from '../domain/calendar.js';
 import type { LetterKind } from '../domain/path/letter-kinds.js';
+import { organisationsSchema } from '../domain/organisations.js';
 import { fill, loadSignature, loadTemplate, templatesDir, type Block } from './letter-templates.js';
 
 export interface LetterToRender {
@@ -32,9 +33,20 @@ export interface LetterLook {
   organisations: Record<string, string>;
 }
 
+/** The organisations' names from the directory (JALONS_DIRECTORY), to name them in full on paper. */
+function directoryNames(file: string): { code: string; name: string }[] {
+  try {
+    const raw = (JSON.parse(readFileSync(file, 'utf8')) as { organisations?: unknown }).organisations;
+    const parsed = organisationsSchema.optional().safeParse(raw);
+    return parsed.success ? (parsed.data ?? []) : [];
+  } catch {
+    return [];
+  }
+}
+
 export function letterLookFromEnv(
   env: NodeJS.ProcessEnv,
-  organisations: { code: string; name: string }[] = [],
+  organisations = directoryNames(env.JALONS_DIRECTORY ?? 'config/directory.json'),
 ): LetterLook {
   const logo = env.JALONS_LOGO && existsSync(env.JALONS_LOGO) ? env.JALONS_LOGO : null;
   return {

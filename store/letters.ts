@@ -146,7 +146,10 @@ export async function lettersToSend(
   return rows.map(toRow);
 }
 
-/** Keeps the PDF as it leaves, and the batch that printed it (null: an e-mail). */
+/**
+ * Keeps the PDF as it leaves, and the batch that printed it (null: an e-mail, which stays awaiting
+ * until its sending is recorded). A letter already sent keeps the PDF that left.
+ */
 export async function keepLetterPdf(
   db: Queryable,
   ref: string,
@@ -154,7 +157,9 @@ export async function keepLetterPdf(
   batch: string | null,
 ): Promise<void> {
   await db.query(
-    `update letters set pdf = $2, batch = $3, printed_at = coalesce(printed_at, now()) where ref = $1`,
+    `update letters set pdf = $2, batch = coalesce($3, batch),
+       printed_at = case when $3::text is null then printed_at else coalesce(printed_at, now()) end
+     where ref = $1 and sent_at is null`,
     [ref, Buffer.from(pdf).toString('base64'), batch],
   );
 }

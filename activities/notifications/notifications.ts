@@ -10,6 +10,7 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ReadModelDb } from '../../store/db.js';
 import { OUTBOX_BODY_MAX } from '../../store/outbox.js';
+import { letterPdf } from '../../store/letters.js';
 import type { Transporter } from 'nodemailer';
 import { resolveRecipient, type Directory, type Recipient } from './directory.js';
 import { render } from './templates.js';
@@ -27,6 +28,8 @@ export interface NotificationRequest {
    * it waits for the next opening and says it is late (domain/delivery.ts).
    */
   due?: { at: string; opens: string; closes: string };
+  /** A letter's reference: its PDF, kept in the read model (store/letters.ts), goes attached. */
+  attachLetter?: string;
 }
 
 export interface NotificationReceipt {
@@ -78,6 +81,7 @@ export function createNotificationActivities(deps: {
         log.info('déjà envoyé, rien n’est renvoyé', { key: req.key });
         return { messageId, recipients, alreadySent: true };
       }
+      const attachments = req.attachLetter ? await letterAttachment(db, req.attachLetter) : [];
       try {
         await deps.transport.sendMail({
           from: deps.directory.from,
@@ -85,6 +89,7 @@ export function createNotificationActivities(deps: {
           subject,
           text,
           html,
+          attachments,
           messageId,
           headers: { 'X-Jalons-Key': req.key, 'X-Jalons-Template': req.template },
         });
@@ -110,6 +115,17 @@ export function createNotificationActivities(deps: {
       return { messageId, recipients, alreadySent: false };
     },
   };
+}
+
+/** The letter's PDF as it was kept when it left (docs/courriers.md); none kept: a permanent failure. */
+async function letterAttachment(db: ReadModelDb, ref: string) {
+  const pdf = await letterPdf(db, ref);
+  if (!pdf)
+    throw ApplicationFailure.nonRetryable(
+      `Le PDF du courrier ${ref} n’est pas dans le modèle de lecture.`,
+      'NoLetter',
+    );
+  return [{ filename: `courrier-${ref}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }];
 }
 
 /**
