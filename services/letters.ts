@@ -43,7 +43,7 @@ async function recordSent(
   client: Client,
   l: LetterRow,
   channel: LetterChannel,
-  at: Date,
+  at: Date | null,
   by: string | undefined,
 ): Promise<SendingOutcome> {
   const outcome = { ref: l.ref, beneficiaryId: l.beneficiaryId, letter: l.letter };
@@ -51,7 +51,7 @@ async function recordSent(
     await actOnPath(client, l.beneficiaryId, {
       type: 'letter.sent',
       id: `letter-sent:${l.ref}`,
-      at: at.toISOString(),
+      ...(at ? { at: at.toISOString() } : {}),
       ...(by ? { by } : {}),
       data: { letter: l.letter, ref: l.ref, channel },
     });
@@ -105,7 +105,8 @@ export async function emailLetters(
     const sent = await sendByEmail(client, options.taskQueue, l);
     outcomes.push(
       sent.sent
-        ? await recordSent(client, l, 'email', options.at, options.by)
+        ? // Dated by the path's clock when recorded: the e-mail left just before, whenever that was.
+          await recordSent(client, l, 'email', null, options.by)
         : {
             ref: l.ref,
             beneficiaryId: l.beneficiaryId,
