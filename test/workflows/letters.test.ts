@@ -23,10 +23,14 @@ import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { lettersOf, type LetterRow } from '../../store/letters.js';
 import { purgeExpiredBatch, readModelRecord } from '../../store/retention.js';
 import { activitiesFor } from '../../workers/worker.js';
+import { startWebApp } from '../../apps/web/server.js';
+import { createAccount } from '../../store/accounts.js';
+import { randomBytes } from 'node:crypto';
 import { beneficiaryPath, stateQuery } from '../../workflows/path/path.js';
 import { advanceTo, testWorker, timeSkippingEnv } from '../support/temporal.js';
 
 const ID = 'T-LET-1';
+const PASSWORD = 'mot de passe de test assez long';
 const WF = pathWorkflowId(ID);
 let env: TestWorkflowEnvironment;
 let db: ReadModelDb;
@@ -69,6 +73,64 @@ async function pdfText(pdf: Uint8Array): Promise<string[]> {
   const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: false });
   // Lines wrap where the page ends (after a hyphen too): the words are compared, not the lines.
   return text.map((page) => page.replace(/\s+/g, ' ').replace(/(\p{L})- (\p{L})/gu, '$1-$2'));
+}
+
+/** Signs in through the login form (CSRF token, session cookie); returns a fetch with the session. */
+async function signedIn(base: string, login: string): Promise<(path: string) => Promise<Response>> {
+  let cookie = '';
+  const get = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie },
+    });
+    const set = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    if (set.length)
+      cookie = [
+        ...new Map([...cookie.split('; '), ...set].filter(Boolean).map((c) => [c.split('=')[0], c])).values(),
+      ].join('; ');
+    return res;
+  };
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await get('/connexion')).text())?.[1] ?? '';
+  const res = await get('/connexion', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ login, password: PASSWORD, _csrf: csrf, suite: '/' }).toString(),
+  });
+  expect(res.status).toBe(303);
+  return (path) => get(path);
+}
+
+/** The case page's « Courriers » section and each PDF, within the account's perimeter only. */
+async function caseSection(kept: LetterRow[]): Promise<void> {
+  const web = await startWebApp({ client: env.client, db, port: 0, sessionKeys: [randomBytes(32)] });
+  try {
+    const base = `http://127.0.0.1:${web.port}`;
+    for (const [login, territories] of [
+      ['agent-lens', ['lens-lievin']],
+      ['agent-audo', ['audomarois']],
+    ] as const)
+      await createAccount(
+        db,
+        { login, role: 'agent', territories: [...territories], password: PASSWORD },
+        { channel: 'cli' },
+      );
+    const lens = await signedIn(base, 'agent-lens');
+    const page = await (await lens(`/parcours/${ID}`)).text();
+    expect(page).toContain('<h2 id="courriers">Courriers</h2>');
+    for (const l of kept) expect(page).toContain(`href="/parcours/${ID}/courriers/${l.ref}.pdf"`);
+    expect(page).toContain('03/03/2026 à 09:00 (courrier postal)');
+    expect(page).toContain('06/03/2026 à 11:00');
+    const pdf = await lens(`/parcours/${ID}/courriers/${kept[1]!.ref}.pdf`);
+    expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+    const [text] = await pdfText(new Uint8Array(await pdf.arrayBuffer()));
+    expect(text).toContain('Référence : T-LET-1-AS-5');
+    expect((await lens(`/parcours/${ID}/courriers/T-LET-2-AS-5.pdf`)).status).toBe(404);
+    const audo = await signedIn(base, 'agent-audo');
+    expect((await audo(`/parcours/${ID}/courriers/${kept[1]!.ref}.pdf`)).status).toBe(404);
+  } finally {
+    await web.app.close();
+  }
 }
 
 describe('the letters of a sanction procedure', () => {
@@ -190,6 +252,8 @@ describe('the letters of a sanction procedure', () => {
     expect(decision).toContain('devant le tribunal administratif dans un délai de deux mois');
     const withEmail = await letters((r) => r[2]?.sentAt !== null && r[2]?.sentAt !== undefined);
     expect(withEmail[2]!.channel).toBe('email');
+
+    await caseSection(withEmail);
 
     // RGPD: the export holds the three letters with their PDF; the purge takes them with the path.
     const exported = await readModelRecord(db, WF, ID);
