@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LetterKind } from '../domain/path/letter-kinds.js';
+import { ActionRefused } from '../domain/refusal.js';
 
 export const templateFiles: Record<LetterKind, string> = {
   'sanction-notice': 'avis-sanction.txt',
@@ -49,7 +50,8 @@ export interface LetterTemplate {
   blocks: Block[];
 }
 
-export class TemplateError extends Error {
+/** A template the Département got wrong: refused in French, nothing printed nor recorded. */
+export class TemplateError extends ActionRefused {
   override name = 'TemplateError';
 }
 
