@@ -14,7 +14,14 @@ import PDFDocument from 'pdfkit';
 import { formatParis } from '../domain/calendar.js';
 import type { LetterKind } from '../domain/path/letter-kinds.js';
 import { organisationsSchema } from '../domain/organisations.js';
-import { fill, loadSignature, loadTemplate, templatesDir, type Block } from './letter-templates.js';
+import {
+  fill,
+  loadHeading,
+  loadSignature,
+  loadTemplate,
+  templatesDir,
+  type Block,
+} from './letter-templates.js';
 
 export interface LetterToRender {
   letter: LetterKind;
@@ -118,9 +125,7 @@ function writeLetter(
   };
   doc.addPage();
   header(doc, l, look, departement, editedAt);
-  doc.formText(`destinataire-${l.ref}`, ADDRESS.x, ADDRESS.y, ADDRESS.width, ADDRESS.height, {
-    multiline: true,
-  });
+  addressBlock(doc, l.ref);
   doc.x = MARGIN;
   doc.y = ADDRESS.y + ADDRESS.height + 30;
   doc
@@ -148,13 +153,34 @@ function header(
     y += 66;
   }
   doc.font('Helvetica-Bold').fontSize(12).text(printable(departement), MARGIN, y, { width: 240 });
-  doc.font('Helvetica').fontSize(9).text('Direction de l’insertion — service RSA', { width: 240 });
+  doc.font('Helvetica').fontSize(9);
+  for (const line of loadHeading(look.templates)) doc.text(printable(line), { width: 240 });
   doc
     .font('Helvetica')
     .fontSize(9)
     .text(printable(`Référence : ${l.ref}`), ADDRESS.x, MARGIN, { width: ADDRESS.width })
     .text(printable(`Dossier : ${l.facts.dossier ?? ''}`), { width: ADDRESS.width })
     .text(`Édité le ${formatParis(editedAt)}`, { width: ADDRESS.width });
+}
+
+/** The window's place, shown by four light corner marks, and the empty field the mail-merge fills. */
+function addressBlock(doc: PDFKit.PDFDocument, ref: string): void {
+  const { x, y, width: w, height: h } = ADDRESS;
+  const m = 8;
+  doc.save().lineWidth(0.5).strokeColor('#999999');
+  for (const [cx, cy, dx, dy] of [
+    [x, y, m, m],
+    [x + w, y, -m, m],
+    [x, y + h, m, -m],
+    [x + w, y + h, -m, -m],
+  ] as const)
+    doc
+      .moveTo(cx + dx, cy)
+      .lineTo(cx, cy)
+      .lineTo(cx, cy + dy)
+      .stroke();
+  doc.restore();
+  doc.formText(`destinataire-${ref}`, x + 4, y + 4, w - 8, h - 8, { multiline: true });
 }
 
 function writeBlock(doc: PDFKit.PDFDocument, block: Block, facts: Record<string, string>): void {

@@ -111,17 +111,24 @@ export function parseTemplate(text: string, file: string, fields: readonly strin
   return { subject: lines[subjectLine]!.replace(/^objet\s*:/i, '').trim(), blocks };
 }
 
-/** The signature's lines (comments left out). */
-export function loadSignature(dir: string): string[] {
+/** The lines of a settings file (comments left out), or `fallback` when it is absent. */
+function settingLines(dir: string, file: string, fallback: string[]): string[] {
   try {
-    return readFileSync(join(dir, 'signature.txt'), 'utf8')
+    return readFileSync(join(dir, file), 'utf8')
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
   } catch {
-    return ['Le Président du Conseil départemental'];
+    return fallback;
   }
 }
+
+/** The signature, right-aligned under each letter. */
+export const loadSignature = (dir: string): string[] =>
+  settingLines(dir, 'signature.txt', ['Le Président du Conseil départemental']);
+
+/** The sender's lines under the Département's name (its service, its address). */
+export const loadHeading = (dir: string): string[] => settingLines(dir, 'en-tete.txt', []);
 
 /** Fills `{{field}}` from the facts (a field without a value is left empty). */
 export const fill = (text: string, facts: Record<string, string>): string =>
