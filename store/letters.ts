@@ -54,11 +54,19 @@ export interface LetterRow {
 }
 
 /**
- * Called by store/record.ts in the snapshot's transaction: a row for each letter the journal
- * calls for (never twice: the reference is the key), then the sending and receipt the path knows.
+ * Called by store/record.ts in the snapshot's transaction: a row for each letter called for by an
+ * act the journal records for the first time (`fresh`: its revisions) — never twice, the reference
+ * is the key, and never for the acts of a path recorded before the letters existed (a 1.0 path's
+ * orientation of last year is not printed at the upgrade) —, then the sending and receipt the path
+ * knows.
  */
-export async function recordLetters(tx: Queryable, workflowId: string, s: PathState): Promise<void> {
-  const drafts = letterDrafts(s);
+export async function recordLetters(
+  tx: Queryable,
+  workflowId: string,
+  s: PathState,
+  fresh: ReadonlySet<number>,
+): Promise<void> {
+  const drafts = letterDrafts(s).filter((d) => fresh.has(d.seq));
   if (drafts.length)
     await tx.query(
       `insert into letters (ref, workflow_id, letter, event_seq, event_at, facts)
