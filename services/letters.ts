@@ -2,16 +2,15 @@
  * The mail room's work (docs/courriers.md), shared by the CLI and the web app:
  * print a batch of the letters awaiting printing (one PDF, each letter kept with
  * its case as it left, then `letter.sent` on each path), or send them by e-mail
- * (one `letterEmail` workflow each, through the outbox: never twice), and record
+ * (each path sends its own through its outbox: never twice), and record
  * a receipt. Every sending is an Update with the event id `letter-sent:<ref>`: a
  * batch run again after an interruption records nothing twice and prints
  * nothing twice (letters printed but not yet recorded are recorded first).
  */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { letterLabels, type LetterChannel } from '../domain/path/letter-kinds.js';
+import type { Client } from '@temporalio/client';
+import type { LetterChannel } from '../domain/path/letter-kinds.js';
 import type { ReadModelDb } from '../store/db.js';
 import { keepLetterPdf, lettersToSend, type LetterRow } from '../store/letters.js';
-import { letterEmailWorkflowId, type letterEmail } from '../workflows/letters/letters.js';
 import { renderLetters, type LetterLook } from './letter-pdf.js';
 import { actOnPath } from './paths.js';
 
@@ -43,7 +42,7 @@ async function recordSent(
   client: Client,
   l: LetterRow,
   channel: LetterChannel,
-  at: Date | null,
+  at: Date,
   by: string | undefined,
 ): Promise<SendingOutcome> {
   const outcome = { ref: l.ref, beneficiaryId: l.beneficiaryId, letter: l.letter };
@@ -51,7 +50,7 @@ async function recordSent(
     await actOnPath(client, l.beneficiaryId, {
       type: 'letter.sent',
       id: `letter-sent:${l.ref}`,
-      ...(at ? { at: at.toISOString() } : {}),
+      at: at.toISOString(),
       ...(by ? { by } : {}),
       data: { letter: l.letter, ref: l.ref, channel },
     });
@@ -84,66 +83,24 @@ export async function printBatch(
   return { batch, pdf, printed, resumed };
 }
 
-/** Sends the letters awaiting sending by e-mail to the mail room, the PDF attached, and records each one. */
+/**
+ * Sends the letters awaiting sending by e-mail: each PDF kept with its case, then `letter.sent`
+ * (channel `email`) on its path, which sends it to the mail room through its own outbox, the PDF
+ * attached (domain/path/letters.ts, activities/notifications): once, in business hours.
+ */
 export async function emailLetters(
   db: ReadModelDb,
   client: Client,
-  options: {
-    look: LetterLook;
-    at: Date;
-    taskQueue: string;
-    by?: string;
-    limit?: number;
-    workflowId?: string;
-  },
+  options: { look: LetterLook; at: Date; by?: string; limit?: number; workflowId?: string },
 ): Promise<SendingOutcome[]> {
   const limit = Math.min(options.limit ?? BATCH_MAX, BATCH_MAX);
   const scope = options.workflowId ? { workflowId: options.workflowId } : {};
   const outcomes: SendingOutcome[] = [];
   for (const l of await lettersToSend(db, { limit, ...scope })) {
     await keepLetterPdf(db, l.ref, await renderLetters([l], options.look, options.at), null);
-    const sent = await sendByEmail(client, options.taskQueue, l);
-    outcomes.push(
-      sent.sent
-        ? // Dated by the path's clock when recorded: the e-mail left just before, whenever that was.
-          await recordSent(client, l, 'email', null, options.by)
-        : {
-            ref: l.ref,
-            beneficiaryId: l.beneficiaryId,
-            letter: l.letter,
-            refused: `Courriel non parti : ${sent.failed}`,
-          },
-    );
+    outcomes.push(await recordSent(client, l, 'email', options.at, options.by));
   }
   return outcomes;
-}
-
-async function sendByEmail(
-  client: Client,
-  taskQueue: string,
-  l: LetterRow,
-): Promise<{ sent: boolean; failed?: string }> {
-  const workflowId = letterEmailWorkflowId(l.ref);
-  try {
-    const handle = await client.workflow.start<typeof letterEmail>('letterEmail', {
-      taskQueue,
-      workflowId,
-      args: [
-        {
-          pathWorkflowId: l.workflowId,
-          beneficiaryId: l.beneficiaryId,
-          ref: l.ref,
-          label: letterLabels[l.letter],
-        },
-      ],
-    });
-    return await handle.result();
-  } catch (err) {
-    // Started before (a run interrupted after the start): its result says whether it left.
-    if (err instanceof WorkflowExecutionAlreadyStartedError)
-      return client.workflow.getHandle(workflowId).result();
-    throw err;
-  }
 }
 
 /** « 3 courrier(s) imprimé(s) dans lot-….pdf », then each refusal on its own line. */

@@ -156,7 +156,8 @@ export async function lettersToSend(
 
 /**
  * Keeps the PDF as it leaves, and the batch that printed it (null: an e-mail, which stays awaiting
- * until its sending is recorded). A letter already sent keeps the PDF that left.
+ * until its sending is recorded). A letter already sent keeps the PDF that left (one sent
+ * without a PDF kept, e.g. recorded by hand, keeps the first one made).
  */
 export async function keepLetterPdf(
   db: Queryable,
@@ -167,7 +168,7 @@ export async function keepLetterPdf(
   await db.query(
     `update letters set pdf = $2, batch = coalesce($3, batch),
        printed_at = case when $3::text is null then printed_at else coalesce(printed_at, now()) end
-     where ref = $1 and sent_at is null`,
+     where ref = $1 and (sent_at is null or pdf is null)`,
     [ref, Buffer.from(pdf).toString('base64'), batch],
   );
 }

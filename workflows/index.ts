@@ -8,7 +8,6 @@ export { rgpdPurge, rgpdPersonRecord } from './retention/retention.js';
 export { franceTravailWeeklyList } from './exchanges/weekly-list.js';
 export { healthWatch, incidentAlert, healthStatus, healthRestart } from './health/watch.js';
 export { readModelRebuild } from './health/rebuild.js';
-export { letterEmail } from './letters/letters.js';
 export {
   catalogueSync,
   monjobSync,

@@ -100,7 +100,6 @@ export function registerLetterCommands(program: Command): void {
           emailLetters(db, client, {
             look: letterLookFromEnv(process.env),
             at: new Date(),
-            taskQueue: config.taskQueue,
             limit,
             ...(o.par ? { by: o.par } : {}),
             ...(o.dossier ? { workflowId: pathWorkflowId(o.dossier) } : {}),

@@ -19,6 +19,7 @@ import { letterLookFromEnv, renderLetters } from '../../services/letter-pdf.js';
 import { clientIp, refuse } from './access.js';
 import { pathFor, PathNotFound } from './cases.js';
 import { parisTime } from './view.js';
+import { ACT_DATE } from './act-form.js';
 
 const channelLabels = { post: 'courrier postal', email: 'courriel (service courrier)' } as const;
 
@@ -27,8 +28,36 @@ function sending(l: LetterRow): string {
   return l.printedAt ? `imprimé le ${parisTime(l.printedAt)}, envoi à enregistrer` : 'en attente d’envoi';
 }
 
-/** The « Courriers » section: one row per letter, with its PDF. */
-export function lettersSection(beneficiaryId: string, letters: readonly LetterRow[]): Raw {
+/** What a receipt form needs: the CSRF field and the revision the person sees (null: no form). */
+export interface ReceiptForm {
+  csrf: Raw;
+  seen: number;
+}
+
+/** The receipt of a letter sent, in one step: the date the acknowledgement gives (Paris time). */
+function receiptCell(beneficiaryId: string, l: LetterRow, form: ReceiptForm | null): Raw | string {
+  if (l.receivedAt) return parisTime(l.receivedAt);
+  if (!l.sentAt) return '—';
+  if (!form) return 'réception non enregistrée';
+  const id = `recu-${l.ref}`;
+  return html`<form method="post" action="/parcours/${beneficiaryId}/actes" class="receipt">
+    ${form.csrf}
+    <input type="hidden" name="seen" value="${String(form.seen)}" />
+    <input type="hidden" name="type" value="letter.received" />
+    <input type="hidden" name="letter" value="${l.letter}" />
+    <input type="hidden" name="ref" value="${l.ref}" />
+    <label for="${id}">Reçu le (heure de Paris)</label>
+    <input type="datetime-local" step="1" id="${id}" name="${ACT_DATE}" required />
+    <button type="submit">Enregistrer la réception<span class="sr-only"> de ${l.ref}</span></button>
+  </form>`;
+}
+
+/** The « Courriers » section: one row per letter, with its PDF (and its receipt form, for an agent). */
+export function lettersSection(
+  beneficiaryId: string,
+  letters: readonly LetterRow[],
+  form: ReceiptForm | null = null,
+): Raw {
   const body = letters.length
     ? html`<table>
         <caption>
@@ -50,9 +79,7 @@ export function lettersSection(beneficiaryId: string, letters: readonly LetterRo
                 <td>${letterLabels[l.letter]}</td>
                 <td>${l.ref}</td>
                 <td>${sending(l)}</td>
-                <td>
-                  ${l.receivedAt ? parisTime(l.receivedAt) : l.sentAt ? 'réception non enregistrée' : '—'}
-                </td>
+                <td>${receiptCell(beneficiaryId, l, form)}</td>
                 <td>
                   <a href="/parcours/${beneficiaryId}/courriers/${l.ref}.pdf"
                     >${l.hasPdf ? 'PDF envoyé' : 'Aperçu (PDF)'}<span class="sr-only"> ${l.ref}</span></a

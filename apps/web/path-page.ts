@@ -169,7 +169,7 @@ export function timeline(
     ${stepsTimeline(s, view.now)} ${deadlinesTable(s)} ${forms}
     <h2>Histoire du dossier</h2>
     ${storyTable(s, view.sent)} ${sanctionsTable(s)}
-    ${view.letters ? lettersSection(s.beneficiaryId, view.letters) : ''}`;
+    ${view.letters ? lettersSection(s.beneficiaryId, view.letters, ctx && { csrf: ctx.csrf, seen: s.seq }) : ''}`;
   return page(`Parcours ${s.beneficiaryId}`, '', body, view.user);
 }
 

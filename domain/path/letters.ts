@@ -11,7 +11,8 @@ import { formatParis } from '../calendar.js';
 import { nationalRulesAt } from './national-rules.js';
 import { letterCodes, letterLabels, letterRef, type LetterKind, type LetterRecord } from './letter-kinds.js';
 import type { PathState } from './path.js';
-import { dropOpen, openDeadline, refuse } from './path-steps.js';
+import { dropOpen, nextOpening, openDeadline, queueMessage, refuse } from './path-steps.js';
+import type { Policy } from '../policy.js';
 import { observationsDue } from './sanctions.js';
 
 /** Letters a path keeps (the most recent ones): the read model keeps them all, with their PDF. */
@@ -39,17 +40,34 @@ export function letterSent(
   s: PathState,
   e: { data: { letter: LetterKind; ref: string; channel: 'post' | 'email' } },
   at: Date,
+  policy: Policy,
 ): void {
   const { letter, ref, channel } = e.data;
   if (revisionOf(s, letter, ref) === null)
     refuse(
       `La référence ${ref} n’est pas celle d’un courrier « ${letterLabels[letter]} » de ce dossier (attendu : ${letterRef(s.beneficiaryId, letter, 1).replace(/1$/, '<révision>')}).`,
     );
+  const calling = s.journal.find((j) => j.seq === revisionOf(s, letter, ref));
+  if (calling && at < new Date(calling.at))
+    refuse(
+      `Un courrier ne part pas avant l’acte qui l’appelle (${formatParis(new Date(calling.at), true)}).`,
+    );
   const letters = (s.letters ??= []);
   const known = letters.find((l) => l.ref === ref);
   if (known)
     refuse(`Le courrier ${ref} est déjà enregistré comme envoyé le ${formatParis(new Date(known.sentAt))}.`);
   letters.push({ letter, ref, channel, sentAt: at.toISOString(), receivedAt: null });
+  // By e-mail: to the mail room, the PDF attached (activities/notifications), through the path's
+  // own outbox — once, in business hours, held through an outage like every message of the path.
+  if (channel === 'email')
+    queueMessage(s, {
+      id: `courrier:${ref}`,
+      at: nextOpening(at, policy),
+      to: 'mail-room',
+      template: 'letter.email',
+      deadline: 'courrier',
+      data: { ref, label: letterLabels[letter] },
+    });
   if (letters.length > LETTERS_KEPT) letters.splice(0, letters.length - LETTERS_KEPT);
 }
 

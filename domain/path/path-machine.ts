@@ -114,7 +114,7 @@ export function applyPathEvent(state: PathState, raw: unknown, now: Date): PathS
   if (isDuplicate(state, event)) return state;
   if (event.seen !== undefined && event.seen !== state.seq) refuse(changedSince(state));
   const at = event.at ?? now;
-  checkChronology(state, at, now);
+  checkChronology(state, at, now, event.type);
   const policy = getPolicy(state.policy);
   const before = partnerFacts(state);
   const handler = transitions[event.type] as (s: PathState, e: PathEvent, at: Date, p: Policy) => void;
@@ -147,13 +147,15 @@ export function isDuplicate(state: PathState, event: { id?: string | undefined }
   return event.id !== undefined && state.journal.some((j) => j.ref === event.id);
 }
 
-function checkChronology(state: PathState, at: Date, now: Date): void {
+function checkChronology(state: PathState, at: Date, now: Date, type: string): void {
   if (state.status === 'closed')
     refuse(
       `Ce parcours est clos depuis le ${formatParis(new Date(state.exit?.at ?? now))} : plus aucune action.`,
     );
   if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) refuse('Un acte ne peut être daté dans le futur.');
   if (at < new Date(state.rightsOpenedAt)) refuse('Un acte ne peut précéder l’ouverture du droit.');
+  // A letter's journey is dated by the post, not by the path's steps (./letters.ts checks its own order).
+  if (type === 'letter.sent' || type === 'letter.received') return;
   const last = state.history[state.history.length - 1];
   if (last && at < new Date(last.at))
     refuse(

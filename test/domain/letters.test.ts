@@ -55,6 +55,22 @@ describe('letter.sent and letter.received', () => {
     expect(actsOffered(s)).not.toContain('letter.received');
   });
 
+  it('by e-mail: queues one message to the mail room, in business hours, with the reference', () => {
+    const s = inProcedure();
+    // Saturday 7 March 2026: the message waits for Monday 9, 09:00 Paris.
+    act(s, 'letter.sent', '2026-03-07T10:00:00+01:00', { ...notice, channel: 'email' });
+    expect(s.outbox.filter((m) => m.template === 'letter.email')).toEqual([
+      {
+        id: 'courrier:T-001-AS-5',
+        at: '2026-03-09T08:00:00.000Z',
+        to: 'mail-room',
+        template: 'letter.email',
+        deadline: 'courrier',
+        data: { ref: 'T-001-AS-5', label: 'Avis de sanction envisagée' },
+      },
+    ]);
+  });
+
   it('refuses a reference that is not one of this path’s letters of that kind', () => {
     const s = inProcedure();
     const at = '2026-03-03T09:00:00+01:00';
@@ -108,6 +124,25 @@ describe('letter.sent and letter.received', () => {
     expect(refusal(s, 'letter.received', '2026-03-07T11:00:00+01:00', notice)).toContain(
       'La réception du courrier T-001-AS-5 est déjà enregistrée',
     );
+  });
+});
+
+describe('a letter is dated by the post, not by the path’s steps', () => {
+  it('accepts a receipt recorded after the path moved on, dated before its last step', () => {
+    const s = inProcedure();
+    const orientation = { letter: 'orientation', ref: 'T-001-OR-1' };
+    act(s, 'letter.sent', '2026-01-13T09:00:00+01:00', { ...orientation, channel: 'post' });
+    // The acknowledgement of 15 January comes back in March, after the contract and the breach.
+    act(s, 'letter.received', '2026-01-15T11:00:00+01:00', orientation);
+    expect(s.letters?.[0]?.receivedAt).toBe('2026-01-15T10:00:00.000Z');
+  });
+
+  it('refuses a sending before the act that calls for the letter', () => {
+    const s = inProcedure();
+    expect(refusal(s, 'letter.sent', '2026-03-02T09:59:59+01:00', { ...notice, channel: 'post' })).toBe(
+      'Un courrier ne part pas avant l’acte qui l’appelle (02/03/2026 à 10:00).',
+    );
+    expect(refusal(s, 'letter.sent', '2026-03-02T10:00:00+01:00', { ...notice, channel: 'post' })).toBeNull();
   });
 });
 

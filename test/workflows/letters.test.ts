@@ -76,7 +76,10 @@ async function pdfText(pdf: Uint8Array): Promise<string[]> {
 }
 
 /** Signs in through the login form (CSRF token, session cookie); returns a fetch with the session. */
-async function signedIn(base: string, login: string): Promise<(path: string) => Promise<Response>> {
+async function signedIn(
+  base: string,
+  login: string,
+): Promise<(path: string, init?: RequestInit) => Promise<Response>> {
   let cookie = '';
   const get = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${base}${path}`, {
@@ -98,7 +101,7 @@ async function signedIn(base: string, login: string): Promise<(path: string) => 
     body: new URLSearchParams({ login, password: PASSWORD, _csrf: csrf, suite: '/' }).toString(),
   });
   expect(res.status).toBe(303);
-  return (path) => get(path);
+  return get;
 }
 
 /** The case page's « Courriers » section and each PDF, within the account's perimeter only. */
@@ -121,6 +124,25 @@ async function caseSection(kept: LetterRow[]): Promise<void> {
     for (const l of kept) expect(page).toContain(`href="/parcours/${ID}/courriers/${l.ref}.pdf"`);
     expect(page).toContain('03/03/2026 à 09:00 (courrier postal)');
     expect(page).toContain('06/03/2026 à 11:00');
+    // The orientation's letter awaits its receipt: one form in its row records it.
+    expect(page).toContain(`<label for="recu-${kept[0]!.ref}">Reçu le (heure de Paris)</label>`);
+    expect(page).not.toContain(`id="recu-${kept[1]!.ref}"`);
+    const form =
+      /<form method="post" action="\/parcours\/T-LET-1\/actes" class="receipt">([\s\S]*?)<\/form>/.exec(
+        page,
+      )![1]!;
+    const fields = Object.fromEntries(
+      [...form.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    expect(fields).toMatchObject({ type: 'letter.received', letter: 'orientation', ref: kept[0]!.ref });
+    const posted = await lens(`/parcours/${ID}/actes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...fields, dateActe: '2026-03-05T10:00:00' }).toString(),
+    });
+    expect(posted.status).toBe(303);
+    const letters = (await env.client.workflow.getHandle(WF).query(stateQuery)).letters ?? [];
+    expect(letters.find((l) => l.ref === kept[0]!.ref)?.receivedAt).toBe('2026-03-05T09:00:00.000Z');
     const pdf = await lens(`/parcours/${ID}/courriers/${kept[1]!.ref}.pdf`);
     expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
     const [text] = await pdfText(new Uint8Array(await pdf.arrayBuffer()));
@@ -231,14 +253,16 @@ describe('the letters of a sanction procedure', () => {
     });
     const ref = `T-LET-1-DS-${state.seq}`;
     await letters((r) => r.length === 3);
-    const sent = await emailLetters(db, env.client, {
-      look,
-      at: await now(),
-      taskQueue: worker.options.taskQueue,
-    });
+    const sent = await emailLetters(db, env.client, { look, at: await now() });
     expect(sent.map((o) => [o.ref, o.refused])).toEqual([[ref, null]]);
-    await emailLetters(db, env.client, { look, at: await now(), taskQueue: worker.options.taskQueue });
-    const mails = sink.messages().filter((m) => m.headers['x-jalons-key'] === `${WF}/courrier:${ref}`);
+    // The path sends it through its outbox, at once (Tuesday 09:00, business hours).
+    const key = `${WF}/courrier:${ref}`;
+    await sink.waitFor((all) => all.some((m) => m.headers['x-jalons-key'] === key));
+    // Run again before the read model has caught up: the same event id, nothing sent twice.
+    await emailLetters(db, env.client, { look, at: await now() });
+    await letters((r) => r[2]?.sentAt !== null && r[2]?.sentAt !== undefined);
+    await emailLetters(db, env.client, { look, at: await now() });
+    const mails = sink.messages().filter((m) => m.headers['x-jalons-key'] === key);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.to).toEqual(['courrier@departement.example']);
     expect(mails[0]!.subject).toBe(`[Jalons] Courrier à adresser : Décision de sanction ${ref}`);
