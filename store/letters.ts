@@ -148,7 +148,7 @@ export async function lettersToSend(
   const rows = await db.query<Raw>(
     `select ${COLUMNS} where l.sent_at is null and (l.printed_at is ${options.printed ? 'not ' : ''}null)
        and ($1::text is null or l.workflow_id = $1) and p.status <> 'closed'
-     order by l.created_at, l.ref limit ${Number(options.limit)}`,
+     order by l.created_at, l.workflow_id, l.event_seq limit ${Number(options.limit)}`,
     [options.workflowId ?? null],
   );
   return rows.map(toRow);

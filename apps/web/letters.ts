@@ -20,6 +20,7 @@ import { clientIp, refuse } from './access.js';
 import { pathFor, PathNotFound } from './cases.js';
 import { parisTime } from './view.js';
 import { ACT_DATE } from './act-form.js';
+import { letterPageRoutes } from './letters-page.js';
 
 const channelLabels = { post: 'courrier postal', email: 'courriel (service courrier)' } as const;
 
@@ -94,8 +95,9 @@ export function lettersSection(
     ${body}`;
 }
 
-/** GET /parcours/:id/courriers/:ref.pdf */
+/** GET /parcours/:id/courriers/:ref.pdf, and the mail room's screen (./letters-page.ts). */
 export function letterRoutes(app: FastifyInstance, client: Client, db: ReadModelDb): void {
+  letterPageRoutes(app, client, db);
   app.get<{ Params: { id: string; file: string } }>('/parcours/:id/courriers/:file', async (req, reply) => {
     const account = req.account;
     if (!account) throw new Error('page sans compte authentifié');

@@ -17,6 +17,9 @@ import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { lettersOf } from '../../store/letters.js';
 import { beneficiaryPath } from '../../workflows/path/path.js';
 import { jalonsCli } from '../support/cli.js';
+import { randomBytes } from 'node:crypto';
+import { startWebApp } from '../../apps/web/server.js';
+import { createAccount } from '../../store/accounts.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { devServerWithWorker } from '../support/temporal.js';
 
@@ -29,11 +32,12 @@ beforeAll(async () => {
   pg = await startPostgres();
   db = await openReadModel(pg.url);
 });
-const t = devServerWithWorker(taskQueue, undefined, () => pg.url);
+// Registered before the worker's: hooks run in reverse, so PostgreSQL stops after the worker.
 afterAll(async () => {
   await db?.close();
   pg?.stop();
 });
+const t = devServerWithWorker(taskQueue, undefined, () => pg.url);
 const jalons = jalonsCli(() => ({
   address: t.env.connection.options.address,
   taskQueue,
@@ -134,4 +138,95 @@ describe('jalons courriers', () => {
       `Réception du courrier ${ID}-AS-5 enregistrée. Observations possibles jusqu’au ${end} inclus.`,
     );
   }, 180_000);
+
+  it('« Courriers à envoyer »: the mail room prints the batch from the web app; a scoped agent may not', async () => {
+    const id = 'T-WEB-LET';
+    const now = Date.now();
+    await t.env.client.workflow.start(beneficiaryPath, {
+      args: [
+        {
+          beneficiaryId: id,
+          rightsOpenedAt: new Date(now - 9 * 86_400_000).toISOString(),
+          territory: 'audomarois',
+        },
+      ],
+      workflowId: pathWorkflowId(id),
+      taskQueue,
+    });
+    await actOnPath(t.env.client, id, {
+      type: 'orientation.decided',
+      at: new Date(now - 86_400_000).toISOString(),
+      data: { track: 'social', organisation: 'cd62', referent: 'ref-1' },
+    });
+    await until(async () => (await lettersOf(db, pathWorkflowId(id))).length === 1);
+    const web = await startWebApp({ client: t.env.client, db, port: 0, sessionKeys: [randomBytes(32)] });
+    try {
+      const base = `http://127.0.0.1:${web.port}`;
+      await createAccount(
+        db,
+        { login: 'courrier', role: 'agent', allCases: true, password: PASSWORD },
+        { channel: 'cli' },
+      );
+      await createAccount(
+        db,
+        { login: 'agent-audo', role: 'agent', territories: ['audomarois'], password: PASSWORD },
+        { channel: 'cli' },
+      );
+      const scoped = await signedIn(base, 'agent-audo');
+      const refused = await scoped.get('/courriers');
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain(
+        'un compte agent ou administrateur qui voit tous les dossiers est nécessaire',
+      );
+      const room = await signedIn(base, 'courrier');
+      const listed = await (await room.get('/courriers')).text();
+      expect(listed).toContain(`${id}-OR-1`);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(listed)![1]!;
+      const batch = await room.post('/courriers/lot', { _csrf: csrf });
+      expect([batch.status, batch.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+      expect(batch.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="lot-\d{8}-\d{4}\.pdf"$/,
+      );
+      const { text } = await extractText(await getDocumentProxy(new Uint8Array(await batch.arrayBuffer())), {
+        mergePages: false,
+      });
+      expect(text.map((p) => p.replace(/\s+/g, ' '))).toEqual([
+        expect.stringContaining(`Référence : ${id}-OR-1`),
+      ]);
+      const journal = (await showPath(t.env.client, id)).journal.filter((j) => j.event === 'letter.sent');
+      expect(journal.map((j) => [j.by, j.ref])).toEqual([['courrier', `letter-sent:${id}-OR-1`]]);
+    } finally {
+      await web.app.close();
+    }
+  }, 120_000);
 });
+
+const PASSWORD = 'mot de passe de test assez long';
+
+/** A person's browser over HTTP: signs in through the form (CSRF, session cookie), keeps its cookies. */
+async function signedIn(base: string, login: string) {
+  let cookie = '';
+  const fetchWith = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0]!;
+      const jar = new Map(cookie ? cookie.split('; ').map((x) => [x.split('=')[0]!, x]) : []);
+      jar.set(pair.split('=')[0]!, pair);
+      cookie = [...jar.values()].join('; ');
+    }
+    return res;
+  };
+  const post = (path: string, fields: Record<string, string>) =>
+    fetchWith(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetchWith('/connexion')).text())?.[1] ?? '';
+  expect((await post('/connexion', { login, password: PASSWORD, _csrf: csrf, suite: '/' })).status).toBe(303);
+  return { get: (path: string) => fetchWith(path), post };
+}
