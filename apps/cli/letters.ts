@@ -20,7 +20,8 @@ import { connectClient } from '../../services/temporal.js';
 import { loadConfig } from '../../workers/config.js';
 import { withReadModel } from './read-model.js';
 
-const WHILE_STACK = 'arrêtez la pile (Ctrl-C) le temps du lot, ou utilisez un modèle de lecture PostgreSQL.';
+const WHILE_STACK =
+  'imprimez le lot depuis la page « Courriers à envoyer » de l’application (/courriers), ou arrêtez la pile (Ctrl-C) le temps de la commande.';
 
 function max(raw: string | undefined): number {
   if (raw === undefined) return BATCH_MAX;
