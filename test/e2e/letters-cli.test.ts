@@ -4,7 +4,8 @@
  * model that the command reads too: the list of letters awaiting, a batch
  * printed into a PDF file (mode 600) whose text is read back and whose letters
  * are recorded sent, the batch run again printing nothing, the receipt of the
- * notice and the end of the 10 days it gives; bad input refused in French.
+ * notice and the end of the 10 days it gives; bad input refused in French; the
+ * mail room's web screen and the case's « Courriers » section, axe-core in Chromium.
  */
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ import { openReadModel, type ReadModelDb } from '../../store/db.js';
 import { lettersOf } from '../../store/letters.js';
 import { beneficiaryPath } from '../../workflows/path/path.js';
 import { jalonsCli } from '../support/cli.js';
+import { axeViolations, type AxeViolation } from '../support/axe.js';
+import { launchChromium } from '../support/browser.js';
 import { randomBytes } from 'node:crypto';
 import { startWebApp } from '../../apps/web/server.js';
 import { createAccount } from '../../store/accounts.js';
@@ -160,6 +163,7 @@ describe('jalons courriers', () => {
     });
     await until(async () => (await lettersOf(db, pathWorkflowId(id))).length === 1);
     const web = await startWebApp({ client: t.env.client, db, port: 0, sessionKeys: [randomBytes(32)] });
+    let chromium: Awaited<ReturnType<typeof mailRoomBrowser>> | undefined;
     try {
       const base = `http://127.0.0.1:${web.port}`;
       await createAccount(
@@ -178,6 +182,9 @@ describe('jalons courriers', () => {
       expect(await refused.text()).toContain(
         'un compte agent ou administrateur qui voit tous les dossiers est nécessaire',
       );
+      // In Chromium (one browser for the file), axe-core on the mail room's screen while letters await.
+      chromium = await mailRoomBrowser(base);
+      expect(await chromium.axe('/courriers')).toEqual([]);
       const room = await signedIn(base, 'courrier');
       const listed = await (await room.get('/courriers')).text();
       expect(listed).toContain(`${id}-OR-1`);
@@ -195,13 +202,36 @@ describe('jalons courriers', () => {
       ]);
       const journal = (await showPath(t.env.client, id)).journal.filter((j) => j.event === 'letter.sent');
       expect(journal.map((j) => [j.by, j.ref])).toEqual([['courrier', `letter-sent:${id}-OR-1`]]);
+      // The case's « Courriers » section with its receipt form, in Chromium, axe-core again.
+      await until(async () => (await lettersOf(db, pathWorkflowId(id)))[0]?.sentAt !== null);
+      expect(await chromium.axe(`/parcours/${id}`, '#recu-T-WEB-LET-OR-1')).toEqual([]);
     } finally {
+      await chromium?.close();
       await web.app.close();
     }
   }, 120_000);
 });
 
 const PASSWORD = 'mot de passe de test assez long';
+
+/** One Chromium page signed in as the mail room; `axe` gives a page's serious or critical violations. */
+async function mailRoomBrowser(base: string) {
+  const browser = await launchChromium(['--lang=fr-FR']);
+  const page = await browser.newPage({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  await page.goto(`${base}/connexion`);
+  await page.fill('#login', 'courrier');
+  await page.fill('#password', PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/`, { timeout: 20_000 });
+  return {
+    axe: async (path: string, waitFor?: string): Promise<AxeViolation[]> => {
+      await page.goto(`${base}${path}`);
+      if (waitFor) await page.waitForSelector(waitFor);
+      return axeViolations(page);
+    },
+    close: () => browser.close(),
+  };
+}
 
 /** A person's browser over HTTP: signs in through the form (CSRF, session cookie), keeps its cookies. */
 async function signedIn(base: string, login: string) {
