@@ -20,6 +20,8 @@ export interface ReceivedMail {
   html: string | null;
   messageId: string | null;
   headers: Record<string, string>;
+  /** Attached files (a letter's PDF: docs/courriers.md), their content in base64. */
+  attachments?: { filename: string; contentType: string; size: number; content: string }[];
 }
 
 export interface MailSinkOptions {
@@ -109,6 +111,12 @@ export class MailSink {
           String(typeof v === 'object' && v && 'text' in v ? v.text : v),
         ]),
       ),
+      attachments: parsed.attachments.map((a) => ({
+        filename: a.filename ?? '',
+        contentType: a.contentType,
+        size: a.size,
+        content: a.content.toString('base64'),
+      })),
     };
     if (this.options.dir) {
       writeFileSync(join(this.options.dir, `${mail.id}.eml`), raw);

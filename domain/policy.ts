@@ -20,6 +20,9 @@ export const roleSchema = z.enum([
   'france-travail',
   // Jalons' administrators: told of every stopped path or grant cycle (docs/health.md).
   'administrators',
+  // The mail room (or the Département's mail-merge service): receives the letters sent by e-mail,
+  // adds the person's name and address, which Jalons does not hold (docs/courriers.md).
+  'mail-room',
 ]);
 export type Role = z.infer<typeof roleSchema>;
 

@@ -9,6 +9,7 @@ import { incidentsMigration } from './incidents.js';
 import { identitiesMigration } from './identities-schema.js';
 import { specialCategoryMigration } from './special-category.js';
 import { rdvInsertionMigration } from './rdv-insertion.js';
+import { lettersMigration } from './letters.js';
 
 const migrations: { version: number; name: string; sql: string }[] = [
   {
@@ -201,6 +202,8 @@ migrations.push({
 migrations.push(specialCategoryMigration);
 // Migration 14 (issue 21): RDV-Insertion's linked users and webhook deliveries (store/rdv-insertion.ts).
 migrations.push(rdvInsertionMigration);
+// Migration 15 (issue 20): the letters the law requires, kept with the case (store/letters.ts).
+migrations.push(lettersMigration);
 
 export async function migrate(db: ReadModelDb): Promise<void> {
   await db.transaction(async (tx) => {

@@ -8,6 +8,7 @@ import { openDeadlines } from '../domain/path/path-machine.js';
 import { applyStateChanges, type StateChanges } from '../domain/path/state-changes.js';
 import type { Queryable, ReadModelDb } from './db.js';
 import { withoutSpecialCategory } from './special-category.js';
+import { recordLetters } from './letters.js';
 
 export interface PathSnapshot {
   workflowId: string;
@@ -152,11 +153,13 @@ async function replaceChildren(tx: Queryable, id: string, s: PathState): Promise
      on conflict do nothing`,
     [id, JSON.stringify(s.sanctions)],
   );
-  await tx.query(
+  const fresh = await tx.query<{ seq: number }>(
     `insert into journal (workflow_id, seq, at, event, actor, step)
      select $1, x.seq, x.at, x.event, x.by, x.step
      from jsonb_to_recordset($2::jsonb) as x(seq integer, at timestamptz, event text, by text, step text)
-     on conflict do nothing`,
+     on conflict do nothing returning seq`,
     [id, JSON.stringify(s.journal)],
   );
+  // The letters the law requires, for the acts recorded now (store/letters.ts, docs/courriers.md).
+  await recordLetters(tx, id, s, new Set(fresh.map((r) => r.seq)));
 }

@@ -10,6 +10,9 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ReadModelDb } from '../../store/db.js';
 import { OUTBOX_BODY_MAX } from '../../store/outbox.js';
+import { keepLetterPdf, letterByRef, letterPdf } from '../../store/letters.js';
+import { letterLookFromEnv, renderLetters } from '../../services/letter-pdf.js';
+import { field } from './template-parts.js';
 import type { Transporter } from 'nodemailer';
 import { resolveRecipient, type Directory, type Recipient } from './directory.js';
 import { render } from './templates.js';
@@ -78,6 +81,9 @@ export function createNotificationActivities(deps: {
         log.info('déjà envoyé, rien n’est renvoyé', { key: req.key });
         return { messageId, recipients, alreadySent: true };
       }
+      // A letter to the mail room carries its PDF (docs/courriers.md).
+      const attachments =
+        req.template === 'letter.email' ? await letterAttachment(db, field(req.data, 'ref')) : [];
       try {
         await deps.transport.sendMail({
           from: deps.directory.from,
@@ -85,6 +91,7 @@ export function createNotificationActivities(deps: {
           subject,
           text,
           html,
+          attachments,
           messageId,
           headers: { 'X-Jalons-Key': req.key, 'X-Jalons-Template': req.template },
         });
@@ -110,6 +117,22 @@ export function createNotificationActivities(deps: {
       return { messageId, recipients, alreadySent: false };
     },
   };
+}
+
+/**
+ * The letter's PDF as it was kept when it left (docs/courriers.md); not kept yet (recorded sent by
+ * another way than `jalons courriers courriel`), rendered from its row and kept now. No row yet: the
+ * read model is behind the path, the activity is retried.
+ */
+async function letterAttachment(db: ReadModelDb, ref: string) {
+  let pdf = await letterPdf(db, ref);
+  if (!pdf) {
+    const letter = await letterByRef(db, ref);
+    if (!letter) throw new Error(`Courrier ${ref} pas encore dans le modèle de lecture : nouvel essai.`);
+    pdf = await renderLetters([letter], letterLookFromEnv(process.env), new Date());
+    await keepLetterPdf(db, ref, pdf, null);
+  }
+  return [{ filename: `courrier-${ref}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }];
 }
 
 /**

@@ -8,6 +8,7 @@ import type { DeadlineKind } from '../../domain/path/path.js';
 import { grantTemplates } from './templates-grants.js';
 import { exchangeTemplates } from './templates-exchanges.js';
 import { incidentTemplates } from './templates-incidents.js';
+import { letterTemplates } from './templates-letters.js';
 import { field, page, withLink, type Data, type RenderContext, type Rendered } from './template-parts.js';
 import { caseUrl, pageOf } from './links.js';
 
@@ -211,7 +212,8 @@ export function render(template: string, data: Data, ctx: RenderContext = {}): R
     templates[template] ??
     grantTemplates[template] ??
     exchangeTemplates[template] ??
-    incidentTemplates[template];
+    incidentTemplates[template] ??
+    letterTemplates[template];
   if (!make)
     throw ApplicationFailure.nonRetryable(`Gabarit de message inconnu : « ${template} ».`, 'UnknownTemplate');
   const rendered = make(data, ctx);

@@ -108,6 +108,7 @@ registerImportCommand(program);
 (await import('./accounts.js')).registerAccountCommands(program);
 (await import('./exchanges.js')).registerExchangeCommands(program);
 (await import('./rdv-insertion.js')).registerRdvInsertionCommands(program); // issue 21
+(await import('./letters.js')).registerLetterCommands(program); // issue 20 §8
 registerGrantCommands(program, { loadConfig, connectClient });
 acceptOldNames(program);
 

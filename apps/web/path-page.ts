@@ -16,6 +16,8 @@ import { page } from './layout.js';
 import { actForms, quickActs, type ActFormContext } from './act-form.js';
 import { eventLabel, partnerBanner, storyTable } from './path-story.js';
 import type { SentMessage } from '../../store/outbox.js';
+import type { LetterRow } from '../../store/letters.js';
+import { lettersSection } from './letters.js';
 
 export function deadlineStatus(d: PathState['deadlines'][number]): Raw {
   if (d.metAt)
@@ -111,6 +113,8 @@ export interface CaseView extends View {
   stopped?: Raw | null;
   /** What each message of the path said (store/outbox.ts), by its id. */
   sent?: Map<string, SentMessage>;
+  /** The letters kept with the case (store/letters.ts): the « Courriers » section. */
+  letters?: LetterRow[];
   organisations: Organisation[];
   now: Date;
 }
@@ -173,7 +177,8 @@ export function timeline(
     ${outcome(message)}${view.stopped ?? ''}${partnerBanner(s)} ${summary(s)} ${ctx ? quickActs(ctx) : ''}
     ${stepsTimeline(s, view.now)} ${deadlinesTable(s)} ${forms}
     <h2>Histoire du dossier</h2>
-    ${storyTable(s, view.sent)} ${sanctionsTable(s)}`;
+    ${storyTable(s, view.sent)} ${sanctionsTable(s)}
+    ${view.letters ? lettersSection(s.beneficiaryId, view.letters, ctx && { csrf: ctx.csrf, seen: s.seq }) : ''}`;
   return page(`Parcours ${s.beneficiaryId}`, '', body, view.user);
 }
 

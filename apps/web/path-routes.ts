@@ -22,6 +22,8 @@ import { caseCss, timeline } from './path-page.js';
 import { readActForm, refusalByField } from './act-form-data.js';
 import type { FieldErrors, FormValues } from './act-form.js';
 import type { View } from './view.js';
+import { letterRoutes } from './letters.js';
+import { lettersOf } from '../../store/letters.js';
 
 const viewOf = (req: FastifyRequest, reply: FastifyReply): View => {
   if (!req.account) throw new Error('page sans compte authentifié');
@@ -80,6 +82,12 @@ export async function intensiveCapWarning(db: ReadModelDb, s: PathState): Promis
   return portfolioWarning((row?.n ?? 0) + 1, getPolicy(s.policy), referent);
 }
 
+/** What the case page shows beside the workflow's state: each message's content, the letters. */
+const casePapers = async (db: ReadModelDb, beneficiaryId: string) => ({
+  sent: await messagesOf(db, pathWorkflowId(beneficiaryId)),
+  letters: await lettersOf(db, pathWorkflowId(beneficiaryId)),
+});
+
 export function pathRoutes(
   app: FastifyInstance,
   client: Client,
@@ -99,17 +107,18 @@ export function pathRoutes(
       const stopped = await stoppedBanner(db, state.beneficiaryId);
       const csrf = canAct(view.account) && !stopped ? csrfField(reply) : null;
       const done = typeof req.query.fait === 'string' ? req.query.fait : undefined;
-      const sent = await messagesOf(db, pathWorkflowId(state.beneficiaryId));
+      const papers = await casePapers(db, state.beneficiaryId);
       const warning = done === 'contract.signed' ? await intensiveCapWarning(db, state) : null;
       return send(
         reply,
-        timeline(state, { ...view, csrf, stopped, sent, organisations, now: now() }, { done, warning }),
+        timeline(state, { ...view, csrf, stopped, ...papers, organisations, now: now() }, { done, warning }),
       );
     } catch (err) {
       if (!(err instanceof PathNotFound)) throw err;
       return refuse(req, reply, 404, err.message);
     }
   });
+  letterRoutes(app, client, db); // issue 20 §8: each letter's PDF
   app.post<{ Params: { id: string } }>('/parcours/:id/actes', async (req, reply) => {
     const view = viewOf(req, reply);
     const id = req.params.id;
@@ -150,7 +159,7 @@ export function pathRoutes(
           ...view,
           csrf: stopped ? null : csrfField(reply),
           stopped,
-          sent: await messagesOf(db, pathWorkflowId(state.beneficiaryId)),
+          ...(await casePapers(db, state.beneficiaryId)),
           organisations,
           now: now(),
         },

@@ -10,6 +10,7 @@
 import { z } from '../validation.js';
 import { pathEventData, type PathEventType } from './path-events.js';
 import { trackLabels } from './labels.js';
+import { letterLabels } from './letter-kinds.js';
 import type { PathState, PathStep } from './path.js';
 
 /** The control a field is shown as; `track`, `organisation`, `referent` are filled from their lists. */
@@ -73,6 +74,8 @@ export const actLabels: Record<PathEventType, string> = {
   'duties.informed': 'Information sur les droits et devoirs',
   'registration.status': 'Inscription à France Travail',
   'orientation.returned': 'France Travail rend la main pour l’orientation',
+  'letter.sent': 'Courrier envoyé',
+  'letter.received': 'Courrier reçu par la personne (accusé de réception)',
 };
 
 const breachKinds = {
@@ -285,6 +288,19 @@ export const actFieldTexts: { [T in PathEventType]: Record<DataKeys<T>, FieldTex
       options: { retry: 'Renvoyer au partenaire', handled: 'Traitée hors de Jalons' },
     },
   },
+  'letter.sent': {
+    letter: { label: 'Courrier', widget: 'select', options: letterLabels },
+    ref: { label: 'Référence du courrier', hint: 'Imprimée en tête du courrier.', widget: 'text' },
+    channel: {
+      label: 'Canal',
+      widget: 'select',
+      options: { post: 'Courrier postal', email: 'Courriel' },
+    },
+  },
+  'letter.received': {
+    letter: { label: 'Courrier', widget: 'select', options: letterLabels },
+    ref: { label: 'Référence du courrier', hint: 'Imprimée en tête du courrier.', widget: 'text' },
+  },
 };
 
 /** The date of any act (the envelope's `at`): now when left empty, never in the future. */
@@ -409,6 +425,9 @@ const offeredWhen: Record<PathEventType, (s: PathState) => boolean> = {
     s.deadlines.some((d) => d.kind === 'social-review' && !d.metAt && !d.cancelledAt),
   'reminders.switched': () => true,
   'partner.resolved': (s) => (s.partnerCalls ?? []).some((c) => c.status === 'failed'),
+  // Sent by the mail room's batch or by e-mail (docs/courriers.md): no form; a receipt, by hand.
+  'letter.sent': () => false,
+  'letter.received': (s) => (s.letters ?? []).some((l) => l.receivedAt === null),
   'rights.ended': () => true,
   'hearing.requested': (s) => s.step === 'sanction-procedure' && !s.procedure?.proposal,
   'hearing.held': (s) => Boolean(s.procedure?.hearing && !s.procedure.hearing.heldAt),

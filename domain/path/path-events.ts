@@ -16,6 +16,7 @@ import { exemptionReasonSchema } from './national-rules.js';
 import { trackSchema } from './path-track.js';
 import { planSchema } from './activity-plan.js';
 import { cleanText, freeTextSchema } from '../text.js';
+import { letterEventData } from './letter-kinds.js';
 
 /** Bounds of a path event (docs/bounds.md lists each with its reason). */
 export const pathEventBounds = {
@@ -228,6 +229,8 @@ export const pathEventData = {
       }),
     })
     .strict(),
+  /** The letters the law requires: sent, then received (docs/courriers.md). */
+  ...letterEventData,
 } as const;
 
 export type PathEventType = keyof typeof pathEventData;

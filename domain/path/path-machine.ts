@@ -55,6 +55,7 @@ import {
   type LawContext,
   type PathOptions,
 } from './path-law.js';
+import { letterReceived, letterSent } from './letters.js';
 
 export function newPathState(raw: PathInput): PathState {
   const input = pathInputSchema.parse(raw);
@@ -135,7 +136,7 @@ export function applyPathEvent(
   if (isDuplicate(state, event)) return state;
   if (event.seen !== undefined && event.seen !== state.seq) refuse(changedSince(state));
   const at = event.at ?? now;
-  checkChronology(state, at, now);
+  checkChronology(state, at, now, event.type);
   const policy = getPolicy(state.policy);
   const before = partnerFacts(state);
   const handler = transitions[event.type] as (
@@ -467,6 +468,9 @@ const transitions: { [T in PathEvent['type']]: Handler<T> } = {
     const refusal = resolvePathPartnerCall(s, e.data.call, e.data.action, at, e.by ?? null);
     if (refusal) refuse(refusal);
   },
+
+  'letter.sent': letterSent,
+  'letter.received': letterReceived,
 
   'rights.ended': (s, e, at) => {
     const pcd = e.data.reason === 'pcd-decision' ? pcdEndRefusal(s) : null;

@@ -209,13 +209,15 @@ export function changedSince(state: PathState): string {
   return `Le dossier a changé depuis que vous l’avez ouvert${what} : rechargez la fiche et refaites l’acte s’il a encore lieu d’être.`;
 }
 
-export function checkChronology(state: PathState, at: Date, now: Date): void {
+export function checkChronology(state: PathState, at: Date, now: Date, type?: string): void {
   if (state.status === 'closed')
     refuse(
       `Ce parcours est clos depuis le ${formatParis(new Date(state.exit?.at ?? now))} : plus aucune action.`,
     );
   if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) refuse('Un acte ne peut être daté dans le futur.');
   if (at < new Date(state.rightsOpenedAt)) refuse('Un acte ne peut précéder l’ouverture du droit.');
+  // A letter's journey is dated by the post, not by the path's steps (./letters.ts checks its own order).
+  if (type === 'letter.sent' || type === 'letter.received') return;
   const last = state.history[state.history.length - 1];
   if (last && at < new Date(last.at))
     refuse(

@@ -17,6 +17,7 @@ import { pathInstantSchema } from './path-events.js';
 import { trackSchema, type Track } from './path-track.js';
 import type { PlanItem } from './activity-plan.js';
 import type { PartnerCall } from '../partner-calls.js';
+import type { LetterRecord } from './letter-kinds.js';
 
 export { trackSchema, type Track };
 
@@ -276,6 +277,8 @@ export interface PathState {
   }[];
   /** Number of events applied; with the workflow id, an idempotency key. */
   seq: number;
+  /** The letters sent to the person, with their receipt (docs/courriers.md; absent before issue 20). */
+  letters?: LetterRecord[];
   /** Deadlines opened so far (their ids' numbers), kept when closed ones are compacted away. */
   deadlineCount?: number;
   /** Entries removed from each list by compaction (domain/path/path-compaction.ts), and `revision`. */

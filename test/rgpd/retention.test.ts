@@ -15,6 +15,7 @@ import type { PathState } from '../../domain/path/path.js';
 import { retentionCutoff } from '../../services/rgpd.js';
 import { startPostgres } from '../support/postgres.js';
 import { nonZero, pathFixture, rowsByWorkflow, writePath } from './fixtures.js';
+import { letterDrafts } from '../../domain/path/letter-facts.js';
 
 /** The purge runs on 15 March 2028 at 10:00 Paris; 24 months: closed before 15 March 2026, 00:00 Paris. */
 const AT = new Date('2028-03-15T10:00:00+01:00');
@@ -102,6 +103,8 @@ describe.each([
     sanctions: s.sanctions.length,
     journal: s.journal.length,
     outbox: s.notifications.length,
+    // The letters the path's acts called for (orientation, notice, decision: docs/courriers.md).
+    letters: letterDrafts(s).length,
     ...probes[s.beneficiaryId],
   });
   const total = (...paths: PathState[]) => {
@@ -124,7 +127,11 @@ describe.each([
   it('reads back everything it holds about one path, and only that path', async () => {
     const record = await readModelRecord(db, id(f.old), 'RG-OLD');
     expect(record?.state).toEqual(f.old);
-    expect(record?.related).toEqual({
+    const { letters, ...related } = record?.related ?? {};
+    expect(letters?.map((l) => [l.ref, l.workflow_id])).toEqual(
+      letterDrafts(f.old).map((d) => [d.ref, id(f.old)]),
+    );
+    expect(related).toEqual({
       rgpd_probe_by_path: [
         { workflow_id: id(f.old), n: 1 },
         { workflow_id: id(f.old), n: 2 },

@@ -25,6 +25,7 @@ import { partnerEventSignal } from '../../workflows/path/path.js';
 import { jalonsCli } from '../support/cli.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
 import { nonZero, pathFixture, rowsByWorkflow, writePath } from './fixtures.js';
+import { letterDrafts } from '../../domain/path/letter-facts.js';
 
 const DAY = 86_400_000;
 const taskQueue = 'e2e-rgpd';
@@ -140,6 +141,8 @@ describe('jalons rgpd purge', () => {
       sanctions: old.sanctions.length,
       journal: old.journal.length,
       outbox: old.notifications.length,
+      // The letters its acts called for (orientation, notice, decision: docs/courriers.md).
+      letters: letterDrafts(old).length,
       paths: 1,
     });
     expect(report.files).toEqual({ mail: ['mail/old.json'], imports: [] });
