@@ -1,7 +1,7 @@
 /** Every activity the workers register, built from their dependencies. */
 import type { Transporter } from 'nodemailer';
 import type { Directory } from './notifications/directory.js';
-import { createBenchActivities } from './bench/touch.js';
+import { createBenchActivities } from './floor/touch.js';
 import { createDigestActivities } from './notifications/digest.js';
 import { createExchangeActivities } from './exchanges/index.js';
 import { createIncidentActivities } from './health/incidents.js';
