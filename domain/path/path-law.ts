@@ -323,6 +323,8 @@ export function lateOrientationRefusal(
   const rules = nationalRulesAt(at).orientation;
   if (!legal || !s.handled.includes(`${legal.id}:transfer`)) return null;
   if (organisation === rules.defaultOrganisationAfterLimit) return null;
+  // A decision taken within the 6 weeks and recorded late is a fact: recorded (the act's own date).
+  if (at.getTime() <= Date.parse(legal.dueAt)) return null;
   return `Le délai légal d’orientation de 6 semaines a expiré le ${day(legal.dueAt)} et France Travail a été chargé d’orienter la personne (CASF D262-65-2) : le Département n’oriente que si France Travail lui rend la main (orientation.returned).`;
 }
 

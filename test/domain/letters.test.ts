@@ -173,7 +173,8 @@ describe('the receipt of the notice starts the 10 days (décret 2025-478)', () =
   it('refuses a decision until the last millisecond of the 16th, accepts it just after', () => {
     const s = received();
     expect(refusal(s, 'sanction.decided', '2026-03-16T22:59:59.999Z', decision)).toBe(
-      'La personne a jusqu’au 16/03/2026 pour présenter ses observations : aucune décision avant (décret 2025-478).',
+      // The procedure in full (issue 20): the 10 days also let the person ask to be heard or waive them.
+      'La personne a jusqu’au 16/03/2026 pour présenter ses observations ou demander à être entendue : aucune décision avant, sauf renonciation écrite (observations.waived) (décret 2025-478).',
     );
     expect(refusal(s, 'sanction.decided', '2026-03-16T23:00:00.000Z', decision)).toBeNull();
   });

@@ -123,6 +123,14 @@ describe('France Travail registration and the late orientation (CT L5411-1, CASF
     ).toBeNull();
   });
 
+  it('a decision taken within the 6 weeks and recorded after the transfer is recorded (a fact)', () => {
+    const late = timedUntil('2026-02-20T10:00:00+01:00');
+    expect(refusal(late, 'orientation.decided', '2026-02-16T22:00:00+01:00', orientation)).toBeNull();
+    expect(refusal(late, 'orientation.decided', '2026-02-17T00:00:00+01:00', orientation)).toContain(
+      'le Département n’oriente que si France Travail lui rend la main',
+    );
+  });
+
   it('handed back by France Travail, the Département orients past the 6 weeks', () => {
     expect(
       refusal(
