@@ -48,6 +48,7 @@ describe('jalons in French', () => {
       'echange',
       'rapport',
       'rdv-insertion',
+      'courriers',
       'subvention',
       'aide',
     ]);

@@ -21,8 +21,9 @@ describe('jalons simulate: the letters the law requires', () => {
     expect(b?.rejected).toEqual([
       {
         event: 'sanction.decided',
+        // The procedure in full (issue 20): the 10 days also let the person ask to be heard or waive them.
         error:
-          'La personne a jusqu’au 16/03/2026 pour présenter ses observations : aucune décision avant (décret 2025-478).',
+          'La personne a jusqu’au 16/03/2026 pour présenter ses observations ou demander à être entendue : aucune décision avant, sauf renonciation écrite (observations.waived) (décret 2025-478).',
       },
     ]);
     expect(b?.deadlines.filter((d) => d.kind === 'observations')).toEqual([
