@@ -461,11 +461,16 @@ const stages: Record<string, () => Promise<void>> = {
   'deux-ans': twoYears,
 };
 const wanted = values.etapes === 'toutes' ? Object.keys(stages) : values.etapes.split(',');
+let printed = 0;
 for (const name of wanted) {
   const stage = stages[name];
   if (!stage) throw new Error(`étape inconnue : ${name} (attendues : ${Object.keys(stages).join(', ')})`);
   log(`étape ${name}`);
   await stage();
+  // Each stage's figures kept as soon as measured: a later stage that fails loses only its own.
+  writeFileSync('bench/results.json', JSON.stringify({ ...results, rows }, null, 2));
+  for (const [what, value, against] of rows.slice(printed)) log(`${what} : ${value} — ${against}`);
+  printed = rows.length;
 }
 results.stages = wanted;
 
