@@ -102,7 +102,7 @@ async function measure(
   const before = ctx.sink.messages().length;
   const nine = await timed(cpu, async () => {
     await until(AFTER_NINE);
-    await ctx.sink.waitFor((m) => m.length - before >= count, 900_000);
+    await settledMail(ctx.sink, before, count);
   });
   const sent = ctx.sink.messages().length - before;
   ctx.results.nineOClock = { count, floor, midnight, nine, sent };
@@ -117,6 +117,17 @@ async function measure(
     `${midnight.seconds.toFixed(1)} s`,
     `CPU ${perPath(midnight)} par parcours réveillé (rapport ${(midnight.cpu / floor.cpu).toFixed(1)})`,
   );
+}
+
+/** Until `count` messages arrived, or none for a minute (then the table says how many did). */
+async function settledMail(sink: MailSink, before: number, count: number): Promise<void> {
+  let last = sink.messages().length;
+  for (let still = 0; sink.messages().length - before < count && still < 60;) {
+    await pause(1000);
+    const now = sink.messages().length;
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
 }
 
 async function startAll<T>(count: number, start: (i: number) => Promise<T>): Promise<T[]> {
