@@ -31,6 +31,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ReadModelDb } from '../../store/db.js';
 import { z } from '../../domain/validation.js';
 import {
+  canAct,
   checkApiToken,
   expiredTokenMessage,
   type ApiTokenCheck,
@@ -133,6 +134,8 @@ const loginFormSchema = z.object({
 export function hiddenSectionsFor(a: Account): string[] {
   return [
     ...(scopeOf(a).all ? [] : ['/subventions', '/rapports', '/sante']),
+    // The mail room prints for the whole Département (apps/web/letters-page.ts).
+    ...(canAct(a) && scopeOf(a).all ? [] : ['/courriers']),
     ...(a.role === 'admin' ? [] : ['/comptes']),
     // An account of the identity provider has no password in Jalons (password-page.ts).
     ...(a.sso ? ['/mot-de-passe'] : []),

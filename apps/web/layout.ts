@@ -64,6 +64,7 @@ const sections = [
   ['/subventions', 'Subventions'],
   ['/rapports', 'Rapports'],
   ['/catalogue', 'Catalogue de l’offre'],
+  ['/courriers', 'Courriers'],
   ['/sante', 'Santé'],
   ['/comptes', 'Comptes'],
 ] as const;

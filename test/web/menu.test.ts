@@ -1,0 +1,28 @@
+/** The menu shows each account what it may open: the mail room's « Courriers » to whoever prints for the Département. */
+import { expect, it } from 'vitest';
+import { hiddenSectionsFor } from '../../apps/web/access.js';
+import type { Account } from '../../store/accounts.js';
+
+const account = (role: Account['role'], allCases: boolean): Account => ({
+  login: 'agent-1',
+  role,
+  organisations: allCases ? [] : ['cd62'],
+  territories: [],
+  allCases,
+  disabled: false,
+  sessionVersion: 1,
+  hasApiToken: false,
+  apiTokenExpiresAt: null,
+  lastLoginAt: null,
+  createdAt: '2026-01-01T08:00:00.000Z',
+  sso: false,
+  email: null,
+  name: null,
+});
+
+it('« Courriers » for an agent or an administrator who sees every case, hidden otherwise', () => {
+  expect(hiddenSectionsFor(account('agent', true))).not.toContain('/courriers');
+  expect(hiddenSectionsFor(account('admin', true))).not.toContain('/courriers');
+  expect(hiddenSectionsFor(account('agent', false))).toContain('/courriers');
+  expect(hiddenSectionsFor(account('lecture', true))).toContain('/courriers');
+});
