@@ -32,6 +32,17 @@ function max(raw: string | undefined): number {
 }
 
 /** The letter a reference names (`<dossier>-<AS|DS|OR>-<révision>`) and its person. */
+/** What `lot` and `courriel` both take from their options: one dossier or all, how many, by whom. */
+function runOptions(o: { dossier?: string; max?: string; par?: string }) {
+  return {
+    look: letterLookFromEnv(process.env),
+    at: new Date(),
+    limit: max(o.max),
+    ...(o.par ? { by: o.par } : {}),
+    ...(o.dossier ? { workflowId: pathWorkflowId(o.dossier) } : {}),
+  };
+}
+
 export function parseLetterRef(ref: string): { letter: LetterKind; beneficiaryId: string } {
   const m = /^(.+)-([A-Z]{2})-(\d{1,10})$/.exec(ref);
   const letter = m && (Object.keys(letterCodes) as LetterKind[]).find((k) => letterCodes[k] === m[2]);
@@ -65,20 +76,8 @@ export function registerLetterCommands(program: Command): void {
     .option('--max <n>', `courriers au plus (défaut et maximum : ${BATCH_MAX})`)
     .option('--par <agent>', 'qui envoie (journal du dossier)')
     .action(async (o: { sortie?: string; dossier?: string; max?: string; par?: string }) => {
-      const limit = max(o.max);
-      const config = loadConfig();
-      const client = await connectClient(config);
-      const report = await withReadModel(
-        (db) =>
-          printBatch(db, client, {
-            look: letterLookFromEnv(process.env),
-            at: new Date(),
-            limit,
-            ...(o.par ? { by: o.par } : {}),
-            ...(o.dossier ? { workflowId: pathWorkflowId(o.dossier) } : {}),
-          }),
-        WHILE_STACK,
-      );
+      const client = await connectClient(loadConfig());
+      const report = await withReadModel((db) => printBatch(db, client, runOptions(o)), WHILE_STACK);
       const file = report.pdf ? (o.sortie ?? `${report.batch}.pdf`) : null;
       if (report.pdf && file) writeFileSync(file, report.pdf, { mode: 0o600 });
       console.log(describeBatch(report, file));
@@ -93,20 +92,8 @@ export function registerLetterCommands(program: Command): void {
     .option('--max <n>', `courriers au plus (défaut et maximum : ${BATCH_MAX})`)
     .option('--par <agent>', 'qui envoie (journal du dossier)')
     .action(async (o: { dossier?: string; max?: string; par?: string }) => {
-      const limit = max(o.max);
-      const config = loadConfig();
-      const client = await connectClient(config);
-      const outcomes = await withReadModel(
-        (db) =>
-          emailLetters(db, client, {
-            look: letterLookFromEnv(process.env),
-            at: new Date(),
-            limit,
-            ...(o.par ? { by: o.par } : {}),
-            ...(o.dossier ? { workflowId: pathWorkflowId(o.dossier) } : {}),
-          }),
-        WHILE_STACK,
-      );
+      const client = await connectClient(loadConfig());
+      const outcomes = await withReadModel((db) => emailLetters(db, client, runOptions(o)), WHILE_STACK);
       const sent = outcomes.filter((x) => !x.refused);
       console.log(`${sent.length} courrier(s) envoyé(s) par courriel et enregistré(s).`);
       for (const x of outcomes.filter((y) => y.refused)) console.log(`  ${x.ref} : ${x.refused}`);

@@ -6,28 +6,10 @@
  * ./path-law.test.ts. Expected instants are worked out by hand in the comments.
  */
 import { describe, expect, it } from 'vitest';
-import { applyPathEvent, newPathState, refusalOf } from '../../domain/path/path-machine.js';
+import { applyPathEvent } from '../../domain/path/path-machine.js';
+import { act, orientation, path, refusal, v1 } from '../support/path-law.js';
 import type { PathState } from '../../domain/path/path.js';
 import { fireTimedAction, timedActions } from '../../domain/path/path-timers.js';
-
-type Data = Record<string, unknown>;
-const v1 = { law: false };
-
-function path(): PathState {
-  // Opened Monday 5 January 2026: the legal 6 weeks end 16 February, end of day.
-  return newPathState({
-    beneficiaryId: 'L-001',
-    rightsOpenedAt: '2026-01-05T09:00:00+01:00',
-    territory: 'lens-lievin',
-  });
-}
-function act(s: PathState, type: string, at: string, data: Data = {}): PathState {
-  return applyPathEvent(s, { type, at, data }, new Date(at));
-}
-function refusal(s: PathState, type: string, at: string, data: Data = {}, options = {}): string | null {
-  return refusalOf(s, { type, at, data }, new Date(at), options);
-}
-const orientation = { track: 'socio-professional', organisation: 'cd62', referent: 'ref-42' };
 
 /** Under contract on Monday 2 February 2026. */
 function underContract(): PathState {

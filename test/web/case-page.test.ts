@@ -3,24 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { applyPathEvent, newPathState } from '../../domain/path/path-machine.js';
 import { html } from '../../domain/html.js';
 import { timeline, type CaseView } from '../../apps/web/path-page.js';
-import type { Account } from '../../store/accounts.js';
+import { testAccount } from '../support/accounts.js';
 
-const account: Account = {
+const account = testAccount({
   login: 'ref-42',
-  role: 'agent',
   organisations: ['cd62'],
   territories: ['audomarois'],
-  allCases: false,
-  disabled: false,
-  sessionVersion: 1,
-  hasApiToken: false,
-  apiTokenExpiresAt: null,
-  lastLoginAt: null,
-  createdAt: '2026-01-01T08:00:00.000Z',
-  sso: false,
-  email: null,
-  name: null,
-};
+});
 const view = (now: Date): CaseView => ({
   user: undefined,
   scope: { all: true },

@@ -2,23 +2,10 @@
 import { expect, it } from 'vitest';
 import { hiddenSectionsFor } from '../../apps/web/access.js';
 import type { Account } from '../../store/accounts.js';
+import { testAccount } from '../support/accounts.js';
 
-const account = (role: Account['role'], allCases: boolean): Account => ({
-  login: 'agent-1',
-  role,
-  organisations: allCases ? [] : ['cd62'],
-  territories: [],
-  allCases,
-  disabled: false,
-  sessionVersion: 1,
-  hasApiToken: false,
-  apiTokenExpiresAt: null,
-  lastLoginAt: null,
-  createdAt: '2026-01-01T08:00:00.000Z',
-  sso: false,
-  email: null,
-  name: null,
-});
+const account = (role: Account['role'], allCases: boolean): Account =>
+  testAccount({ role, allCases, organisations: allCases ? [] : ['cd62'] });
 
 it('« Courriers » for an agent or an administrator who sees every case, hidden otherwise', () => {
   expect(hiddenSectionsFor(account('agent', true))).not.toContain('/courriers');
