@@ -3,36 +3,29 @@
  * at start, the tests, the release recordings): one set of options, so that what
  * is measured (`npm run bench`) and replayed is what runs.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BundleOptions } from '@temporalio/worker';
 
-const require = createRequire(import.meta.url);
-const zod = (file: string) => join(dirname(require.resolve('zod/package.json')), 'v4', file);
-const beside = (name: string) =>
-  fileURLToPath(new URL(`./${name}.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
-
-/** Parts of zod the workflows never use, replaced in their bundle (measured in `npm run bench`). */
-const replaced: Record<string, string> = {
-  [zod('locales/index.js')]: beside('zod-locales'),
-  [zod('core/compile.js')]: beside('zod-unused'),
-  [zod('core/to-json-schema.js')]: beside('zod-unused'),
-  [zod('core/json-schema-generator.js')]: beside('zod-unused'),
-  [zod('classic/from-json-schema.js')]: beside('zod-unused'),
-};
+const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+/** A module of the project, by its path from the project's root (sources, or the compiled copy). */
+const ours = (path: string) => fileURLToPath(new URL(`../${path}.${ext}`, import.meta.url));
 
 type Hook = NonNullable<BundleOptions['webpackConfigHook']>;
 
 /**
- * zod's forty-odd locales replaced by the two the product uses (./zod-locales.ts), its
- * JSON-Schema conversions and compiler by failures (./zod-unused.ts).
+ * zod replaced, in the workflows' bundle only, by the part of its API the domain's
+ * schemas use (workers/sandbox-zod/): zod's schemas finish building themselves on
+ * first use, so they can neither be shared, frozen, between cached workflows nor
+ * cost less than ~600 KiB evaluated again per workflow (issue 18).
  */
-const lighterZod: Hook = (config) => ({
+const sandboxZod: Hook = (config) => ({
   ...config,
   resolve: {
     ...config.resolve,
-    alias: { ...(config.resolve?.alias as Record<string, string> | undefined), ...replaced },
+    alias: {
+      ...(config.resolve?.alias as Record<string, string> | undefined),
+      zod$: ours('workers/sandbox-zod/index'),
+    },
   },
 });
 
@@ -73,6 +66,33 @@ const eagerImports: Hook = (config) => ({
   },
 });
 
+/**
+ * The domain's modules the workflows use, evaluated once per worker thread and shared,
+ * frozen, by every cached workflow instead of evaluated again for each (the SDK's
+ * `preloadModules`). They hold no state of a workflow: pure functions, rules as data,
+ * schemas built once, memo tables of pure results (docs/architecture.md, « Un workflow
+ * léger »). test/workflows/workflow-bundle.test.ts checks each is in the bundle.
+ */
+export const sharedDomainModules = [
+  'domain/calendar',
+  'domain/holidays',
+  'domain/ids',
+  'domain/validation',
+  'domain/policy',
+  'domain/partner-calls',
+  'domain/reporting',
+  'domain/path/path',
+  'domain/path/path-machine',
+  'domain/path/path-events',
+  'domain/path/path-timers',
+  'domain/path/path-partners',
+  'domain/path/path-compaction',
+  'domain/path/state-changes',
+  'domain/grants/cycle',
+  'domain/exchanges/weekly-list',
+].map(ours);
+
 export const workflowBundlerOptions = {
-  webpackConfigHook: (config) => eagerImports(withoutComments(lighterZod(config))),
+  webpackConfigHook: (config) => eagerImports(withoutComments(sandboxZod(config))),
+  preloadModules: sharedDomainModules,
 } satisfies Partial<BundleOptions>;
