@@ -8,12 +8,12 @@
  */
 import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { MailSink } from '../dev/mail-sink.js';
 import { startPath } from '../services/paths.js';
 import { provisionedPath, registerSearchAttributes } from '../services/temporal.js';
 import type { StageContext } from './cache-memory.js';
 import { procStats, type WorkerProcess } from './worker-process.js';
 import { pause, pool, quiet, range } from './tools.js';
+import { CountingRelay } from './counting-relay.js';
 
 /** Monday 2 March 2026, 08:00 in Paris: the server's clock starts there. */
 const START = '2026-03-02T07:00:00Z';
@@ -27,7 +27,6 @@ const AFTER_NINE = '2026-03-03T08:05:00Z';
 const BEFORE_MIDNIGHT = '2026-03-02T22:55:00Z';
 
 interface WaveContext extends StageContext {
-  sink: MailSink;
   dataConverter: DataConverter;
 }
 
@@ -41,11 +40,17 @@ export async function nineOClockWave(ctx: WaveContext, count: number) {
     await registerSearchAttributes(ts.connection, ts.namespace ?? 'default');
     const taskQueue = 'bench-wave-0900';
     // The production cache (workers/config.ts): most of the 2,635 paths are not in it.
-    const worker = await ctx.startWorker('V', { TEMPORAL_ADDRESS: ts.address, JALONS_TASK_QUEUE: taskQueue });
+    const relay = await CountingRelay.start();
+    const worker = await ctx.startWorker('V', {
+      TEMPORAL_ADDRESS: ts.address,
+      JALONS_TASK_QUEUE: taskQueue,
+      SMTP_PORT: String(relay.port),
+    });
     try {
-      await measure(ctx, ts, worker, taskQueue, count);
+      await measure(ctx, ts, worker, taskQueue, count, relay);
     } finally {
       await worker.stop();
+      await relay.close();
     }
   } finally {
     await ts.teardown();
@@ -58,6 +63,7 @@ async function measure(
   worker: WorkerProcess,
   taskQueue: string,
   count: number,
+  relay: CountingRelay,
 ) {
   const cpu = () => procStats(worker.pid).cpuSeconds;
   const until = async (iso: string) => ts.sleep(Date.parse(iso) - (await ts.currentTimeMs()));
@@ -99,12 +105,12 @@ async function measure(
   });
   midnight.seconds -= 2;
   ctx.log(`vague de minuit (retards) : ${midnight.seconds.toFixed(1)} s, CPU ${midnight.cpu.toFixed(1)} s`);
-  const before = ctx.sink.messages().length;
+  const before = relay.count;
   const nine = await timed(cpu, async () => {
     await until(AFTER_NINE);
-    await settledMail(ctx.sink, before, count);
+    await settledMail(() => relay.count - before, count);
   });
-  const sent = ctx.sink.messages().length - before;
+  const sent = relay.count - before;
   ctx.results.nineOClock = { count, floor, midnight, nine, sent };
   const perPath = (x: { cpu: number }) => `${((1000 * x.cpu) / count).toFixed(1)} ms`;
   ctx.row(
@@ -120,11 +126,11 @@ async function measure(
 }
 
 /** Until `count` messages arrived, or none for a minute (then the table says how many did). */
-async function settledMail(sink: MailSink, before: number, count: number): Promise<void> {
-  let last = sink.messages().length;
-  for (let still = 0; sink.messages().length - before < count && still < 60;) {
+async function settledMail(sent: () => number, count: number): Promise<void> {
+  let last = sent();
+  for (let still = 0; sent() < count && still < 60;) {
     await pause(1000);
-    const now = sink.messages().length;
+    const now = sent();
     still = now === last ? still + 1 : 0;
     last = now;
   }

@@ -10,6 +10,14 @@ export { refuseWeakSecrets, temporalConnectionOptions } from './settings.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/**
+ * The worker's cache by default, set from `npm run bench` (README, « Banc d'essai »): a
+ * path in cache costs ~340 KiB and an idle worker ~210 MiB, so 1,500 paths keep the
+ * worker near 700 MiB, inside the 1 GiB the compose file gives it, with room for the
+ * activities' own work. Every path not in cache replays on its next wake.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 1_500;
+
 /** A retention in months (also `jalons rgpd purge --months`). */
 export const retentionMonthsSchema = z.coerce
   .number({ error: 'nombre entier de mois attendu' })
@@ -33,11 +41,8 @@ const envSchema = z.object({
   JALONS_MAIL_UI_PORT: port.default(8025),
   JALONS_WEB_PORT: port.default(8080),
   JALONS_CODEC_PORT: port.default(8081),
-  /**
-   * Workflows kept in the worker's memory; the others replay on their next timer or event. Measured
-   * (README, « Banc d'essai »): the worker plateaus near 1 GiB with 100, and keeps growing with 500.
-   */
-  JALONS_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(100),
+  /** Workflows kept in the worker's memory; the others replay on their next timer or event. */
+  JALONS_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(DEFAULT_MAX_CACHED_WORKFLOWS),
   /** The workflow code bundled beforehand (`npm run build:workflows`); absent: bundled at start (slower, heavier). */
   JALONS_WORKFLOW_BUNDLE: z.string().optional(),
   /** Emails sent per second at most, over all workers (the notifications task queue's limit; the relay's quota). */

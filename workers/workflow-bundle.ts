@@ -94,5 +94,5 @@ export const sharedDomainModules = [
 
 export const workflowBundlerOptions = {
   webpackConfigHook: (config) => eagerImports(withoutComments(sandboxZod(config))),
-  preloadModules: sharedDomainModules,
+  preloadModules: [ours('workers/sandbox-stack-depth'), ...sharedDomainModules],
 } satisfies Partial<BundleOptions>;
