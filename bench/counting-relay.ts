@@ -9,28 +9,26 @@ import { SMTPServer } from 'smtp-server';
 export class CountingRelay {
   count = 0;
   port = 0;
-  private constructor(private readonly server: SMTPServer) {}
+  private readonly server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData: (stream, _session, callback) => {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        this.count++;
+        callback();
+      });
+    },
+  });
 
   static async start(): Promise<CountingRelay> {
-    let relay: CountingRelay | undefined;
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        stream.on('data', () => undefined);
-        stream.on('end', () => {
-          relay!.count++;
-          callback();
-        });
-      },
-    });
-    relay = new CountingRelay(server);
+    const relay = new CountingRelay();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      relay.server.once('error', reject);
+      relay.server.listen(0, '127.0.0.1', () => resolve());
     });
-    const addr = server.server.address();
+    const addr = relay.server.server.address();
     relay.port = typeof addr === 'object' && addr ? addr.port : 0;
     return relay;
   }
