@@ -43,6 +43,11 @@ const PARTNER_DRAIN_MS = 60_000;
  * as 1.0 applied it (docs/architecture.md « Changements derrière patched() »).
  */
 const LAW_PATCH = 'path-law-procedure';
+/**
+ * Visibility gets only the search attributes that changed, not all six at each change
+ * (issue 18: bytes of history per path-year). Earlier paths upsert all six, as they did.
+ */
+const CHANGED_ATTRIBUTES_PATCH = 'search-attributes-changed-only';
 
 import {
   orientUpdate,
@@ -111,12 +116,13 @@ export async function beneficiaryPath(rawInput: PathInput): Promise<PathState> {
   const readyToContinue = () =>
     fullSince !== null && effects.idle && (partners.idle || Date.now() - fullSince >= PARTNER_DRAIN_MS);
   let shown = '';
+  const onlyChanged = wf.patched(CHANGED_ATTRIBUTES_PATCH);
   for (;;) {
     // Taken before anything else: a change made while we look wakes the wait at once.
     const seen = version;
     law ||= wf.patched(LAW_PATCH);
     if (pendingPartnerCalls(state.partnerCalls).length > 0) partners.launch();
-    shown = showInVisibility(state, shown);
+    shown = showInVisibility(state, shown, onlyChanged);
     effects.record(pathRevision(state));
     if (state.status === 'closed') break;
     if (fullSince === null && historyFull(limit)) fullSince = Date.now();
@@ -206,10 +212,17 @@ function fromDecision(d: OrientationDecision): PathEventInput {
   };
 }
 
-/** Upserts the search attributes when they changed; returns what is shown now. */
-function showInVisibility(state: PathState, shown: string): string {
+/**
+ * Upserts the search attributes when they changed — those that changed only, once the
+ * run has shown them all — and returns what is shown now.
+ */
+function showInVisibility(state: PathState, shown: string, onlyChanged: boolean): string {
   const values: SearchAttributeUpdatePair[] = pathSearchValues(state);
-  const now = JSON.stringify(values.map((v) => [v.key.name, v.value]));
-  if (now !== shown) wf.upsertSearchAttributes(values);
+  const pairs = values.map((v) => JSON.stringify([v.key.name, v.value]));
+  const now = `[${pairs.join(',')}]`;
+  if (now === shown) return now;
+  const before = new Set(shown ? (JSON.parse(shown) as unknown[]).map((p) => JSON.stringify(p)) : []);
+  const changed = onlyChanged && shown ? values.filter((_, i) => !before.has(pairs[i]!)) : values;
+  wf.upsertSearchAttributes(changed);
   return now;
 }
