@@ -3,8 +3,8 @@
  * unions, with zod 4's rules for absent keys, unknown keys, exhaustive records and
  * the first matching option (workers/sandbox-zod/schemas.ts says why they exist).
  */
-import { lengthCheck, report, type Check, type ErrorParams, type Payload } from './checks.js';
-import { Schema, ValuesSchema } from './schemas.js';
+import { report, type Check, type ErrorParams, type Payload } from './checks.js';
+import { Schema, SizedSchema, ValuesSchema } from './schemas.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -101,24 +101,12 @@ export class ObjectSchema extends Schema {
   }
 }
 
-export class ArraySchema extends Schema {
+export class ArraySchema extends SizedSchema {
   constructor(
     readonly element: Schema,
     params?: ErrorParams,
   ) {
     super(params);
-  }
-  min(n: number, params?: ErrorParams) {
-    return this.check(lengthCheck('min', n, params));
-  }
-  max(n: number, params?: ErrorParams) {
-    return this.check(lengthCheck('max', n, params));
-  }
-  length(n: number, params?: ErrorParams) {
-    return this.check(lengthCheck('exact', n, params));
-  }
-  nonempty(params?: ErrorParams) {
-    return this.min(1, params);
   }
   protected parseType(p: Payload): Payload {
     const input = p.value;

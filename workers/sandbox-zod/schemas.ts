@@ -114,10 +114,8 @@ function typeIssue(p: Payload, expected: string, owner: Schema): Payload {
   return p;
 }
 
-export class StringSchema extends Schema {
-  protected parseType(p: Payload): Payload {
-    return typeof p.value === 'string' ? p : typeIssue(p, 'string', this);
-  }
+/** What has a length (strings, arrays): bounded by it. */
+export abstract class SizedSchema extends Schema {
   min(n: number, params?: ErrorParams) {
     return this.check(lengthCheck('min', n, params));
   }
@@ -129,6 +127,12 @@ export class StringSchema extends Schema {
   }
   nonempty(params?: ErrorParams) {
     return this.min(1, params);
+  }
+}
+
+export class StringSchema extends SizedSchema {
+  protected parseType(p: Payload): Payload {
+    return typeof p.value === 'string' ? p : typeIssue(p, 'string', this);
   }
   regex(pattern: RegExp, params?: ErrorParams) {
     return this.check(patternCheck(pattern, 'regex', params));
