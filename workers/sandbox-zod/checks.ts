@@ -76,6 +76,12 @@ export function report(
   payload.issues.push({ ...raw, path: raw.path ? [...raw.path] : [], message });
 }
 
+/** A value of the wrong type: the schema's own problem, worded by it or in zod's French. */
+export function typeIssue(p: Payload, expected: string, owner: Owner): Payload {
+  report(p, { code: 'invalid_type', expected, input: p.value }, undefined, owner);
+  return p;
+}
+
 export function aborted(payload: Payload, from = 0): boolean {
   if (payload.aborted) return true;
   for (let i = from; i < payload.issues.length; i++) if (payload.issues[i]?.continue !== true) return true;

@@ -3,7 +3,7 @@
  * unions, with zod 4's rules for absent keys, unknown keys, exhaustive records and
  * the first matching option (workers/sandbox-zod/schemas.ts says why they exist).
  */
-import { report, type Check, type ErrorParams, type Payload } from './checks.js';
+import { report, typeIssue, type Check, type ErrorParams, type Payload } from './checks.js';
 import { Schema, SizedSchema, ValuesSchema } from './schemas.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -20,11 +20,6 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function prefixed(into: Payload, key: string | number, from: Payload): void {
   for (const issue of from.issues) into.issues.push({ ...issue, path: [key, ...issue.path] });
-}
-
-function typeIssue(p: Payload, expected: string, owner: Schema): Payload {
-  report(p, { code: 'invalid_type', expected, input: p.value }, undefined, owner);
-  return p;
 }
 
 /** One key of an object: zod's handling of absent, optional and defaulted keys. */

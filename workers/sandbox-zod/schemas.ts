@@ -17,6 +17,7 @@ import {
   report,
   runChecks,
   superRefineCheck,
+  typeIssue,
   type Check,
   type ErrorMap,
   type ErrorParams,
@@ -107,11 +108,6 @@ export abstract class Schema {
   pipe(target: Schema): Schema {
     return new Pipe(this, target);
   }
-}
-
-function typeIssue(p: Payload, expected: string, owner: Schema): Payload {
-  report(p, { code: 'invalid_type', expected, input: p.value }, undefined, owner);
-  return p;
 }
 
 /** What has a length (strings, arrays): bounded by it. */
